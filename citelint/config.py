@@ -1,0 +1,241 @@
+"""Configuration: discovery, parsing, validation and rule selection.
+
+Like ruff: the closest config file to a checked path wins (no merging);
+`.citelint.toml`, then `citelint.toml`, then `pyproject.toml` with a
+`[tool.citelint]` table. Unknown keys and unknown rule codes are errors.
+"""
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+
+CONFIG_NAMES = (".citelint.toml", "citelint.toml", "pyproject.toml")
+_LIST_KEYS = ("select", "extend-select", "ignore", "rule-packs", "outlets", "exclude",
+              "extend-exclude", "allow-hosts")
+_KEYS = set(_LIST_KEYS) | {"per-file-ignores", "severity", "unsafe-fixes", "archive-endpoint",
+                           "online-timeout", "respect-gitignore"}
+_SEVERITIES = ("error", "warning", "info")
+
+
+class ConfigError(ValueError):
+    """A configuration problem; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rule_packs: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    unsafe_fixes: bool = False
+    allow_hosts: tuple[str, ...] = ()
+    archive_endpoint: str | None = None
+    online_timeout: float | None = None
+    respect_gitignore: bool = True
+    root: str = "."          # folder that relative globs and paths are read from
+    source: str | None = None  # the file these settings came from
+
+    def as_toml(self) -> str:
+        """The settings in force, as a `[tool.citelint]`-style listing."""
+        lines = [f"# from {self.source or 'defaults (no configuration file)'}",
+                 f"# root = {self.root}"]
+        lines.append(f"select = {_toml_list(self.select) if self.select is not None else '(default rules)'}")
+        for key in ("extend_select", "ignore", "rule_packs", "outlets", "exclude", "extend_exclude",
+                    "allow_hosts"):
+            lines.append(f"{key.replace('_', '-')} = {_toml_list(getattr(self, key))}")
+        lines.append(f"unsafe-fixes = {str(self.unsafe_fixes).lower()}")
+        lines.append(f"respect-gitignore = {str(self.respect_gitignore).lower()}")
+        if self.archive_endpoint:
+            lines.append(f'archive-endpoint = "{self.archive_endpoint}"')
+        if self.online_timeout is not None:
+            lines.append(f"online-timeout = {self.online_timeout}")
+        if self.per_file_ignores:
+            lines.append("[per-file-ignores]")
+            lines.extend(f'"{g}" = {_toml_list(c)}' for g, c in self.per_file_ignores)
+        if self.severity:
+            lines.append("[severity]")
+            lines.extend(f'{c} = "{s}"' for c, s in self.severity)
+        return "\n".join(lines) + "\n"
+
+
+def _toml_list(items) -> str:
+    return "[" + ", ".join(f'"{i}"' for i in items) + "]"
+
+
+def parse(table: dict, source: str, root: Path) -> Settings:
+    unknown = set(table) - _KEYS
+    if unknown:
+        raise ConfigError(f"{source}: unknown configuration key(s): {', '.join(sorted(unknown))}")
+    kw: dict = {"source": source, "root": str(root)}
+    for key in _LIST_KEYS:
+        if key in table:
+            value = table[key]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{source}: `{key}` must be a list of strings")
+            if key in ("select", "extend-select", "ignore"):
+                value = [v.strip().upper() for v in value]
+            if key in ("rule-packs", "outlets"):
+                value = [str((root / v).resolve()) for v in value]
+            kw[key.replace("-", "_")] = tuple(value)
+    if "per-file-ignores" in table:
+        pfi = table["per-file-ignores"]
+        if not isinstance(pfi, dict) or not all(
+                isinstance(v, list) and all(isinstance(c, str) for c in v) for v in pfi.values()):
+            raise ConfigError(f"{source}: `per-file-ignores` maps globs to lists of codes")
+        kw["per_file_ignores"] = tuple((g, tuple(c.strip().upper() for c in v)) for g, v in pfi.items())
+    if "severity" in table:
+        sev = table["severity"]
+        if not isinstance(sev, dict) or any(v not in _SEVERITIES for v in sev.values()):
+            raise ConfigError(f"{source}: `severity` maps codes to one of {', '.join(_SEVERITIES)}")
+        kw["severity"] = tuple((c.upper(), v) for c, v in sev.items())
+    for key in ("unsafe-fixes", "respect-gitignore"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise ConfigError(f"{source}: `{key}` must be true or false")
+            kw[key.replace("-", "_")] = table[key]
+    if "archive-endpoint" in table:
+        if not isinstance(table["archive-endpoint"], str):
+            raise ConfigError(f"{source}: `archive-endpoint` must be a URL string")
+        kw["archive_endpoint"] = table["archive-endpoint"]
+    if "online-timeout" in table:
+        t = table["online-timeout"]
+        if not isinstance(t, (int, float)) or isinstance(t, bool) or t <= 0:
+            raise ConfigError(f"{source}: `online-timeout` must be a positive number of seconds")
+        kw["online_timeout"] = float(t)
+    return Settings(**kw)
+
+
+def read_file(path: Path) -> Settings | None:
+    """Settings from one config file, or None for a pyproject.toml without our table."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("citelint")
+        if table is None:
+            return None
+    else:
+        table = data  # citelint.toml / .citelint.toml hold the keys at the top level
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: the citelint table must be a table")
+    return parse(table, str(path), path.parent.resolve())
+
+
+class Resolver:
+    """Finds the settings for each checked path, caching per folder."""
+
+    def __init__(self, config: str | None = None, isolated: bool = False, overrides: dict | None = None):
+        self.overrides = overrides or {}
+        self._cache: dict[Path, Settings] = {}
+        self._fixed: Settings | None = None
+        if isolated:
+            self._fixed = Settings(root=str(Path.cwd()))
+        elif config:
+            p = Path(config)
+            if not p.is_file():
+                raise ConfigError(f"{config}: configuration file not found")
+            self._fixed = read_file(p) or Settings(root=str(p.parent.resolve()), source=str(p))
+
+    def for_path(self, path: str | Path) -> Settings:
+        if self._fixed is not None:
+            return self._apply(self._fixed)
+        p = Path(path).absolute()
+        folder = p if p.is_dir() else p.parent
+        return self._apply(self._find(folder))
+
+    def _find(self, folder: Path) -> Settings:
+        if folder in self._cache:
+            return self._cache[folder]
+        found = None
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file():
+                found = read_file(candidate)
+                if found is not None:
+                    break
+        if found is None:
+            parent = folder.parent
+            found = self._find(parent) if parent != folder else Settings(root=str(Path.cwd()))
+        self._cache[folder] = found
+        return found
+
+    def _apply(self, s: Settings) -> Settings:
+        o = self.overrides
+        if not o:
+            return s
+        changes = {}
+        if o.get("select") is not None:
+            changes["select"] = tuple(o["select"])
+        if o.get("extend_select"):
+            changes["extend_select"] = s.extend_select + tuple(o["extend_select"])
+        if o.get("ignore"):
+            changes["ignore"] = s.ignore + tuple(o["ignore"])
+        if o.get("unsafe_fixes"):
+            changes["unsafe_fixes"] = True
+        if o.get("allow_hosts"):
+            changes["allow_hosts"] = s.allow_hosts + tuple(o["allow_hosts"])
+        for key in ("archive_endpoint", "online_timeout"):
+            if o.get(key) is not None:
+                changes[key] = o[key]
+        return replace(s, **changes)
+
+
+def _best(code: str, selectors) -> int:
+    best = -1
+    for sel in selectors:
+        if sel == "ALL":
+            best = max(best, 0)
+        elif code.startswith(sel):
+            best = max(best, len(sel))
+    return best
+
+
+def check_selectors(settings: Settings, codes: set[str]) -> None:
+    """Every selector must name a rule code, a prefix of one, or ALL."""
+    groups = [("select", settings.select or ()), ("extend-select", settings.extend_select),
+              ("ignore", settings.ignore), ("severity", [c for c, _ in settings.severity])]
+    groups += [(f"per-file-ignores[{g!r}]", c) for g, c in settings.per_file_ignores]
+    for key, sels in groups:
+        for sel in sels:
+            if sel == "ALL" and key != "severity":
+                continue
+            if not any(code.startswith(sel) for code in codes) or (key == "severity" and sel not in codes):
+                where = settings.source or "command line"
+                raise ConfigError(f"{where}: unknown rule code or prefix {sel!r} in `{key}`")
+
+
+def enabled(settings: Settings, rules) -> list:
+    """The rules switched on by select / extend-select / ignore (most specific wins)."""
+    out = []
+    for r in rules:
+        sel = _best(r.code, settings.select) if settings.select is not None else (0 if r.default else -1)
+        sel = max(sel, _best(r.code, settings.extend_select))
+        if sel >= 0 and sel > _best(r.code, settings.ignore):
+            out.append(r)
+    return out
+
+
+def ignored_for(settings: Settings, path: str) -> set[str]:
+    """Selectors from per-file-ignores whose glob matches `path`."""
+    if not settings.per_file_ignores or path == "-":
+        return set()
+    p = Path(path).absolute()
+    try:
+        rel = PurePosixPath(p.relative_to(settings.root)).as_posix()
+    except ValueError:
+        rel = PurePosixPath(p).as_posix()
+    out: set[str] = set()
+    for glob, codes in settings.per_file_ignores:
+        if fnmatch.fnmatch(rel, glob) or ("/" not in glob and fnmatch.fnmatch(p.name, glob)):
+            out.update(codes)
+    return out

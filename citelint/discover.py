@@ -1,0 +1,53 @@
+"""Which files a run checks: walk folders for drafts, skipping what is excluded."""
+from __future__ import annotations
+
+import fnmatch
+import os
+from pathlib import Path, PurePosixPath
+
+from .document import EXTENSIONS
+
+# Never descend into these: tool caches, VCS data, virtual environments.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
+                       ".citelint_cache", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+
+
+def _excluded(path: Path, settings) -> bool:
+    patterns = settings.exclude + settings.extend_exclude
+    if not patterns:
+        return False
+    try:
+        rel = PurePosixPath(path.absolute().relative_to(settings.root)).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    for pat in patterns:
+        if fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(path.name, pat) or fnmatch.fnmatch(rel, pat.rstrip("/") + "/*"):
+            return True
+    return False
+
+
+def iter_files(paths, resolver, force_exclude: bool = False):
+    """Yield (path, settings) for each draft; named files are always checked
+    unless `force_exclude` (pre-commit passes files by name)."""
+    for arg in paths:
+        p = Path(arg)
+        if p.is_dir():
+            yield from _walk(p, resolver)
+        else:
+            settings = resolver.for_path(p)
+            if force_exclude and _excluded(p, settings):
+                continue
+            yield str(p), settings
+
+
+def _walk(top: Path, resolver):
+    for folder, dirs, names in os.walk(top):
+        here = Path(folder)
+        settings = resolver.for_path(here / "_")
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
+                         and not _excluded(here / d, settings))
+        for name in sorted(names):
+            if name.lower().endswith(EXTENSIONS) and not name.startswith("."):
+                path = here / name
+                if not _excluded(path, settings):
+                    yield str(path), resolver.for_path(path)

@@ -1,0 +1,196 @@
+"""Documents: the source text of a draft and the views rules read from it."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .view import MASK, View, ViewBuilder, line_col, line_starts
+
+KINDS = ("text", "markdown", "html")
+_EXT = {
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".txt": "text", ".text": "text",
+}
+EXTENSIONS = tuple(_EXT)
+
+
+def kind_for_path(path: str) -> str:
+    low = path.lower()
+    for ext, kind in _EXT.items():
+        if low.endswith(ext):
+            return kind
+    return "text"
+
+
+@dataclass
+class Link:
+    url: str            # decoded destination
+    view: View          # maps url offsets to source offsets
+    start: int          # source span of the destination
+    end: int
+    kind: str           # markdown, image, definition, autolink, bare, html
+    text: str = ""      # anchor text, if any
+    text_start: int = -1
+    text_end: int = -1
+    label: str = ""     # reference-definition label
+
+
+@dataclass
+class Directive:
+    """A suppression comment: disable/enable from `start`, or ignore up to `end`."""
+    action: str
+    codes: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass
+class Document:
+    source: str
+    kind: str = "text"
+    path: str = "-"
+    prose: View = None
+    markup: View = None
+    links: list[Link] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    quote_blocks: list[tuple[int, int]] = field(default_factory=list)  # prose-view spans
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        return line_starts(self.source)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        return line_col(self.line_starts, offset)
+
+    @cached_property
+    def quotes(self) -> list[tuple[int, int]]:
+        """Prose-view spans of quoted speech and blockquotes, sorted."""
+        spans = [m.span() for m in _QUOTED.finditer(self.prose.text)]
+        spans.extend(self.quote_blocks)
+        spans.sort()
+        return spans
+
+    def in_quote(self, start: int, end: int) -> bool:
+        for a, b in self.quotes:
+            if a > start:
+                break
+            if end <= b:
+                return True
+        return False
+
+
+# Quoted speech: curly or straight double quotes, or guillemets, within one line.
+_QUOTED = re.compile(r"\u201c[^\u201d\n]{1,3000}\u201d|\"[^\"\n]{1,3000}\"|\u00ab[^\u00bb\n]{1,3000}\u00bb")
+
+_DIRECTIVE = re.compile(
+    r"<!--\s*citelint\s*:\s*(disable|enable|ignore)\s*(?:=\s*([A-Za-z0-9_,\s]*?))?\s*-->"
+)
+_BARE_URL = re.compile(r"https?://[^\s<>\"'\u201c\u201d\u2018\u2019\]\[()]+(?:\([^\s()]*\)[^\s<>\"'()\]\[]*)*")
+_URL_TRAIL = ".,;:!?*_~'\u2019"
+
+
+def bare_url_end(text: str, start: int, end: int) -> int:
+    """Trim punctuation that ends a sentence rather than the URL."""
+    while end > start and text[end - 1] in _URL_TRAIL:
+        end -= 1
+    return end
+
+
+def add_bare_links(doc: Document, view: View, links: list[Link]) -> None:
+    """Add URLs written out in the prose, except those already inside a link."""
+    text = view.text
+    taken = sorted((lk.start, lk.end) for lk in links)
+    starts = [a for a, _ in taken]
+    for m in _BARE_URL.finditer(text):
+        end = bare_url_end(text, m.start(), m.end())
+        spans = view.to_source(m.start(), end)
+        k = bisect_right(starts, spans[0][0]) - 1
+        if k >= 0 and taken[k][1] > spans[0][0]:
+            continue
+        links.append(Link(text[m.start():end], view.slice(m.start(), end),
+                          spans[0][0], spans[-1][1], "bare"))
+
+
+def parse_directives(comment: str, start: int, end: int, source: str, kind: str) -> Directive | None:
+    m = _DIRECTIVE.fullmatch(comment)
+    if not m:
+        return None
+    codes = tuple(c.strip().upper() for c in (m.group(2) or "").split(",") if c.strip())
+    if m.group(1) == "ignore":
+        return Directive("ignore", codes, end, next_block_end(source, end, kind))
+    return Directive(m.group(1), codes, start, end)
+
+
+_BLOCK_END_HTML = re.compile(
+    r"</(?:p|li|div|h[1-6]|blockquote|td|th|tr|table|ul|ol|dl|section|article|figure|pre|aside)\s*>",
+    re.I)
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n|\r[ \t]*\r(?!\n)")
+
+
+def next_block_end(source: str, pos: int, kind: str) -> int:
+    """End of the block after `pos`: a blank line, or in HTML a closing block tag."""
+    n = len(source)
+    i = pos
+    while i < n and source[i] in " \t\r\n":
+        i += 1
+    ends = []
+    m = _BLANK_LINE.search(source, i)
+    ends.append(m.start() if m else n)
+    if kind == "html":
+        m = _BLOCK_END_HTML.search(source, i)
+        if m:
+            ends.append(m.end())
+    return min(ends)
+
+
+def identity_view(source: str, masked: list[tuple[int, int]]) -> View:
+    """The source with masked ranges blanked; CRLF reads as LF for the rules."""
+    if masked:
+        parts, last = [], 0
+        for a, b in masked:
+            parts.append(source[last:a])
+            chunk = source[a:b]
+            parts.append(re.sub(r"[^\r\n]", MASK, chunk))
+            last = b
+        parts.append(source[last:])
+        text = "".join(parts)
+    else:
+        text = source
+    if "\r" not in text:
+        return View(text, None, masked)
+    if "\r\n" not in text:
+        return View(text.replace("\r", "\n"), None, masked)
+    # CRLF: each "\r\n" reads as one "\n" that maps to both characters.
+    vb = ViewBuilder()
+    pos = 0
+    for chunk in text.split("\r\n"):
+        vb.copy(chunk.replace("\r", "\n"), pos)
+        pos += len(chunk)
+        if pos < len(text):
+            vb.atom("\n", pos, 2)
+            pos += 2
+    return vb.build(masked)
+
+
+def load_text(source: str, path: str = "-") -> Document:
+    doc = Document(source, "text", path)
+    doc.prose = doc.markup = identity_view(source, [])
+    add_bare_links(doc, doc.prose, doc.links)
+    doc.prose.set_soft([(lk.start, lk.end) for lk in doc.links])
+    return doc
+
+
+def load(source: str, kind: str | None = None, path: str = "-") -> Document:
+    kind = kind or kind_for_path(path)
+    if kind == "markdown":
+        from .formats.markdown import load_markdown
+        return load_markdown(source, path)
+    if kind == "html":
+        from .formats.html import load_html
+        return load_html(source, path)
+    if kind != "text":
+        raise ValueError(f"unknown document kind {kind!r}")
+    return load_text(source, path)

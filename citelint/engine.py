@@ -1,0 +1,98 @@
+"""Run rules over a document: selection, suppression comments, positions."""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from . import config as cfg
+from .document import Document, load
+from .fixer import FixResult, fix_loop
+from .model import Finding, Severity
+from .registry import all_rules
+from .rule import Context, Rule
+
+
+class Linter:
+    """The rules in force for one set of settings, ready to run on documents."""
+
+    def __init__(self, settings: cfg.Settings | None = None, rules: tuple[Rule, ...] | None = None):
+        self.settings = settings or cfg.Settings()
+        known = rules if rules is not None else all_rules(self.settings.rule_packs)
+        cfg.check_selectors(self.settings, {r.code for r in known})
+        self.known = known
+        self.rules = cfg.enabled(self.settings, known)
+        self.severity = {c: Severity(s) for c, s in self.settings.severity}
+        self._per_path: dict[frozenset, list[Rule]] = {}
+
+    def rules_for(self, path: str) -> list[Rule]:
+        ignored = frozenset(cfg.ignored_for(self.settings, path))
+        if not ignored:
+            return self.rules
+        if ignored not in self._per_path:
+            self._per_path[ignored] = [r for r in self.rules if not any(r.code.startswith(i) or i == "ALL" for i in ignored)]
+        return self._per_path[ignored]
+
+    def lint(self, doc: Document) -> list[Finding]:
+        ctx = Context(doc, self.settings)
+        for rule in self.rules_for(doc.path):
+            for f in rule.check(ctx):
+                ctx.findings.append(f)
+        findings = suppress(doc, ctx.findings)
+        for f in findings:
+            if f.code in self.severity:
+                f.severity = self.severity[f.code]
+            f.path = doc.path
+            f.line, f.column = doc.line_col(f.start)
+            f.end_line, f.end_column = doc.line_col(f.end)
+        findings.sort(key=Finding.sort_key)
+        return findings
+
+    def lint_text(self, text: str, kind: str | None = None, path: str = "-") -> list[Finding]:
+        return self.lint(load(text, kind, path))
+
+    def fix_text(self, text: str, kind: str | None = None, path: str = "-",
+                 unsafe: bool = False) -> FixResult:
+        return fix_loop(text, lambda t: self.lint(load(t, kind, path)), unsafe)
+
+
+@dataclass
+class _State:
+    pos: int
+    all_off: bool       # a bare `disable` is in force...
+    off: frozenset      # ...or these selectors are disabled...
+    on: frozenset = frozenset()  # ...except these, enabled again after a bare disable
+
+
+def _matches(code: str, selectors) -> bool:
+    return any(code.startswith(s) for s in selectors)
+
+
+def suppress(doc: Document, findings: list[Finding]) -> list[Finding]:
+    """Drop findings inside `disable`/`enable` ranges and `ignore` blocks."""
+    if not doc.directives or not findings:
+        return findings
+    timeline: list[_State] = [_State(-1, False, frozenset())]
+    ignores = []
+    for d in sorted(doc.directives, key=lambda d: d.start):
+        cur = timeline[-1]
+        if d.action == "ignore":
+            ignores.append(d)
+        elif d.action == "disable":
+            if not d.codes:
+                timeline.append(_State(d.start, True, frozenset()))
+            else:
+                timeline.append(_State(d.start, cur.all_off, cur.off | set(d.codes), cur.on - set(d.codes)))
+        elif not d.codes:  # bare enable: everything back on
+            timeline.append(_State(d.start, False, frozenset()))
+        else:
+            timeline.append(_State(d.start, cur.all_off, cur.off - set(d.codes), cur.on | set(d.codes)))
+    starts = [s.pos for s in timeline]
+    out = []
+    for f in findings:
+        st = timeline[bisect_right(starts, f.start) - 1]
+        if (st.all_off and not _matches(f.code, st.on)) or _matches(f.code, st.off):
+            continue
+        if any(d.start <= f.start < d.end and (not d.codes or _matches(f.code, d.codes)) for d in ignores):
+            continue
+        out.append(f)
+    return out

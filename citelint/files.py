@@ -1,0 +1,139 @@
+"""Reading drafts exactly and writing fixes back without ever losing a byte."""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x7fELF",
+          b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!", b"\xd0\xcf\x11\xe0",
+          b"OggS", b"ID3", b"RIFF", b"\x00\x00\x01\x00", b"wOFF", b"wOF2")
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+class InputError(Exception):
+    """A problem with one input file; str() is a one-line message naming it."""
+
+
+class BinaryFile(InputError):
+    pass
+
+
+@dataclass
+class SourceFile:
+    path: str          # as given, for reports
+    text: str
+    encoding: str
+    bom: bytes
+    digest: str        # hash of the bytes read, to detect changes before writing
+    mode: int | None = None
+
+
+def is_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if head.startswith(_MAGIC):
+        return True
+    if b"\x00" not in head:
+        return False
+    # A stray NUL in a draft is still text; a file full of control bytes is not.
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls > len(head) * 0.1
+
+
+def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str, bytes]:
+    bom = b""
+    enc = encoding or "utf-8"
+    try:
+        utf8 = codecs.lookup(enc).name == "utf-8"
+    except LookupError:
+        raise InputError(f"{path}: unknown encoding {enc!r}") from None
+    for mark, name in _BOMS:
+        # A BOM names the encoding, unless the caller named another one.
+        if data.startswith(mark) and (encoding is None or (utf8 and name == "utf-8")):
+            bom, enc = mark, name
+            break
+    body = data[len(bom):]
+    if not bom and is_binary(data):
+        raise BinaryFile(f"{path}: binary file, skipped")
+    try:
+        return body.decode(enc), enc, bom
+    except UnicodeDecodeError as exc:
+        bad = body[exc.start:exc.start + 1]
+        raise InputError(f"{path}: not valid {enc} (byte 0x{bad.hex()} at offset {exc.start + len(bom)}); "
+                         f"use --encoding if the draft is in another encoding") from None
+    except LookupError:
+        raise InputError(f"{path}: unknown encoding {enc!r}") from None
+
+
+def read_source(path: str, encoding: str | None = None) -> SourceFile:
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError(f"{path}: not a regular file")
+            data = fh.read()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    text, enc, bom = decode(data, path, encoding)
+    return SourceFile(path, text, enc, bom, hashlib.sha256(data).hexdigest(), stat.S_IMODE(st.st_mode))
+
+
+def encode(sf: SourceFile, text: str) -> bytes:
+    try:
+        return sf.bom + text.encode(sf.encoding)
+    except UnicodeEncodeError as exc:
+        raise InputError(f"{sf.path}: the fix cannot be written in {sf.encoding}: {exc.reason}") from None
+
+
+def write_source(sf: SourceFile, text: str) -> None:
+    """Replace the file's contents atomically: a temporary file beside the target,
+    then a rename. A symlink is followed, never replaced. A file that changed
+    since it was read is left alone."""
+    data = encode(sf, text)
+    target = os.path.realpath(sf.path)
+    try:
+        with open(target, "rb") as fh:
+            if hashlib.sha256(fh.read()).hexdigest() != sf.digest:
+                raise InputError(f"{sf.path}: changed since it was read; not overwritten")
+        st = os.stat(target)
+    except OSError as exc:
+        raise InputError(f"{sf.path}: cannot write: {exc.strerror or exc}") from None
+    folder = os.path.dirname(target) or "."
+    if not os.access(target, os.W_OK) and os.geteuid() != 0:
+        raise InputError(f"{sf.path}: read-only; not fixed")
+    if not (st.st_mode & 0o222):
+        raise InputError(f"{sf.path}: read-only; not fixed")
+    fd, tmp = None, None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".citelint-", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as out:
+            fd = None
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        try:
+            os.chown(tmp, st.st_uid, st.st_gid)
+        except OSError:
+            pass  # keeping the owner needs privileges we may not have; the mode is kept
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise InputError(f"{sf.path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        if fd is not None:
+            os.close(fd)
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def relpath(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

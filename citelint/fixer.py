@@ -1,0 +1,136 @@
+"""Apply fixes as exact edits on the source, then re-lint until nothing changes.
+
+Only the bytes a finding owns are edited. Where a deletion leaves debris at its
+own site (a space before punctuation, a doubled space or full stop, a line left
+empty), that site alone is tidied; the rest of the text is never touched.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .model import Edit, Finding, Fix, Safety
+
+MAX_ITERATIONS = 10
+_CLOSERS = ".,;:!?)\u201d\u2019"  # punctuation a removal must not leave a space before
+
+
+@dataclass
+class FixResult:
+    text: str
+    applied: int = 0                 # fixes applied over all iterations
+    remaining: list[Finding] = field(default_factory=list)  # findings on the final text
+    converged: bool = True
+
+
+def fix_loop(text: str, lint: Callable[[str], list[Finding]], unsafe: bool = False) -> FixResult:
+    applied = 0
+    for _ in range(MAX_ITERATIONS):
+        findings = lint(text)
+        fixes = [f.fix for f in findings if f.fix and (unsafe or f.fix.safety is Safety.SAFE)]
+        if not fixes:
+            return FixResult(text, applied, findings)
+        new_text, n = apply_fixes(text, fixes)
+        if n == 0 or new_text == text:
+            return FixResult(text, applied, findings)
+        text, applied = new_text, applied + n
+    return FixResult(text, applied, lint(text), converged=False)
+
+
+def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:
+    """Apply the fixes that do not overlap an earlier one; tidy their sites."""
+    accepted: list[Edit] = []
+    starts: list[int] = []
+    count = 0
+    for fix in sorted(fixes, key=lambda f: (f.start, f.end)):
+        edits = sorted(fix.edits)
+        if any(_overlaps(e, accepted, starts) for e in edits):
+            continue
+        for e in edits:
+            i = bisect_left(starts, e.start)
+            starts.insert(i, e.start)
+            accepted.insert(i, e)
+        count += 1
+    if not accepted:
+        return text, 0
+    parts: list[str] = []
+    sites: list[tuple[int, bool]] = []
+    last = 0
+    out_len = 0
+    for e in accepted:
+        parts.append(text[last:e.start])
+        out_len += e.start - last
+        parts.append(e.text)
+        out_len += len(e.text)
+        removed = text[e.start:e.end]
+        if not e.text and removed.strip():
+            sites.append((out_len, removed.endswith(("\n", "\r"))))
+        last = e.end
+    parts.append(text[last:])
+    new = "".join(parts)
+    for pos, ate_newline in reversed(sites):
+        new = tidy_site(new, min(pos, len(new)), ate_newline)
+    return new, count
+
+
+def _overlaps(e: Edit, accepted: list[Edit], starts: list[int]) -> bool:
+    i = bisect_left(starts, e.start)
+    for j in (i - 1, i):
+        if 0 <= j < len(accepted):
+            a = accepted[j]
+            if e.start < a.end and a.start < e.end:
+                return True
+            if e.start == a.start and (e.start == e.end or a.start == a.end):
+                return True  # two insertions, or an insertion at a deletion's edge
+    return False
+
+
+def tidy_site(t: str, p: int, ate_newline: bool) -> str:
+    """Tidy what a deletion left at position p of t."""
+    n = len(t)
+    l = p
+    while l > 0 and t[l - 1] in " \t":
+        l -= 1
+    r = p
+    while r < n and t[r] in " \t":
+        r += 1
+    line_start = l == 0 or t[l - 1] in "\r\n"
+    line_end = r == n or t[r] in "\r\n"
+    if line_start and line_end:
+        if ate_newline:
+            return t
+        # The line is now empty: remove it with its own line ending.
+        if r < n:
+            term = 2 if t.startswith("\r\n", r) else 1
+            return t[:l] + t[r + term:]
+        if l > 0:
+            term = 2 if t[max(0, l - 2):l] == "\r\n" else 1
+            return t[:l - term]
+        return t[:l]
+    if line_end:
+        t, q = t[:l] + t[r:], l
+    elif line_start:
+        return t
+    elif t[r] in _CLOSERS:
+        t, q = t[:l] + t[r:], l
+    elif r - l >= 2:
+        t, q = t[:l] + " " + t[r:], l + 1
+        return t
+    else:
+        q = p
+    return _tidy_punctuation(t, q)
+
+
+def _tidy_punctuation(t: str, q: int) -> str:
+    if q <= 0 or q >= len(t):
+        return t
+    a, b = t[q - 1], t[q]
+    if a in ".!?" and b == "." and t[q + 1:q + 2] != "." and t[q - 2:q - 1] != ".":
+        return t[:q] + t[q + 1:]          # "terrorists.." -> "terrorists."
+    if a in ",;:" and b in ".!?,;:":
+        return t[:q - 1] + t[q:]          # "said, ." -> "said."
+    if a == "(" and b == ")":
+        t = t[:q - 1] + t[q + 1:]         # an emptied "( )"
+        return tidy_site(t, q - 1, False) if q - 1 < len(t) else t
+    return t

@@ -1,0 +1,128 @@
+"""HTML: the prose view is the decoded text between tags, mapped back to the
+source, so edits land on the exact bytes even where entities were decoded.
+
+A flat tokenizer, not a tree builder: it gives exact offsets, never rewrites
+markup, and cannot be driven into deep recursion by hostile nesting.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from ..document import Document, Link, add_bare_links, identity_view, parse_directives
+from ..view import MASK, View, ViewBuilder
+
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
+    r"|<[!?][^>]*>?"
+    r"|<(?P<close>/)?(?P<name>[A-Za-z][^\s/>]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
+    r"|&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)",
+    re.S)
+# Elements whose content is not prose.
+SKIP = frozenset({"script", "style", "pre", "code", "textarea", "template", "svg", "math",
+                  "noscript", "kbd", "samp", "tt"})
+# Elements that end a line of prose; rules see a newline there.
+BLOCK = frozenset({
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+    "tr", "td", "th", "table", "thead", "tbody", "blockquote", "section", "article", "header",
+    "footer", "aside", "nav", "main", "figure", "figcaption", "hr", "title", "body", "html",
+    "head", "form", "fieldset", "address", "details", "summary", "caption",
+})
+QUOTE = frozenset({"blockquote", "q"})
+_ATTR = re.compile(r"""(?P<name>href|src)\s*=\s*(?:"(?P<d>[^"]*)"|'(?P<s>[^']*)'|(?P<u>[^\s"'=<>`]+))""", re.I)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
+
+
+def _decoded_view(raw: str, at: int) -> View:
+    """A view of an attribute value with entities decoded."""
+    if "&" not in raw:
+        return View(raw, [(0, at, len(raw), len(raw))])
+    vb = ViewBuilder()
+    last = 0
+    for m in _ENTITY.finditer(raw):
+        vb.copy(raw[last:m.start()], at + last)
+        dec = html.unescape(m.group())
+        if dec == m.group():
+            vb.copy(dec, at + m.start())
+        else:
+            vb.atom(dec, at + m.start(), m.end() - m.start())
+        last = m.end()
+    vb.copy(raw[last:], at + last)
+    return vb.build()
+
+
+def load_html(source: str, path: str = "-") -> Document:
+    doc = Document(source, "html", path)
+    vb = ViewBuilder()
+    masked: list[tuple[int, int]] = []
+    links: list[Link] = []
+    open_quotes: list[int] = []
+    anchor: tuple[int, int] | None = None  # (view index, index into links)
+    anchors: list[tuple[int, int, int]] = []  # (index into links, view start, view end)
+    pos, n = 0, len(source)
+    while pos < n:
+        m = _TOKEN.search(source, pos)
+        if not m:
+            vb.copy(source[pos:], pos)
+            break
+        if m.start() > pos:
+            vb.copy(source[pos:m.start()], pos)
+        tok = m.group()
+        end = m.end()
+        if tok.startswith("&"):
+            dec = html.unescape(tok)
+            if dec == tok:
+                vb.copy(tok, m.start())
+            else:
+                vb.atom(dec, m.start(), len(tok))
+        elif tok.startswith("<!--"):
+            masked.append((m.start(), end))
+            d = parse_directives(tok, m.start(), end, source, "html")
+            if d:
+                doc.directives.append(d)
+        elif m.group("name"):
+            name = m.group("name").lower()
+            closing = bool(m.group("close"))
+            if not closing:
+                for a in _ATTR.finditer(tok):
+                    g = "d" if a.group("d") is not None else "s" if a.group("s") is not None else "u"
+                    vs = m.start() + a.start(g)
+                    raw = a.group(g)
+                    view = _decoded_view(raw, vs)
+                    links.append(Link(view.text, view, vs, vs + len(raw), "html"))
+                    if name == "a" and a.group("name").lower() == "href":
+                        anchor = (vb.length, len(links) - 1)
+            if not closing and name in SKIP and not tok.endswith("/>"):
+                close = re.compile(r"</" + re.escape(name) + r"\s*>", re.I).search(source, end)
+                stop = close.end() if close else n
+                masked.append((end, close.start() if close else n))
+                vb.atom(MASK, m.start(), 0)
+                end = stop
+            elif name in BLOCK:
+                vb.atom("\n", m.start(), 0)
+            if name in QUOTE:
+                if closing and open_quotes:
+                    doc.quote_blocks.append((open_quotes.pop(), vb.length))
+                elif not closing:
+                    open_quotes.append(vb.length)
+            if closing and name == "a" and anchor is not None:
+                anchors.append((anchor[1], anchor[0], vb.length))
+                anchor = None
+        else:
+            masked.append((m.start(), end))
+        pos = end
+    doc.prose = vb.build(masked)
+    for li, v0, v1 in anchors:
+        src = doc.prose.to_source(v0, v1)
+        links[li].text = doc.prose.text[v0:v1]
+        links[li].text_start, links[li].text_end = src[0][0], src[-1][1]
+    doc.markup = identity_view(source, masked)
+    doc.links = links
+    add_bare_links(doc, doc.prose, doc.links)
+    doc.links.sort(key=lambda lk: lk.start)
+    spans = [(lk.start, lk.end) for lk in doc.links]
+    doc.prose.set_soft(spans)
+    doc.markup.set_soft(spans)
+    return doc
+

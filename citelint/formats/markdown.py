@@ -1,0 +1,216 @@
+"""Markdown: find what is not prose (code, front matter, comments, link
+destinations) and mask it, keeping every offset equal to the source's.
+
+This is a scanner for the parts a linter must not read, not a full CommonMark
+parser: the prose itself is never re-serialised, so it need not build a tree.
+"""
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Link, add_bare_links, identity_view, parse_directives
+from ..view import _merge
+
+_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
+_FRONT = {"---": ("---", "..."), "+++": ("+++",)}
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
+_BLOCKQUOTE = re.compile(r"^ {0,3}>")
+_INLINE = re.compile(r"`+|<!--")
+_COMMENT_END = re.compile(r"-->")
+# ](destination "title")  -- destination may be <...> or a run with balanced parens
+_INLINE_LINK = re.compile(
+    r"\]\([ \t]*(?:\r?\n[ \t]*)?(?P<dest><[^<>\n]*>|(?:[^\s()<]|\((?:[^\s()])*\))+)?"
+    r"(?:[ \t]*(?:\r?\n[ \t]*)?(?P<title>\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*\)")
+_REF_DEF = re.compile(
+    r"^ {0,3}\[(?P<label>[^\]\n]{1,999})\]:[ \t]*(?:\r?\n[ \t]*)?(?P<dest><[^<>\n]*>|\S+)"
+    r"(?:[ \t]+(?P<title>\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$", re.M)
+_AUTOLINK = re.compile(r"<(?P<url>https?://[^\s<>]*)>")
+
+
+def _lines(source: str):
+    """Yield (start, end_of_content, next_start) for each line."""
+    pos, n = 0, len(source)
+    for m in re.finditer(r"\r\n|\n|\r", source):
+        yield pos, m.start(), m.end()
+        pos = m.end()
+    if pos < n or n == 0:
+        yield pos, n, n
+
+
+def load_markdown(source: str, path: str = "-") -> Document:
+    doc = Document(source, "markdown", path)
+    masked: list[tuple[int, int]] = []
+    block_spans = _block_pass(source, masked, doc)
+    masked.sort()
+    inline_masked = _inline_pass(source, masked, block_spans, doc)
+    masked = _merge(masked + inline_masked)
+    links = _links(source, masked)
+    doc.prose = doc.markup = identity_view(source, masked)
+    doc.links = links
+    add_bare_links(doc, doc.prose, doc.links)
+    doc.links.sort(key=lambda lk: lk.start)
+    doc.prose.set_soft([(lk.start, lk.end) for lk in doc.links])
+    return doc
+
+
+def _block_pass(source: str, masked: list, doc: Document) -> list[tuple[int, int]]:
+    """Mask front matter, fenced and indented code; return the prose line spans."""
+    lines = list(_lines(source))
+    prose: list[tuple[int, int]] = []
+    i, n = 0, len(lines)
+    if n and source[lines[0][0]:lines[0][1]].rstrip() in _FRONT:
+        closers = _FRONT[source[lines[0][0]:lines[0][1]].rstrip()]
+        for j in range(1, n):
+            if source[lines[j][0]:lines[j][1]].rstrip() in closers:
+                masked.append((0, lines[j][1]))
+                i = j + 1
+                break
+    prev_blank, in_list = True, False
+    while i < n:
+        s, e, nxt = lines[i]
+        line = source[s:e]
+        m = _FENCE_OPEN.match(line)
+        if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+            char, size = m.group(2)[0], len(m.group(2))
+            close = re.compile(r"^ {0,3}" + re.escape(char) + "{" + str(size) + r",}[ \t]*$")
+            j = i + 1
+            while j < n and not close.match(source[lines[j][0]:lines[j][1]]):
+                j += 1
+            end = lines[min(j, n - 1)][1]
+            masked.append((s, end))
+            i, prev_blank = j + 1, False
+            continue
+        blank = not line.strip()
+        indented = line.startswith(("    ", "\t")) or line.startswith((" \t", "  \t", "   \t"))
+        if indented and prev_blank and not in_list and not blank:
+            j = i
+            last = i
+            while j < n:
+                text = source[lines[j][0]:lines[j][1]]
+                if text.strip():
+                    if not (text.startswith(("    ", "\t")) or text.lstrip(" ").startswith("\t")):
+                        break
+                    last = j
+                j += 1
+            masked.append((s, lines[last][1]))
+            i, prev_blank = last + 1, False
+            continue
+        if not blank:
+            if _LIST_ITEM.match(line):
+                in_list = True
+            elif not line.startswith((" ", "\t")) and prev_blank:
+                in_list = False
+            if _BLOCKQUOTE.match(line):
+                doc.quote_blocks.append((s, e))
+            prose.append((s, e))
+        prev_blank = blank
+        i += 1
+    return prose
+
+
+def _inline_pass(source: str, masked: list, prose_lines: list, doc: Document) -> list:
+    """Mask code spans and HTML comments in prose; read suppression comments."""
+    out: list[tuple[int, int]] = []
+    # Work paragraph by paragraph: code spans and comments do not cross blank lines
+    # (a comment may, so it gets the rest of the document as its limit).
+    paragraphs: list[tuple[int, int]] = []
+    for s, e in prose_lines:
+        if paragraphs and source[paragraphs[-1][1]:s] in ("\n", "\r\n", "\r"):
+            paragraphs[-1] = (paragraphs[-1][0], e)
+        else:
+            paragraphs.append((s, e))
+    kind = doc.kind
+    skip_until = 0
+    for ps, pe in paragraphs:
+        pos = max(ps, skip_until)
+        while pos < pe:
+            m = _INLINE.search(source, pos, pe)
+            if not m:
+                break
+            if m.group() == "<!--":
+                c = _COMMENT_END.search(source, m.end())
+                end = c.end() if c else len(source)
+                out.append((m.start(), end))
+                d = parse_directives(source[m.start():end], m.start(), end, source, kind)
+                if d:
+                    doc.directives.append(d)
+                pos = end
+                skip_until = end
+                continue
+            ticks = m.group()
+            if m.start() > 0 and source[m.start() - 1] == "\\":
+                pos = m.end()
+                continue
+            close = re.compile(r"(?<!`)" + ticks + r"(?!`)")
+            c = close.search(source, m.end(), pe)
+            if c:
+                out.append((m.start(), c.end()))
+                pos = c.end()
+            else:
+                pos = m.end()
+    return out
+
+
+def _links(source: str, masked: list) -> list[Link]:
+    from bisect import bisect_right
+
+    from ..view import View
+
+    starts = [a for a, _ in masked]
+
+    def is_masked(i: int) -> bool:
+        k = bisect_right(starts, i) - 1
+        return k >= 0 and masked[k][1] > i
+
+    links: list[Link] = []
+    for m in _INLINE_LINK.finditer(source):
+        if m.group("dest") is None or is_masked(m.start()):
+            continue
+        ds, de = m.span("dest")
+        if source[ds] == "{":
+            continue  # `({"attribution":…})` is assistant debris, not a link
+        if source[ds] == "<":
+            ds, de = ds + 1, de - 1
+        open_at = _matching_open(source, m.start())
+        if open_at < 0:
+            continue
+        image = open_at > 0 and source[open_at - 1] == "!"
+        url = source[ds:de]
+        links.append(Link(url, View(url, [(0, ds, de - ds, de - ds)]), ds, de,
+                          "image" if image else "markdown", source[open_at + 1:m.start()],
+                          open_at + 1, m.start()))
+    for m in _REF_DEF.finditer(source):
+        if is_masked(m.start()):
+            continue
+        ds, de = m.span("dest")
+        if source[ds] == "<":
+            ds, de = ds + 1, de - 1
+        url = source[ds:de]
+        links.append(Link(url, View(url, [(0, ds, de - ds, de - ds)]), ds, de, "definition",
+                          label=m.group("label")))
+    for m in _AUTOLINK.finditer(source):
+        if is_masked(m.start()):
+            continue
+        ds, de = m.span("url")
+        url = source[ds:de]
+        links.append(Link(url, View(url, [(0, ds, de - ds, de - ds)]), ds, de, "autolink"))
+    return links
+
+
+def _matching_open(source: str, close: int) -> int:
+    """Index of the '[' that opens the link text ending at `close`, or -1."""
+    depth = 0
+    i = close - 1
+    stop = max(0, close - 2000)
+    while i >= stop:
+        ch = source[i]
+        if ch == "]" and source[i - 1:i] != "\\":
+            depth += 1
+        elif ch == "[" and source[i - 1:i] != "\\":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif ch == "\n" and source[i - 1:i] == "\n":
+            return -1
+        i -= 1
+    return -1

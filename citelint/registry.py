@@ -1,0 +1,90 @@
+"""Where rules come from: the built-in packs in `rules/`, the built-in code
+rules in `citelint/checks/`, plugins under the entry-point group
+`citelint.rules`, and packs a user names in configuration."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .packs import PackError, load_pack
+from .rule import Rule, validate_rule
+
+ENTRY_POINT_GROUP = "citelint.rules"
+
+
+def rules_dir() -> Path:
+    """The built-in rule packs and outlet registry.
+
+    Installed, they live in the package as `citelint/rules`; in a source checkout
+    they are the top-level `rules/` folder beside `citelint/`.
+    """
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if (candidate / "assistant-markup.toml").is_file():
+            return candidate
+    raise RuntimeError("citelint's built-in rules are missing; reinstall citelint")
+
+
+@lru_cache(maxsize=1)
+def builtin_rules() -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    base = rules_dir()
+    for path in sorted(base.glob("*.toml")):
+        rules.extend(load_pack(path, f"rules/{path.name}"))
+    from .checks import BUILTIN_CHECKS
+    for cls in BUILTIN_CHECKS:
+        rule = cls()
+        validate_rule(rule, rule.origin or cls.__module__)
+        rules.append(rule)
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1)
+def plugin_rules() -> tuple[Rule, ...]:
+    from importlib.metadata import entry_points
+
+    rules: list[Rule] = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        where = f"plugin {ep.name} ({ep.value})"
+        try:
+            obj = ep.load()
+        except Exception as exc:  # a broken plugin must not take the run down silently
+            raise PackError(f"{where}: cannot be loaded: {exc}") from None
+        items = obj() if callable(obj) and not isinstance(obj, type) else obj
+        if isinstance(items, type):
+            items = [items()]
+        elif isinstance(items, Rule):
+            items = [items]
+        for item in items:
+            rule = item() if isinstance(item, type) else item
+            if not isinstance(rule, Rule):
+                raise PackError(f"{where}: {rule!r} is not a citelint Rule")
+            rule.origin = rule.origin or where
+            try:
+                validate_rule(rule, where)
+            except ValueError as exc:
+                raise PackError(str(exc)) from None
+            rules.append(rule)
+    return tuple(rules)
+
+
+@lru_cache(maxsize=64)
+def user_rules(paths: tuple[str, ...]) -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    for p in paths:
+        rules.extend(load_pack(Path(p), p))
+    return tuple(rules)
+
+
+def all_rules(user_packs: tuple[str, ...] = (), plugins: bool = True) -> tuple[Rule, ...]:
+    """Every known rule, in run order, with duplicate codes refused."""
+    rules = list(builtin_rules())
+    if plugins:
+        rules.extend(plugin_rules())
+    rules.extend(user_rules(tuple(user_packs)))
+    seen: dict[str, Rule] = {}
+    for r in rules:
+        if r.code in seen:
+            raise PackError(f"{r.origin}: rule code {r.code} is already used by {seen[r.code].origin}")
+        seen[r.code] = r
+    return tuple(rules)

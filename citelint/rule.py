@@ -1,0 +1,134 @@
+"""What a rule is, and the context it reads a document through.
+
+A rule is an object with a stable `code`, a kebab-case `name`, a `severity`, the
+`scope` it reads, its documentation, and a `check(ctx)` method yielding findings.
+Rules from TOML packs (see packs.py) and plugin rules (entry-point group
+`citelint.rules`) are the same kind of object.
+"""
+from __future__ import annotations
+
+import re as _re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from .document import Document
+from .model import Edit, Finding, Fix, Safety, Severity
+from .view import View
+
+CODE_RE = _re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
+NAME_RE = _re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+SCOPES = ("prose", "markup", "url", "document")
+QUOTE_POLICIES = ("fix", "report", "skip")
+
+
+@dataclass
+class Example:
+    """A documented example: `bad` text, the `good` text after fixing (None when
+    the rule only reports), or a trap (`bad` is None) that must not fire."""
+    text: str
+    fixed: str | None = None
+    format: str = "text"
+    trap: bool = False
+
+
+class Rule:
+    code: str = ""
+    name: str = ""
+    severity: Severity = Severity.WARNING
+    scope: str = "prose"
+    summary: str = ""           # what it finds (one line)
+    why: str = ""               # why it matters
+    fix_safety: Safety | None = None
+    fix_title: str = ""
+    quotes: str = "report"      # inside quoted speech / blockquotes: fix, report or skip
+    default: bool = True        # enabled unless the configuration says otherwise
+    examples: list[Example] = []
+    origin: str = ""            # where the rule is defined, for `citelint rule`
+
+    def check(self, ctx: "Context") -> Iterable[Finding]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def docs(self) -> dict:
+        return {
+            "code": self.code, "name": self.name, "severity": self.severity.value,
+            "scope": self.scope, "summary": self.summary, "why": self.why,
+            "fix": self.fix_safety.value if self.fix_safety else None,
+            "fix_title": self.fix_title, "default": self.default, "origin": self.origin,
+            "examples": [e.__dict__ for e in self.examples],
+        }
+
+
+@dataclass
+class Context:
+    """Per-document state shared by the rules that run over it."""
+    doc: Document
+    settings: object = None
+    findings: list[Finding] = field(default_factory=list)  # what earlier rules reported
+    cache: dict = field(default_factory=dict)               # memo for shared computations
+
+    @property
+    def raw(self) -> View:
+        """The source itself, unmasked: for rules that own markup they delete whole."""
+        if "raw" not in self.cache:
+            self.cache["raw"] = View(self.doc.source)
+        return self.cache["raw"]
+
+    def views(self, scope: str) -> Iterator[View]:
+        if scope == "prose":
+            yield self.doc.prose
+        elif scope == "markup":
+            yield self.doc.markup
+        elif scope == "url":
+            for link in self.doc.links:
+                yield link.view
+
+    def finding(self, rule: Rule, view: View, start: int, end: int, message: str, *,
+                replacement: str | None = None, safety: Safety | None = None,
+                severity: Severity | None = None, title: str = "", url: str | None = None,
+                edits: list[tuple[int, int, str]] | None = None) -> Finding | None:
+        """Build a finding from view offsets. `replacement` (or explicit view `edits`)
+        makes it fixable; the fix is dropped where it would touch masked source or
+        where the quote policy says so. Returns None when the policy skips it."""
+        spans = view.to_source(start, end)
+        src_start, src_end = spans[0][0], spans[-1][1]
+        if view.soft and view.inside_soft(src_start, src_end):
+            return None  # prose rules do not read inside link targets
+        quoted = view is self.doc.prose and rule.quotes != "fix" and self.doc.in_quote(start, end)
+        if quoted and rule.quotes == "skip":
+            return None
+        fix = None
+        if (replacement is not None or edits) and not quoted:
+            fix = self._fix(view, [(start, end, replacement)] if edits is None else edits,
+                            safety or rule.fix_safety or Safety.SAFE, title or rule.fix_title)
+        return Finding(rule.code, rule.name, severity or rule.severity, message,
+                       src_start, src_end, fix, self.doc.path, url=url)
+
+    def _fix(self, view: View, edits, safety: Safety, title: str) -> Fix | None:
+        out: list[Edit] = []
+        for a, b, text in edits:
+            spans = view.to_source(a, b)
+            if any(view.touches_mask(s, e) for s, e in spans):
+                return None  # never edit code, comments or hidden link targets
+            if text:
+                if len(spans) > 1:
+                    return None  # a replacement across markup would move tags
+                out.append(Edit(spans[0][0], spans[0][1], text))
+            else:
+                out.extend(Edit(s, e, "") for s, e in spans if e > s)
+        if not out:
+            return None
+        return Fix(tuple(out), safety, title)
+
+
+def validate_rule(rule: Rule, where: str) -> None:
+    """Raise ValueError for a rule that breaks the conventions every rule keeps."""
+    if not CODE_RE.match(rule.code or ""):
+        raise ValueError(f"{where}: rule code {rule.code!r} must be 1-4 capitals and 3 digits")
+    if not NAME_RE.match(rule.name or ""):
+        raise ValueError(f"{where}: rule {rule.code} name {rule.name!r} must be kebab-case")
+    if rule.scope not in SCOPES:
+        raise ValueError(f"{where}: rule {rule.code} scope must be one of {', '.join(SCOPES)}")
+    if rule.quotes not in QUOTE_POLICIES:
+        raise ValueError(f"{where}: rule {rule.code} quotes must be one of {', '.join(QUOTE_POLICIES)}")
+    if not isinstance(rule.severity, Severity):
+        raise ValueError(f"{where}: rule {rule.code} has no valid severity")
