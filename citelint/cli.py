@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import sys
 
@@ -24,6 +23,16 @@ def _codes(value: str) -> list[str]:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
 
 
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--jobs needs a whole number of at least 1, not {value!r}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="citelint", description="Find and fix citation debris in news drafts.")
     p.add_argument("--version", action="version", version=f"citelint {__version__}")
@@ -36,8 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--diff", action="store_true", help="show the fixes as a unified diff; write nothing")
     c.add_argument("--fix-only", action="store_true", help="apply fixes and report nothing that remains")
     c.add_argument("--format", "--output-format", dest="format", default="text",
-                   help="output format: text or json")
+                   help="output format: text, json, json-lines, sarif, github, rdjson, junit or html")
     c.add_argument("-o", "--output-file", help="write the report to this file")
+    c.add_argument("--jobs", "-j", type=_jobs, default=None,
+                   help="check files in this many processes (default: the number of cores)")
+    c.add_argument("--no-cache", action="store_true", help="bypass every cache (read none, write none)")
+    c.add_argument("--baseline", metavar="FILE", help="report only findings that are not in this baseline")
+    c.add_argument("--write-baseline", metavar="FILE", help="record every finding in this baseline file")
     c.add_argument("--select", type=_codes, help="rule codes or prefixes to enable (replaces the config)")
     c.add_argument("--extend-select", type=_codes, default=[], help="rule codes or prefixes to add")
     c.add_argument("--ignore", type=_codes, default=[], help="rule codes or prefixes to disable")
@@ -82,9 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as exc:  # configuration, pack and other known errors: one line, exit 2
+        from .baseline import BaselineError
         from .config import ConfigError
         from .packs import PackError, PatternTimeout
-        if isinstance(exc, (ConfigError, PackError, PatternTimeout)):
+        if isinstance(exc, (BaselineError, ConfigError, PackError, PatternTimeout)):
             print(f"citelint: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
         raise
@@ -102,84 +117,74 @@ def _resolver(args):
 
 
 def cmd_check(args) -> int:
-    from . import output
+    from . import reports
+    from .baseline import Baseline
     from .discover import iter_files
-    from .engine import Linter
-    from .files import BinaryFile, InputError, decode, read_source, write_source
-    from .fixer import MAX_ITERATIONS
+    from .parallel import Job, default_jobs, linter_for, run
 
-    if args.format not in output.FORMATS:
-        raise UsageError(f"unknown --format {args.format!r}; choose from {', '.join(output.FORMATS)}")
-    fix_mode = args.fix or args.fix_only or args.diff
+    if args.format not in reports.FORMATS:
+        raise UsageError(f"unknown --format {args.format!r}; choose from {', '.join(reports.FORMATS)}")
+    if args.baseline and args.write_baseline:
+        raise UsageError("--baseline and --write-baseline cannot be combined")
+    baseline = Baseline.load(args.baseline) if args.baseline else None
+    fix_mode = bool(args.fix or args.fix_only or args.diff)
     resolver = _resolver(args)
-    linters: dict = {}
-    report = output.Report(fix_mode=bool(fix_mode))
-    errors = 0
-    diffs = []
-    stdin_fixed = None
-
-    def linter_for(settings):
-        if settings not in linters:
-            linters[settings] = Linter(settings)
-        return linters[settings]
+    report = reports.Report(fix_mode=fix_mode)
+    job = Job(fix=fix_mode, diff=args.diff, unsafe=args.unsafe_fixes, kind=args.kind,
+              encoding=args.encoding, keep_source=args.format in reports.NEEDS_SOURCES)
+    stdin_out = None
 
     if "-" in args.paths:
         if len(args.paths) > 1:
             raise UsageError("'-' (standard input) cannot be combined with other paths")
-        name = args.stdin_filename or "-"
-        targets = [("-", resolver.for_path(name if name != "-" else "."))]
+        settings = resolver.for_path(args.stdin_filename or ".")
+        targets = [("-", settings)]
+        result, stdin_out = _check_stdin(args, settings, job)
+        results = [result] if result else []
     else:
         if args.stdin_filename:
             raise UsageError("--stdin-filename needs '-' as the path")
-        targets = iter_files(args.paths, resolver, args.force_exclude)
+        targets = list(iter_files(args.paths, resolver, args.force_exclude))
+        results = _run_files(args, targets, job, run, default_jobs)
 
-    for path, settings in targets:
-        linter = linter_for(settings)
-        unsafe = args.unsafe_fixes or settings.unsafe_fixes
-        report.unsafe = report.unsafe or unsafe
-        try:
-            if path == "-":
-                name = args.stdin_filename or "-"
-                text, _, _ = decode(sys.stdin.buffer.read(), name, args.encoding)
-                sf = None
-            else:
-                name = path
-                sf = read_source(path, args.encoding)
-                text = sf.text
-            kind = args.kind
-            report.files += 1
-            if fix_mode:
-                result = linter.fix_text(text, kind, name, unsafe=unsafe)
-                if not result.converged:
-                    print(f"citelint: warning: {name}: fixes did not settle after "
-                          f"{MAX_ITERATIONS} passes; please report this", file=sys.stderr)
-                if result.text != text:
-                    if args.diff:
-                        diffs.append("".join(difflib.unified_diff(
-                            text.splitlines(keepends=True), result.text.splitlines(keepends=True),
-                            f"a/{name}", f"b/{name}")))
-                    elif sf is None:
-                        stdin_fixed = result.text
-                    else:
-                        write_source(sf, result.text)
-                if sf is None and not args.diff and stdin_fixed is None:
-                    stdin_fixed = text
-                report.fixed += result.applied
-                report.findings.extend(result.remaining)
-            else:
-                report.findings.extend(linter.lint_text(text, kind, name))
-        except BinaryFile as exc:
-            print(f"citelint: notice: {exc}", file=sys.stderr)
-        except InputError as exc:
-            print(f"citelint: error: {exc}", file=sys.stderr)
+    for settings in dict.fromkeys(s for _, s in targets):
+        report.unsafe = report.unsafe or job.unsafe_for(settings)
+        report.rules.update((r.code, r) for r in linter_for(settings).rules)
+    errors = 0
+    diffs = []
+    for res in results:
+        for level, msg in (("notice", res.notice), ("warning", res.warning), ("error", res.error)):
+            if msg:
+                print(f"citelint: {level}: {msg}", file=sys.stderr)
+        if res.error:
             errors += 1
+        if res.error or res.notice:
+            continue
+        report.files += 1
+        report.paths.append(res.path)
+        report.fixed += res.fixed
+        report.findings.extend(res.findings)
+        if res.source is not None:
+            report.sources[res.path] = res.source
+        if res.diff:
+            diffs.append(res.diff)
 
     if args.diff:
         sys.stdout.write("".join(diffs))
         return EXIT_ERROR if errors else (EXIT_FINDINGS if diffs else EXIT_OK)
-    if stdin_fixed is not None:
-        sys.stdout.write(stdin_fixed)
-        _emit_report(args, report, stream=sys.stderr)
+    if args.write_baseline:
+        Baseline.from_findings(args.write_baseline, report.findings).write()
+        n = len(report.findings)
+        print(f"citelint: recorded {n} finding{'s' if n != 1 else ''} in {args.write_baseline}",
+              file=sys.stderr)
+        return EXIT_ERROR if errors else EXIT_OK
+    if baseline is not None:
+        report.findings, report.stale = baseline.filter(report.findings)
+    if stdin_out is not None:
+        sys.stdout.buffer.write(stdin_out)
+        sys.stdout.flush()
+        if not args.fix_only:
+            _emit_report(args, report, stream=sys.stderr)
     elif not args.fix_only:
         _emit_report(args, report, stream=sys.stdout)
     if errors:
@@ -189,12 +194,54 @@ def cmd_check(args) -> int:
     return EXIT_FINDINGS if any(f.severity.value == "error" for f in report.findings) else EXIT_OK
 
 
+def _run_files(args, targets, job, run, default_jobs):
+    from .cache import Cache
+    from .progress import Progress
+    # Online results depend on the network, not on the file: never cached here.
+    cache = None if args.no_cache or getattr(args, "online", False) else Cache()
+    progress = Progress(len(targets), sys.stderr)
+    try:
+        return run(targets, job, args.jobs or default_jobs(), cache, progress)
+    finally:
+        progress.close()
+
+
+def _check_stdin(args, settings, job):
+    """Check standard input as if it were the file --stdin-filename names.
+    Returns the result (None when excluded) and, with --fix, the bytes to print."""
+    from pathlib import Path
+
+    from .discover import is_excluded
+    from .files import BinaryFile, InputError, decode
+    from .parallel import FileResult, check_text
+    name = args.stdin_filename or "-"
+    data = sys.stdin.buffer.read()
+    echo = data if job.fix and not job.diff else None
+    if args.force_exclude and name != "-" and is_excluded(Path(name), settings):
+        return None, echo  # like any excluded file: not checked, passed through untouched
+    try:
+        text, enc, bom = decode(data, name, args.encoding)
+    except BinaryFile as exc:
+        return FileResult(name, notice=str(exc)), echo
+    except InputError as exc:
+        return FileResult(name, error=str(exc)), echo
+    res, final = check_text(text, name, settings, job)
+    if job.keep_source:
+        res.source = final
+    if echo is not None and final != text:
+        try:
+            echo = bom + final.encode(enc)  # the same encoding and BOM it came in
+        except UnicodeEncodeError as exc:
+            return FileResult(name, error=f"{name}: the fix cannot be written in {enc}: {exc.reason}"), data
+    return res, echo
+
+
 def _emit_report(args, report, stream) -> None:
-    from . import output
-    writer = output.FORMATS[args.format]
+    from . import reports
+    inline = args.statistics and args.format in reports.STATISTICS_FORMATS
     to_file = bool(args.output_file)
-    color = not to_file and output.use_color(stream)
-    body = writer(report, color=color, statistics=args.statistics)
+    color = not to_file and reports.use_color(stream)
+    body = reports.FORMATS[args.format](report, color=color, statistics=inline)
     if to_file:
         try:
             with open(args.output_file, "w", encoding="utf-8") as fh:
@@ -203,6 +250,10 @@ def _emit_report(args, report, stream) -> None:
             raise UsageError(f"{args.output_file}: cannot write report: {exc.strerror or exc}") from None
     else:
         stream.write(body)
+    if args.statistics and not inline:
+        # A report for another tool stays whole; the counts go where a person reads.
+        side = stream if to_file else sys.stderr
+        side.write(reports.FORMATS["text"](report, color=reports.use_color(side), statistics=True))
 
 
 def cmd_rules(args) -> int:

@@ -1,4 +1,6 @@
-"""Which files a run checks: walk folders for drafts, skipping what is excluded."""
+"""Which files a run checks: walk folders for drafts, skipping what is excluded
+(the `exclude` settings, and what `.gitignore` files ignore unless
+`respect-gitignore = false`)."""
 from __future__ import annotations
 
 import fnmatch
@@ -6,13 +8,14 @@ import os
 from pathlib import Path, PurePosixPath
 
 from .document import EXTENSIONS
+from .gitignore import IgnoreFile, ancestors, is_ignored
 
 # Never descend into these: tool caches, VCS data, virtual environments.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
                        ".citelint_cache", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
 
 
-def _excluded(path: Path, settings) -> bool:
+def is_excluded(path: Path, settings) -> bool:
     patterns = settings.exclude + settings.extend_exclude
     if not patterns:
         return False
@@ -35,19 +38,34 @@ def iter_files(paths, resolver, force_exclude: bool = False):
             yield from _walk(p, resolver)
         else:
             settings = resolver.for_path(p)
-            if force_exclude and _excluded(p, settings):
+            if force_exclude and is_excluded(p, settings):
                 continue
             yield str(p), settings
 
 
 def _walk(top: Path, resolver):
+    top_abs = top.absolute()
+    stacks = {top_abs: ancestors(top_abs)}   # folder -> the ignore files in force there
     for folder, dirs, names in os.walk(top):
         here = Path(folder)
         settings = resolver.for_path(here / "_")
+        stack = stacks.pop(here.absolute(), [])
+        if settings.respect_gitignore:
+            own = IgnoreFile.read(here / ".gitignore", here.absolute()) if ".gitignore" in names else None
+            if own:
+                stack = stack + [own]
+        else:
+            stack = []
+
+        def ignored(name: str, is_dir: bool) -> bool:
+            return bool(stack) and is_ignored(stack, here.absolute() / name, is_dir)
+
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
-                         and not _excluded(here / d, settings))
+                         and not is_excluded(here / d, settings) and not ignored(d, True))
+        for d in dirs:
+            stacks[(here / d).absolute()] = stack
         for name in sorted(names):
             if name.lower().endswith(EXTENSIONS) and not name.startswith("."):
                 path = here / name
-                if not _excluded(path, settings):
+                if not is_excluded(path, settings) and not ignored(name, False):
                     yield str(path), resolver.for_path(path)

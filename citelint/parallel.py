@@ -1,0 +1,190 @@
+"""Check many drafts: from the cache where it can, in worker processes when
+there are enough files to repay starting them, and always in the order given."""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from .baseline import content_key
+from .cache import file_key
+from .engine import Linter
+from .files import BinaryFile, InputError, decode, encode, read_source, write_source
+from .fixer import MAX_ITERATIONS
+from .model import Finding, Safety
+
+PARALLEL_MIN_FILES = 16   # fewer than this: one process, so a single file stays quick
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to do with every file of a run."""
+    fix: bool = False           # apply fixes (also with --diff, which writes nothing)
+    diff: bool = False
+    unsafe: bool = False        # --unsafe-fixes on the command line
+    kind: str | None = None
+    encoding: str | None = None
+    keep_source: bool = False   # return the final text (for reports that show it)
+
+    def unsafe_for(self, settings) -> bool:
+        return self.unsafe or settings.unsafe_fixes
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    fixed: int = 0
+    diff: str = ""
+    source: str | None = None
+    error: str | None = None      # one line: the file could not be checked or written
+    notice: str | None = None     # one line: skipped (binary)
+    warning: str | None = None    # one line: fixes did not settle
+    cache_key: str | None = None  # the final bytes' key, when the findings may be cached
+
+
+_LINTERS: dict = {}  # per process; filled before forking, so workers inherit them
+
+
+def linter_for(settings) -> Linter:
+    if settings not in _LINTERS:
+        _LINTERS[settings] = Linter(settings)
+    return _LINTERS[settings]
+
+
+def fingerprint(findings: list[Finding], text: str) -> None:
+    for f in findings:  # what a baseline needs: the text is not at hand later
+        f.extra["fingerprint"] = content_key(f, text)
+        f.extra["matched"] = text[f.start:f.end][:200]
+
+
+def check_text(text: str, name: str, settings, job: Job) -> tuple[FileResult, str]:
+    """Lint or fix one text; returns the result and the final text."""
+    linter = linter_for(settings)
+    res = FileResult(name)
+    if not job.fix:
+        res.findings = linter.lint_text(text, job.kind, name)
+        fingerprint(res.findings, text)
+        return res, text
+    result = linter.fix_text(text, job.kind, name, unsafe=job.unsafe_for(settings))
+    if not result.converged:
+        res.warning = (f"{name}: fixes did not settle after {MAX_ITERATIONS} passes; "
+                       f"please report this")
+    if job.diff and result.text != text:
+        res.diff = "".join(difflib.unified_diff(
+            text.splitlines(keepends=True), result.text.splitlines(keepends=True), f"a/{name}", f"b/{name}"))
+    res.fixed = result.applied
+    res.findings = result.remaining
+    fingerprint(res.findings, result.text)
+    return res, result.text
+
+
+def check_file(path: str, settings, job: Job) -> FileResult:
+    """Read, check, and with --fix write back one draft. Runs in workers."""
+    try:
+        sf = read_source(path, job.encoding)
+        res, final = check_text(sf.text, path, settings, job)
+        if final == sf.text:
+            res.cache_key = file_key(path, sf.digest)
+        elif not job.diff:
+            write_source(sf, final)
+            res.cache_key = file_key(path, hashlib.sha256(encode(sf, final)).hexdigest())
+        if job.keep_source:
+            res.source = final if not job.diff else sf.text
+        return res
+    except BinaryFile as exc:
+        return FileResult(path, notice=str(exc))
+    except InputError as exc:
+        return FileResult(path, error=str(exc))
+
+
+def _check_many(chunk):
+    return [check_file(*item) for item in chunk]
+
+
+def _needs_work(findings: list[Finding], settings, job: Job) -> bool:
+    """With --fix, a cached file still needs a run if any finding has a fix to apply."""
+    if not job.fix:
+        return False
+    unsafe = job.unsafe_for(settings)
+    return any(f.fix is not None and (unsafe or f.fix.safety is Safety.SAFE) for f in findings)
+
+
+def _from_cache(path: str, settings, job: Job, cache) -> FileResult | None:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None  # let the real read report it
+    bucket = cache.bucket(settings, linter_for(settings), (job.kind, job.encoding))
+    findings = bucket.get(file_key(path, hashlib.sha256(data).hexdigest()), path)
+    if findings is None or _needs_work(findings, settings, job):
+        return None
+    res = FileResult(path, findings)
+    if job.keep_source:
+        try:
+            res.source = decode(data, path, job.encoding)[0]
+        except InputError:
+            return None
+    return res
+
+
+def run(targets: list[tuple[str, object]], job: Job, jobs: int = 1, cache=None, progress=None) -> list[FileResult]:
+    """Check every (path, settings) target; results come back in the same order."""
+    results: list[FileResult | None] = [None] * len(targets)
+    todo: list[int] = []
+    for i, (path, settings) in enumerate(targets):
+        hit = _from_cache(path, settings, job, cache) if cache is not None else None
+        if hit is None:
+            todo.append(i)
+        else:
+            results[i] = hit
+            if progress:
+                progress.step()
+    for settings in {targets[i][1] for i in todo}:
+        linter_for(settings)  # build (and validate) in the parent: forked workers inherit it
+    items = [(targets[i][0], targets[i][1], job) for i in todo]
+    if jobs > 1 and len(items) >= PARALLEL_MIN_FILES:
+        done = _parallel(items, jobs, progress)
+    else:
+        done = []
+        for item in items:
+            done.append(check_file(*item))
+            if progress:
+                progress.step()
+    for i, res in zip(todo, done):
+        results[i] = res
+        if cache is not None and res.cache_key and res.error is None:
+            path, settings = targets[i]
+            cache.bucket(settings, linter_for(settings), (job.kind, job.encoding)).put(res.cache_key, res.findings)
+    if cache is not None:
+        cache.save()
+    return results  # type: ignore[return-value]
+
+
+def _parallel(items, jobs: int, progress) -> list[FileResult]:
+    # Chunks keep inter-process traffic low; several per worker keep them all busy.
+    size = max(1, min(64, len(items) // (jobs * 8)))
+    chunks = [items[k:k + size] for k in range(0, len(items), size)]
+    ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    out: list[FileResult] = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=ctx) as pool:
+        try:
+            for batch in pool.map(_check_many, chunks):
+                out.extend(batch)
+                if progress:
+                    progress.step(len(batch))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return out
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)

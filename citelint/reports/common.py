@@ -1,0 +1,62 @@
+"""What every report writer shares: the Report a run fills in, and small helpers."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .. import __version__
+from ..model import Finding, Safety
+
+DOCS_URL = "https://citelint.readthedocs.io/rules/{code}"
+INFO_URL = "https://citelint.readthedocs.io/"
+TOOL = "citelint"
+VERSION = __version__
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    fixed: int = 0                  # fixes applied (with --fix)
+    fix_mode: bool = False
+    unsafe: bool = False
+    sources: dict = field(default_factory=dict)   # path -> final text, for writers that show it
+    rules: dict = field(default_factory=dict)     # code -> Rule, for writers that describe rules
+    paths: list[str] = field(default_factory=list)  # every file checked, in order
+    stale: list = field(default_factory=list)     # baseline entries no longer found (with --baseline)
+
+
+def docs_url(code: str) -> str:
+    return DOCS_URL.format(code=code)
+
+
+def applicable(f: Finding, unsafe: bool) -> bool:
+    """Would this run's --fix apply the finding's fix?"""
+    return f.fix is not None and (unsafe or f.fix.safety is Safety.SAFE)
+
+
+def statistics(report: Report) -> list[dict]:
+    """Findings per rule, most frequent first (ruff's --statistics)."""
+    counts = Counter((f.code, f.name) for f in report.findings)
+    fixable = Counter(f.code for f in report.findings if applicable(f, report.unsafe))
+    return [{"code": code, "name": name, "count": n, "fixable": fixable[code]}
+            for (code, name), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def finding_dict(f: Finding) -> dict:
+    fix = None
+    if f.fix is not None:
+        fix = {"applicability": f.fix.safety.value, "message": f.fix.title or None,
+               "edits": [{"start": e.start, "end": e.end, "content": e.text} for e in f.fix.edits]}
+    return {
+        "code": f.code, "name": f.name, "severity": f.severity.value, "message": f.message,
+        "path": f.path, "line": f.line, "column": f.column,
+        "end_line": f.end_line, "end_column": f.end_column,
+        "start_offset": f.start, "end_offset": f.end,
+        "fixable": f.fixable, "fix": fix, "url": f.url,
+        "docs": docs_url(f.code),
+    }
+
+
+def stale_dicts(report: Report) -> list[dict]:
+    return [{"code": e.code, "path": e.path, "text": e.text, "count": n} for e, n in report.stale]

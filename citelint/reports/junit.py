@@ -1,0 +1,47 @@
+"""JUnit XML, for CI dashboards: one test suite per draft, one failing test case
+per finding, and one passing case for a draft with none."""
+from __future__ import annotations
+
+from collections import defaultdict
+from xml.sax.saxutils import escape, quoteattr
+
+from .common import TOOL, Report
+
+# XML 1.0 cannot carry most control characters, even escaped.
+_BAD = {c: None for c in range(32) if c not in (9, 10, 13)}
+
+
+def _clean(s: str) -> str:
+    return s.translate(_BAD)
+
+
+def _attr(s) -> str:
+    return quoteattr(_clean(str(s)))
+
+
+def write(report: Report, **_) -> str:
+    by_path: dict[str, list] = defaultdict(list)
+    for f in report.findings:
+        by_path[f.path].append(f)
+    paths = list(report.paths)
+    paths += [p for p in by_path if p not in set(paths)]
+    n = len(report.findings)
+    tests = sum(len(by_path.get(p, ())) or 1 for p in paths)
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<testsuites name="{TOOL}" tests="{tests}" failures="{n}" errors="0">']
+    for path in paths:
+        found = by_path.get(path, [])
+        out.append(f'  <testsuite name={_attr(path)} tests="{len(found) or 1}" failures="{len(found)}" '
+                   f'errors="0" skipped="0">')
+        if not found:
+            out.append(f'    <testcase name="no findings" classname={_attr(path)}/>')
+        for f in found:
+            out.append(f'    <testcase name={_attr(f"{f.code} at {f.line}:{f.column}")} '
+                       f'classname={_attr(path)} file={_attr(path)} line="{f.line}">')
+            out.append(f'      <failure message={_attr(f.message)} type={_attr(f.code)}>'
+                       f'{escape(_clean(f"{path}:{f.line}:{f.column}: {f.code} {f.message} ({f.severity.value})"))}'
+                       f'</failure>')
+            out.append('    </testcase>')
+        out.append('  </testsuite>')
+    out.append('</testsuites>')
+    return "\n".join(out) + "\n"
