@@ -1,7 +1,26 @@
 """Built-in rules written in Python, for what a single pattern cannot say.
 
-Each module holds one family; BUILTIN_CHECKS lists their rule classes in run order.
+Each module holds one family. BUILTIN_CHECKS lists their rule classes in run
+order: rules later in the list may read what earlier ones found (a chip found
+by CHP002 keeps CHP006 from reporting the same words twice).
 """
-from .references import PastedReferenceDefinitions
+from .attribution import LinkOutletMismatch, NonCanonicalOutletName, OutletHandle
+from .chips import ChipCluster, ChipLink, DomainNameDuplicate, GluedChipChain, LoneChipCount, OutletListParenthesis
+from .outlet_tags import BracketedOutletTag, RepeatedOutletTag, TrailingCreditCrumb
+from .references import (BareNumericMarker, CircledDigitMarker, PastedReferenceDefinitions, SourcesTrailer,
+                         SuperscriptCitation, UndefinedFootnote)
+from .social import (EmbeddedPostByline, EmbedChrome, MissingEmbedReference, NearDuplicateHandle, StrayHandle,
+                     StrayHashtag)
 
-BUILTIN_CHECKS = [PastedReferenceDefinitions]
+BUILTIN_CHECKS = [
+    PastedReferenceDefinitions,
+    # source chips and outlet tags
+    ChipCluster, GluedChipChain, LoneChipCount, ChipLink, OutletListParenthesis, DomainNameDuplicate,
+    RepeatedOutletTag, BracketedOutletTag, TrailingCreditCrumb,
+    # references and footnotes
+    BareNumericMarker, UndefinedFootnote, SuperscriptCitation, CircledDigitMarker, SourcesTrailer,
+    # social media
+    EmbedChrome, EmbeddedPostByline, StrayHandle, StrayHashtag, NearDuplicateHandle, MissingEmbedReference,
+    # attribution
+    NonCanonicalOutletName, LinkOutletMismatch, OutletHandle,
+]

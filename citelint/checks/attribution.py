@@ -1,0 +1,153 @@
+"""Attribution (ATR): outlets named in a garbled form, links that go to a
+different outlet than the one named, and outlet handles used in place of names."""
+from __future__ import annotations
+
+import regex
+
+from ..model import Safety, Severity
+from ..outlets import is_shortener, unwrap
+from ..rule import Context, Example, Rule
+from .common import overlaps_finding, registry
+from .social import handles
+
+# Words around a name that show it is being credited as a source.
+_CUE_BEFORE = regex.compile(r"(?i)(?:according to|reported by|told|quoted by|cited by|via|said|\(|\[|carried by|to)[ \t]*$")
+_CUE_AFTER = regex.compile(r"(?i)^[ \t]*(?:reported|reports|said|says|quoted|cited|noted|wrote|added|published|\)|\]|[ \t]?\+\d)")
+
+
+def has_cue(text: str, start: int, end: int) -> bool:
+    return bool(_CUE_BEFORE.search(text[max(0, start - 24):start]) or _CUE_AFTER.match(text[end:end + 16]))
+
+
+def _mention_pattern(ctx: Context):
+    """One pass over the text for every garbled or re-cased outlet form."""
+    if "atr_pattern" not in ctx.cache:
+        reg = registry(ctx)
+        forms = {}
+        for f in reg.all_forms():
+            if f.kind == "garble" or (f.kind in ("name", "abbreviation") and f.text.isupper() and len(f.text) >= 3
+                                      and f.text.isalpha()):
+                forms.setdefault(f.text.lower(), f)
+        ctx.cache["atr_forms"] = forms
+        ctx.cache["atr_pattern"] = regex.compile(r"(?<![\p{L}\p{N}@#./])\L<forms>(?![\p{L}\p{N}])",
+                                                 forms=list(forms), flags=regex.I) if forms else None
+    return ctx.cache["atr_pattern"], ctx.cache["atr_forms"]
+
+
+class NonCanonicalOutletName(Rule):
+    code = "ATR001"
+    name = "non-canonical-outlet-name"
+    severity = Severity.WARNING
+    fix_safety = Safety.UNSAFE
+    fix_title = "Use the outlet's own name"
+    quotes = "skip"
+    origin = "citelint/checks/attribution.py"
+    summary = "Finds an outlet credited under a garbled or re-cased name, `PA Today` for Pakistan Today, `Ndtv` for NDTV, and suggests its own name."
+    why = ("Credits must name the outlet the way it names itself. Only forms credited as a source count (after "
+           "\"according to\", before \"reported\", in brackets): `Boom` at the start of a sentence is not BOOM. "
+           "The fix rewrites a credit, so it is unsafe.")
+    examples = [
+        Example("According to PA Today, attacks continue.\n", "According to Pakistan Today, attacks continue.\n"),
+        Example("Ndtv reported the clash on Monday.\n", "NDTV reported the clash on Monday.\n"),
+        Example("Boom. The market rose. According to NDTV, it held.\n", trap=True),
+        Example("\"Ndtv said it,\" he wrote.\n", trap=True),
+    ]
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        pattern, forms = _mention_pattern(ctx)
+        if pattern is None:
+            return
+        for m in pattern.finditer(text):
+            form = forms[m.group().lower()]
+            canonical = form.outlet.name
+            if m.group() == canonical or (form.kind != "garble" and m.group() == form.text):
+                continue
+            if not has_cue(text, m.start(), m.end()) or overlaps_finding(ctx, m.start(), m.end(), ("CHP",)):
+                continue
+            f = ctx.finding(self, view, m.start(), m.end(),
+                            f"`{m.group()}` is not how {canonical} names itself: write \"{canonical}\"",
+                            replacement=canonical)
+            if f:
+                yield f
+
+
+class LinkOutletMismatch(Rule):
+    code = "ATR002"
+    name = "link-outlet-mismatch"
+    severity = Severity.WARNING
+    origin = "citelint/checks/attribution.py"
+    summary = "Finds a link whose text names one outlet while the link goes to another: `[Reuters](https://www.dawn.com/…)`."
+    why = ("The credit and the source disagree, so one of them is wrong. Archive, AMP and redirect links are "
+           "unwrapped first; sister outlets and a paper linking a wire story it carries are not mismatches.")
+    examples = [
+        Example("As [Reuters](https://www.dawn.com/news/1945000) reported, talks failed.\n", format="markdown"),
+        Example("<p>As <a href=\"https://www.dawn.com/news/1\">Reuters</a> reported.</p>\n", format="html"),
+        Example("As [Dawn](https://web.archive.org/web/2024/https://www.dawn.com/news/1) reported.\n",
+                trap=True, format="markdown"),
+        Example("As [Dawn](https://www.reuters.com/world/x) reported, citing Reuters.\n", trap=True, format="markdown"),
+        Example("See [the report](https://www.dawn.com/news/1) and [Reuters](https://bit.ly/x).\n",
+                trap=True, format="markdown"),
+    ]
+
+    def check(self, ctx: Context):
+        reg = None
+        for link in ctx.doc.links:
+            if not link.text or link.kind not in ("markdown", "html"):
+                continue
+            label = link.text.strip().strip("*_").strip()
+            if not label or len(label) > 60:
+                continue
+            reg = reg or registry(ctx)
+            named = [o for o in reg.lookup_name(label) if not o.is_platform]
+            if not named:
+                continue
+            target = unwrap(link.url)
+            if is_shortener(target):
+                continue
+            linked = reg.by_domain(target)
+            if linked is None or linked.is_platform:
+                continue
+            if any(reg.related(n, linked) for n in named):
+                continue
+            if linked.kind == "agency" and not any(n.kind == "agency" for n in named):
+                continue  # a paper credited for wire copy it carries: syndication, not a mismatch
+            n = named[0]
+            f = ctx.finding(self, ctx.raw, link.text_start, link.text_end,
+                            f"link text names {n.name} but the link goes to {linked.name}", url=link.url)
+            if f:
+                yield f
+
+
+class OutletHandle(Rule):
+    code = "ATR003"
+    name = "outlet-handle"
+    severity = Severity.INFO
+    fix_safety = Safety.UNSAFE
+    fix_title = "Name the outlet"
+    quotes = "skip"
+    origin = "citelint/checks/attribution.py"
+    summary = "Finds a known outlet's social handle used in body text, `@dawn_com`, and suggests the outlet's name."
+    why = "News copy credits outlets by name; a handle reads as a pasted post. `Dawn (@dawn_com)` style credits are left alone."
+    examples = [
+        Example("The story was first carried by @dawn_com on Sunday.\n",
+                "The story was first carried by Dawn on Sunday.\n"),
+        Example("Dawn (@dawn_com) carried it. Mail press@dawn.com.\n", trap=True),
+    ]
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        reg = None
+        for m in handles(ctx):
+            if text[m.start() - 1:m.start()] == "(":
+                continue
+            reg = reg or registry(ctx)
+            o = reg.by_handle(m.group("h"))
+            if o is None:
+                continue
+            f = ctx.finding(self, view, m.start(), m.end(), f"`{m.group()}` is {o.name}'s handle: name the outlet",
+                            replacement=o.name)
+            if f:
+                yield f

@@ -1,0 +1,399 @@
+"""Source chips (CHP001-CHP005, CHP007): the "Outlet +3" pills a chat assistant
+shows after a sentence, pasted as text.
+
+A chip is only deleted when the guard holds: a cluster of two or more chips,
+a chip naming a known outlet or a domain, or other assistant debris in the
+same draft. A lone `Name +3` that fails the guard (a golfer's score, a TV
+channel) is reported as a possible chip and never changed.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..model import Safety, Severity
+from ..outlets import normalize
+from ..rule import Context, Example, Rule
+from .common import NAME, UNITSTOP, has_artefact, is_stopname, known_outlet, learned, overlaps_finding
+
+_PLUS = r"\+[ \t]?(?P<n>\d{1,2})" + UNITSTOP
+_NL_PLUS = r"\.?[ \t]*\n[ \t]*\+[ \t]?\d{1,2}(?=[ \t]*(?:\n|$))"
+# Tokens of a trailing chip cluster, tried in this order at each position.
+_CHAIN = regex.compile(r"(?P<name>" + NAME + r")\+\d{1,2}(?:[ ]?" + NAME + r"\+\d{1,2})+(?:" + NAME + r")?(?![\p{L}\p{N}])")
+_CHIP = regex.compile(r"\*{0,2}(?P<name>" + NAME + r")\*{0,2}(?:[ \t]*\((?P<paren>[^()\n]{1,40})\))?"
+                      r"(?:[ \t]?" + _PLUS + r"|(?P<nl>" + _NL_PLUS + r"))")
+_PLIST = regex.compile(r"\((?P<items>[^()\n]{2,160})\)")
+_SEP = regex.compile(r"[|,;]")
+_ORPHAN = regex.compile(_PLUS)
+_BARE = regex.compile(r"\*{0,2}(?P<name>" + NAME + r")\*{0,2}")
+_END = regex.compile(r"[ \t]*\.?[ \t]*(?=\n|$)")
+_WS = regex.compile(r"[ \t]*")
+_HAS_PLUS = regex.compile(r"\+[ \t]?\d")
+_BOUNDARY = regex.compile(r"(?:(?<=[.!?\u201d\"')\]])[ \t]+|^[ \t]*)(?=\*{0,2}[\p{Lu}\p{Lt}a-z0-9])", regex.M)
+
+
+def _split_items(items: str) -> list[str]:
+    return [i.strip() for i in items.split(",") if i.strip()]
+
+
+class _Cluster:
+    __slots__ = ("start", "end", "chips", "names", "plists", "pluses")
+
+    def __init__(self, start):
+        self.start, self.end = start, start
+        self.chips, self.names, self.plists, self.pluses = 0, [], [], 0
+
+
+def parse_cluster(ctx: Context, text: str, start: int) -> _Cluster | None:
+    """Read chip tokens from `start`; a cluster must end the line or be followed
+    by a new sentence, and hold at least one "+N"."""
+    c = _Cluster(start)
+    pos = start
+    last_good = None
+    while True:
+        pos = _WS.match(text, pos).end()
+        m = _CHAIN.match(text, pos)
+        if m:
+            names = regex.findall(r"(" + NAME + r")\+\d{1,2}", m.group())
+            if any(is_stopname(n) for n in names):
+                return None
+            c.chips += len(names)
+            c.names += names
+            c.pluses += len(names)
+            pos = m.end()
+            last_good = pos
+            continue
+        m = _CHIP.match(text, pos)
+        if m and not is_stopname(m.group("name")):
+            c.chips += 1
+            c.pluses += 1
+            c.names.append(m.group("name"))
+            if m.group("paren"):
+                c.names.append(m.group("paren"))
+            pos = m.end()
+            last_good = pos
+            if m.group("nl"):  # a chip split over lines may continue on the next
+                nxt = regex.match(r"\n(?=[ \t]*\*{0,2}" + NAME + r"[ \t]*\n[ \t]*\+)", text, pos=pos)
+                if nxt:
+                    pos = nxt.end()
+            continue
+        m = _PLIST.match(text, pos)
+        if m:
+            items = _split_items(m.group("items"))
+            if len(items) < 2 or not all(known_outlet(ctx, i) for i in items):
+                break
+            c.plists.append(items)
+            c.names += items
+            pos = m.end()
+            last_good = pos
+            continue
+        m = _ORPHAN.match(text, pos)
+        if m and c.chips + len(c.plists) > 0:
+            c.pluses += 1
+            pos = m.end()
+            last_good = pos
+            continue
+        m = _SEP.match(text, pos)
+        if m and c.chips + len(c.plists) > 0:
+            pos = m.end()
+            continue
+        m = _BARE.match(text, pos)
+        if m and c.chips > 0 and known_outlet(ctx, m.group("name")) and not is_stopname(m.group("name")):
+            c.names.append(m.group("name"))
+            pos = m.end()
+            last_good = pos
+            continue
+        break
+    if last_good is None or c.pluses == 0:
+        return None
+    end = _END.match(text, last_good)
+    if end:
+        c.end = end.end()
+    elif regex.match(r"[ \t]+[\p{Lu}\"\u201c(]", text, pos=last_good):
+        c.end = last_good  # a new sentence follows on the same line
+    else:
+        return None
+    # A lone "+N" line right after the cluster is part of it.
+    lone = regex.match(r"\n[ \t]*\+[ \t]?\d{1,2}[ \t]*(?=\n|$)", text, pos=c.end)
+    if lone:
+        c.end = lone.end()
+        c.pluses += 1
+    return c
+
+
+class ChipCluster(Rule):
+    code = "CHP002"
+    name = "source-chip-cluster"
+    severity = Severity.ERROR
+    fix_safety = Safety.SAFE
+    fix_title = "Delete the chips"
+    origin = "citelint/checks/chips.py"
+    summary = ("Finds source chips pasted after a sentence: `Pakistan Today +3 Geo News +3 | Ndtv.com (NDTV) +3`, "
+               "`Financial Times + 2`, a chip split over lines (`Reddit⏎+6`), with any outlet list and `, +3` tail.")
+    why = ("A chat assistant's search answer ends sentences with source pills; pasted, they become a run of outlet "
+           "names and counts that readers see as garbage. The attribution they hint at must be written in words, "
+           "if at all. A single chip is deleted only when it names a known outlet or a domain, or the draft has other "
+           "assistant debris; otherwise (a golf score `McIlroy +3`, a TV channel `ITV +1`) it is only reported.")
+    examples = [
+        Example("It came to nothing. Pakistan Today +3 Geo News +3 | Ndtv.com (NDTV) +3 (PA Today, Geo News, Ndtv), +3.\n",
+                "It came to nothing.\n"),
+        Example("Talks set the framework. Financial Times + 2 *Pakistan Today.\n+2\nThe second round began.\n",
+                "Talks set the framework.\nThe second round began.\n"),
+        Example("It grew fast. Wikipedia+1 Then it slowed.\n", "It grew fast. Then it slowed.\n"),
+        Example("Here is some info\nReddit\n+6\nand more text\n", "Here is some info\nand more text\n"),
+        Example("It scaled well. Ignyte+3Microsoft Learn+3Google Cloud+3.\n", "It scaled well.\n"),
+        Example("Final leaderboard. McIlroy +3\n", None),
+        Example("Tune in on Channel 4 +1 at nine. Watch it on ITV +1.\n", trap=True),
+        Example("McIlroy is +3 after the front nine. Temperatures rose +3 degrees. Lahore +3°C.\n", trap=True),
+        Example("Call +44 20 7946 0958. Markets: KSE +2%. Verstappen +3.2s. Settlement is T+2.\n", trap=True),
+        Example("We use C++ and set x = A+1 here. Disney+ 4K. UTC+5 all year.\n", trap=True),
+        Example("Scheffler finished -12; Rory +3.\n", trap=True),
+    ]
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        if not _HAS_PLUS.search(text):
+            return
+        clusters = []
+        for line in _lines_with_plus(text):
+            ls, le = line
+            pos = ls
+            for b in _BOUNDARY.finditer(text, ls, le):
+                if b.start() < pos:
+                    continue
+                c = parse_cluster(ctx, text, b.end())
+                if c is None:
+                    continue
+                c.start = b.start()  # the space after the sentence goes with the chips
+                clusters.append(c)
+                pos = c.end
+        for c in clusters:  # learn outlets from confident chips before judging the rest
+            if c.chips >= 2 or any(known_outlet(ctx, n) for n in c.names):
+                learned(ctx).update(normalize(n) for n in c.names)
+        for c in clusters:
+            confident = c.chips >= 2 or bool(c.plists) or any(known_outlet(ctx, n) for n in c.names) \
+                or has_artefact(ctx)
+            shown = text[c.start:c.end].strip().replace("\n", "\u23ce")
+            if confident:
+                f = ctx.finding(self, view, c.start, c.end, f"source chips pasted after the sentence: `{shown}`",
+                                replacement="")
+            else:
+                f = ctx.finding(self, view, c.start, c.end, f"possible source chip `{shown}`: delete it if it is "
+                                "not part of the story", severity=Severity.WARNING)
+            if f:
+                yield f
+
+
+def _lines_with_plus(text: str):
+    """Spans of lines holding a "+N", and of lines just before a lone "+N" line."""
+    spans = []
+    for m in _HAS_PLUS.finditer(text):
+        ls = text.rfind("\n", 0, m.start()) + 1
+        if ls > 0 and text[ls:m.start()].strip() == "":
+            # "+N" opens its line: the chip's name may be on the line before
+            ls = text.rfind("\n", 0, ls - 1) + 1
+        le = text.find("\n", m.end())
+        spans.append((ls, len(text) if le < 0 else le))
+    merged = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+class GluedChipChain(Rule):
+    code = "CHP001"
+    name = "glued-chip-chain"
+    severity = Severity.ERROR
+    fix_safety = Safety.SAFE
+    fix_title = "Delete the chain"
+    origin = "citelint/checks/chips.py"
+    summary = "Finds chains of two or more glued chips such as `IT Governance+3ISO+3ISO+3` anywhere in a sentence."
+    why = ("Glued `Name+N` chains are how source pills paste into plain text. Two or more segments in a row are "
+           "never prose, so the chain is deleted; a single glued `Name+1` is left to CHP002's guards.")
+    examples = [
+        Example("It covers (protection of privacy) IT Governance+3ISO+3ISO+3. It belongs to a family.\n",
+                "It covers (protection of privacy). It belongs to a family.\n"),
+        Example("Margins fell Wikipedia+15The Economic Times+15website+15 last year.\n", "Margins fell last year.\n"),
+        Example("We use C++11 and set x+1, A+1 and 5+ here.\n", trap=True),
+        Example("Ca2+ and Fe3+ ions; BBC+18 pg 27; 0x14178B8C+1; Excel+1С.\n", trap=True),
+        Example("Retrosheet notation B*BBC+1.+1F>X is odd.\n", trap=True),
+    ]
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        if "+" not in text:
+            return
+        for m in _CHAIN.finditer(text):
+            names = regex.findall(r"(" + NAME + r")\+\d{1,2}", m.group())
+            if any(is_stopname(n) for n in names) or overlaps_finding(ctx, m.start(), m.end()):
+                continue
+            before = text[m.start() - 1:m.start()]
+            if before and not before.isspace() and before not in ".!?)]\"'\u201d":
+                continue  # glued to a word: `B*BBC+1…`, `0x…+1`
+            start = _trim_leading_words(ctx, text, m.start(), m.group("name"))
+            s = start - 1 if start > 0 and text[start - 1] in " \t" else start
+            f = ctx.finding(self, view, s, m.end(), f"glued source chips `{text[start:m.end()]}`", replacement="")
+            if f:
+                learned(ctx).update(normalize(n) for n in names)
+                yield f
+
+
+def _trim_leading_words(ctx: Context, text: str, start: int, first: str) -> int:
+    """The chain's first name may have swallowed capitalised words of the
+    sentence ("Deputy Minister Reuters+1"): keep only the longest tail that is a
+    known outlet, or the last word."""
+    words = first.split(" ")
+    if len(words) == 1 or known_outlet(ctx, first):
+        return start
+    before = text[:start].rstrip(" \t")
+    if not before or before[-1] in ".!?)\"'\u201d\n":
+        return start  # the chain opens the sentence: all of it is chip
+    for i in range(1, len(words)):
+        tail = " ".join(words[i:])
+        if known_outlet(ctx, tail):
+            return start + len(" ".join(words[:i])) + 1
+    return start + len(" ".join(words[:-1])) + 1
+
+
+class LoneChipCount(Rule):
+    code = "CHP003"
+    name = "lone-chip-count"
+    severity = Severity.ERROR
+    fix_safety = Safety.SAFE
+    fix_title = "Delete the line"
+    origin = "citelint/checks/chips.py"
+    summary = "Finds a `+2` alone on its line, left where a chip split over lines."
+    why = ("Copying a chip-laden answer as plain text puts each chip's count on its own line. It is deleted when "
+           "the draft shows other assistant debris; otherwise (a results table typed one item per line) it is reported.")
+    examples = [
+        Example("Prices rose :contentReference[oaicite:1]{index=1}.\n+2\nNext paragraph.\n",
+                "Prices rose.\nNext paragraph.\n"),
+        Example("The table:\n+2\n", None),
+        Example("Results:\n+3 degrees\n+44 20 7946 0000\n", trap=True),
+    ]
+    _LONE = regex.compile(r"(?m)^[ \t]*\+[ \t]?\d{1,2}[ \t]*$\n?")
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        if "+" not in text:
+            return
+        for m in self._LONE.finditer(text):
+            if overlaps_finding(ctx, m.start(), m.end()):
+                continue
+            if has_artefact(ctx):
+                f = ctx.finding(self, view, m.start(), m.end(), "chip count left on a line of its own",
+                                replacement="")
+            else:
+                f = ctx.finding(self, view, m.start(), m.end(), "possible chip count on a line of its own",
+                                severity=Severity.WARNING)
+            if f:
+                yield f
+
+
+class ChipLink(Rule):
+    code = "CHP004"
+    name = "chip-link"
+    severity = Severity.ERROR
+    fix_safety = Safety.UNSAFE
+    fix_title = "Delete the chip link"
+    origin = "citelint/checks/chips.py"
+    summary = "Finds source chips kept as links: `[AP News+1](https://apnews.com/…)`, `[wiki.archlinux +2]`."
+    why = ("Copy-as-Markdown keeps a chip as a link whose text is the chip. The link may be the real source, so "
+           "the fix (which deletes it) is unsafe: the report names the link so the source can be attributed in words.")
+    examples = [
+        Example("It spread fast. [AP News+1](https://apnews.com/article/69855ab8)\n", "It spread fast.\n", "markdown"),
+        Example("It handles 256k tokens[sobot+1](https://www.sobot.io/blog/compare/).\n",
+                "It handles 256k tokens.\n", "markdown"),
+        Example("See [the report](https://x.org) and [1](https://x.org/1).\n", trap=True, format="markdown"),
+    ]
+    _LINK = regex.compile(r"[ \t]?\(?\[(?:!\[[^\]]*\]\([^)]*\))?[^\]\n]{1,80}?[ ]?\+[ ]?\d{1,2}"
+                          r"(?:!\[[^\]]*\]\([^)]*\)[^\]\n]{1,80}?\+\d{1,2})*\](?:\((?P<url>[^)\s]*)\))?\)?")
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        if "+" not in text:
+            return
+        for m in self._LINK.finditer(text):
+            url = m.group("url")
+            if url is None and not regex.search(r"[a-z]\s?\+\s?\d\]", m.group()):
+                continue
+            label = m.group().strip().split("](")[0].lstrip("([")
+            if regex.search(r"\+\d{1,2}" + UNITSTOP, label) is None:
+                continue
+            shown = f" (links to {url})" if url else ""
+            f = ctx.finding(self, view, m.start(), m.end(), f"source chip kept as a link `{label}]`{shown}",
+                            replacement="", url=url or None)
+            if f:
+                yield f
+
+
+class OutletListParenthesis(Rule):
+    code = "CHP005"
+    name = "outlet-list-parenthesis"
+    severity = Severity.WARNING
+    fix_safety = Safety.UNSAFE
+    fix_title = "Delete the outlet list"
+    origin = "citelint/checks/chips.py"
+    summary = "Finds a parenthesised list of outlets closing a sentence, `(Reuters, Dawn, Geo News).`, left where linked chips were."
+    why = ("ChatGPT cites with `([Reuters](…), [Dawn](…))`; when the links are stripped, a bare list of outlet names "
+           "is left. Every item must be a known outlet or a domain; `(Karachi, Lahore, Quetta)` is not touched. "
+           "Removing it removes an attribution, so the fix is unsafe.")
+    examples = [
+        Example("Militants continue to attack (Dawn, Geo News, Reuters).\n", "Militants continue to attack.\n"),
+        Example("Three cities (Karachi, Lahore, Quetta) voted. They voted (Karachi, Lahore, Quetta).\n", trap=True),
+        Example("ISLAMABAD (Reuters) — The talks resumed.\n", trap=True),
+    ]
+    _PAREN = regex.compile(r"[ \t]?\((?P<items>[^()\n]{2,160}?(?:,[ \t]*[^()\n]{2,60}?)+)\)"
+                           r"(?=[ \t]*[,.;]?[ \t]*(?:\+\d{1,2}[.,]?)?[ \t]*(?:$|\n))", regex.M)
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        if "(" not in text:
+            return
+        for m in self._PAREN.finditer(text):
+            items = _split_items(m.group("items"))
+            if len(items) < 2 or not all(known_outlet(ctx, i) for i in items):
+                continue
+            if overlaps_finding(ctx, m.start(), m.end()):
+                continue
+            f = ctx.finding(self, view, m.start(), m.end(),
+                            f"list of outlets `({m.group('items')})` left where source links were", replacement="")
+            if f:
+                yield f
+
+
+class DomainNameDuplicate(Rule):
+    code = "CHP007"
+    name = "domain-name-duplicate"
+    severity = Severity.WARNING
+    origin = "citelint/checks/chips.py"
+    summary = "Finds an outlet given twice, as a domain and a name: `Ndtv.com (NDTV)`."
+    why = "Chip labels show a domain and the outlet's name together; in copy, keep one (usually the name)."
+    examples = [
+        Example("The report was carried by Ndtv.com (NDTV) on Monday.\n"),
+        Example("Visit example.com (a test site) for more.\n", trap=True),
+    ]
+    _DUP = regex.compile(r"(?i)\b(?P<d>[a-z0-9-]+)\.(?:com|in|pk|co\.uk|org|net|tv|news)\b[ \t]*\((?P<n>[^)\n]{2,40})\)")
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        if "(" not in text:
+            return
+        for m in self._DUP.finditer(text):
+            d, n = normalize(m.group("d")), normalize(m.group("n")).replace(" ", "")
+            if not n or not d.startswith(n):
+                continue  # a domain and some other words in brackets
+            if overlaps_finding(ctx, m.start(), m.end()):
+                continue
+            f = ctx.finding(self, view, m.start(), m.end(),
+                            f"outlet given as a domain and a name (`{m.group()}`): keep one")
+            if f:
+                yield f

@@ -1,0 +1,88 @@
+"""Helpers the Python rules share: the outlet registry for a run, document-level
+facts earlier rules established, and sentence boundaries."""
+from __future__ import annotations
+
+import regex
+
+from ..outlets import load_registry, normalize
+from ..rule import Context
+
+# A source-chip label: capitalised words, a bare domain, or a chip word.
+NAME = (r"(?:[\p{Lu}\p{Lt}][\p{L}\p{N}&'\u2019.\-]*(?:[ ][\p{Lu}\p{Lt}&][\p{L}\p{N}&'\u2019.\-]*){0,4}"
+        r"|[a-z0-9-]+(?:\.[a-z0-9-]+)+|website|wikipedia|youtube)")
+# What may not follow "+N" in a chip: units, decimals, more digits (scores, odds,
+# temperatures, percentages, phone numbers).
+UNITSTOP = (r"(?![.,]\d|\d|[%\u00b0\u2032\u2033:]|[ \t]\d|[ \t]?(?:degrees?|points?|pts|goals?|runs?"
+            r"|wickets?|seconds?|secs?|s\b|min\b|mm\b|cm\b|kg\b|km\b|dioptres?|diopters?|over par|under par"
+            r"|strokes?|shots?|laps?|places?|spots?|seats?|votes?))")
+# Names that take "+1" without being chips: time zones, TV time-shift channels, products.
+STOPNAMES = frozenset({
+    "utc", "gmt", "t", "d", "h", "n", "ca", "fe", "disney", "apple tv", "canal", "google", "channel 4",
+    "channel 5", "itv", "itv2", "itv3", "itv4", "e4", "more4", "film4", "bbc one", "bbc two", "dave",
+    "cbs reality", "sky one", "sky atlantic", "comedy central", "5star", "5usa", "quest", "alibi",
+    "gold", "yesterday", "w", "drama", "really", "pick", "challenge", "c", "a", "b", "x", "v", "n",
+    "espn", "paramount", "discovery", "nintendo switch online", "xbox game pass", "google one",
+})
+_DOMAIN = regex.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", regex.I)
+SENTENCE_END = regex.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=[ \t]|$)", regex.M)
+
+
+def registry(ctx: Context):
+    if "registry" not in ctx.cache:
+        extra = tuple(getattr(ctx.settings, "outlets", ()) or ())
+        ctx.cache["registry"] = load_registry(extra)
+    return ctx.cache["registry"]
+
+
+def learned(ctx: Context) -> set[str]:
+    """Names seen as confident chips in this document (normalised)."""
+    return ctx.cache.setdefault("learned_outlets", set())
+
+
+def is_domain(name: str) -> bool:
+    return bool(_DOMAIN.match(name.strip("*")))
+
+
+def known_outlet(ctx: Context, name: str) -> bool:
+    """A registered outlet, a bare domain, or a name this document used as a chip."""
+    n = name.strip().strip("*").strip()
+    if not n:
+        return False
+    return bool(registry(ctx).forms(n)) or is_domain(n) or normalize(n) in learned(ctx)
+
+
+def is_stopname(name: str) -> bool:
+    return normalize(name.strip("*")) in STOPNAMES
+
+
+def has_artefact(ctx: Context, exclude: int = -1) -> bool:
+    """Whether an earlier rule found assistant markup, a tracking parameter or a chip."""
+    for f in ctx.findings:
+        if f.code.startswith(("AST", "TRK")) or f.code in ("CHP001", "CHP002", "CHP004"):
+            if f.start != exclude:
+                return True
+    return False
+
+
+def overlaps_finding(ctx: Context, start: int, end: int, prefixes=("CHP",)) -> bool:
+    for f in ctx.findings:
+        if f.code.startswith(prefixes) and f.start < end and start < f.end:
+            return True
+    return False
+
+
+def sentence_span(text: str, pos: int) -> tuple[int, int]:
+    """The sentence around `pos` within its line: after the previous sentence
+    end (or the line start) up to its own end (or the line end)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    if line_end < 0:
+        line_end = len(text)
+    start = line_start
+    for m in SENTENCE_END.finditer(text, line_start, pos):
+        start = m.end()
+    while start < pos and text[start] in " \t":
+        start += 1
+    m = SENTENCE_END.search(text, pos, line_end)
+    end = m.end() if m else line_end
+    return start, end

@@ -1,0 +1,140 @@
+"""Outlet tags and credit crumbs after a sentence (CHP006, CHP008, CHP009).
+
+They name a real outlet, so deleting them removes an attribution: the fixes
+are unsafe, for an editor to accept or to rewrite as "…, Geo News reported."
+"""
+from __future__ import annotations
+
+import regex
+
+from ..model import Safety, Severity
+from ..outlets import normalize
+from ..rule import Context, Example, Rule
+from .common import known_outlet, overlaps_finding, registry, sentence_span
+
+_TAG = regex.compile(r"[ \t]?\[(?P<o>[\p{Lu}][\p{L}\p{N}&'\u2019. \-]{1,40})\](?![(\[:])"
+                     r"(?=[ \t]*[.,;:]?[ \t]*(?:$|\n))", regex.M)
+
+
+def _defined_labels(ctx: Context) -> set[str]:
+    return {normalize(lk.label) for lk in ctx.doc.links if lk.kind == "definition"}
+
+
+def _earlier_mentions(ctx: Context, text: str, start: int, outlet_name: str) -> bool:
+    """Whether the sentence the tag follows names the same outlet."""
+    p = start
+    while p > 0 and text[p - 1] in " \t":
+        p -= 1
+    s, _ = sentence_span(text, max(0, p - 2))
+    before = text[s:start]
+    for o in registry(ctx).lookup_name(outlet_name):
+        for form in (o.name, *o.aliases, *o.abbreviations):
+            if len(form) > 2 and regex.search(r"(?<![\p{L}\p{N}])" + regex.escape(form) + r"(?![\p{L}\p{N}])", before):
+                return True
+    return False
+
+
+class RepeatedOutletTag(Rule):
+    code = "CHP008"
+    name = "repeated-outlet-tag"
+    severity = Severity.WARNING
+    fix_safety = Safety.UNSAFE
+    fix_title = "Delete the repeated tag"
+    origin = "citelint/checks/outlet_tags.py"
+    summary = "Finds an outlet tag after a sentence that already names that outlet: `According to Dawn, … [Dawn].`"
+    why = "The sentence already attributes the claim; the trailing tag is a leftover chip and only repeats it."
+    examples = [
+        Example("According to Pakistan Today, attacks continue. [Pakistan Today].\n",
+                "According to Pakistan Today, attacks continue.\n"),
+        Example("Attacks continue. [Pakistan Today].\n", trap=True),
+    ]
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        if "[" not in text:
+            return
+        defined = _defined_labels(ctx)
+        for m in _TAG.finditer(text):
+            name = m.group("o")
+            if normalize(name) in defined or not registry(ctx).forms(name):
+                continue
+            if not _earlier_mentions(ctx, text, m.start(), name) or overlaps_finding(ctx, m.start(), m.end()):
+                continue
+            f = ctx.finding(self, view, m.start(), m.end(),
+                            f"outlet tag `[{name}]` repeats the sentence's own attribution", replacement="")
+            if f:
+                yield f
+
+
+class BracketedOutletTag(Rule):
+    code = "CHP006"
+    name = "bracketed-outlet-tag"
+    severity = Severity.ERROR
+    fix_safety = Safety.UNSAFE
+    fix_title = "Delete the tag (or attribute the outlet in words)"
+    origin = "citelint/checks/outlet_tags.py"
+    summary = "Finds a bracketed outlet name closing a sentence: `terrorists. [Geo News].`"
+    why = ("A source chip whose link was stripped leaves the outlet's name in brackets. It is not how a news story "
+           "attributes, but it does name a source, so deleting it is an editor's call (unsafe fix). Only known outlets "
+           "(or names this draft used as chips) count: `[sic]`, `[Updated]` and editorial inserts are left alone.")
+    examples = [
+        Example("They acted against terrorists. [Geo News].\n", "They acted against terrorists.\n"),
+        Example("They closed the crossings. [Geo News]\n", "They closed the crossings.\n"),
+        Example("He said it was [sic] final. Story [Updated].\n", trap=True),
+        Example("\"[The army] will respond,\" he said. [citation needed]\n", trap=True),
+        Example("See [Reuters].\n\n[Reuters]: https://www.reuters.com/\n", trap=True, format="markdown"),
+    ]
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        if "[" not in text:
+            return
+        defined = _defined_labels(ctx)
+        for m in _TAG.finditer(text):
+            name = m.group("o")
+            if normalize(name) in defined or not known_outlet(ctx, name):
+                continue
+            if overlaps_finding(ctx, m.start(), m.end()):
+                continue
+            f = ctx.finding(self, view, m.start(), m.end(), f"bracketed outlet tag `[{name}]` after the sentence",
+                            replacement="")
+            if f:
+                yield f
+
+
+class TrailingCreditCrumb(Rule):
+    code = "CHP009"
+    name = "trailing-credit-crumb"
+    severity = Severity.WARNING
+    fix_safety = Safety.UNSAFE
+    fix_title = "Delete the crumb"
+    origin = "citelint/checks/outlet_tags.py"
+    summary = "Finds garbled credits after a sentence's end: `effectively. W. Dawn Page`, `effectively. via Dawn`."
+    why = ("Card and favicon labels (a monogram letter, the outlet, a card type) paste as a crumb after the last "
+           "sentence. It names an outlet, so deleting it needs an editor's eye. `Turn to page 3.` and "
+           "`via video link` are not crumbs.")
+    examples = [
+        Example("They will address it effectively. W. Dawn Page\nNext.\n",
+                "They will address it effectively.\nNext.\n"),
+        Example("They will address it effectively. via Dawn\n", "They will address it effectively.\n"),
+        Example("Turn to page 3.\nHe spoke via video link from London.\nHis Facebook Page\n", trap=True),
+    ]
+    _CRUMB = regex.compile(
+        r"(?m)(?<=[.!?][\"'\u201d]?)[ \t]+(?:[\p{Lu}]\.[ \t]+)?(?P<o>[\p{Lu}][\p{L}&'\u2019.]+(?: [\p{Lu}][\p{L}&'\u2019.]+){0,3})"
+        r"[ \t]+(?:Page|page)[ \t]*$|(?<=[.!?][\"'\u201d]?)[ \t]+via[ \t]+(?P<o>[\p{Lu}][\p{L}&'\u2019. ]{1,40}?)[ \t]*$")
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        if "age" not in text and "via" not in text:
+            return
+        for m in self._CRUMB.finditer(text):
+            name = m.group("o").strip()
+            if not registry(ctx).forms(name) or overlaps_finding(ctx, m.start(), m.end()):
+                continue
+            f = ctx.finding(self, view, m.start(), m.end(),
+                            f"stray credit crumb `{m.group().strip()}` after the sentence", replacement="")
+            if f:
+                yield f

@@ -1,0 +1,230 @@
+"""Social-media residue (SOC): embed chrome, stray handles and hashtags,
+near-duplicate handles, and sentences that point at an embed that is not there."""
+from __future__ import annotations
+
+import regex
+
+from ..model import Safety, Severity
+from ..rule import Context, Example, Rule
+from .common import registry, sentence_span
+
+_HANDLE = regex.compile(r"(?<![\w.@/\\])@(?P<h>[A-Za-z0-9_]{2,15})(?![\w@]|\.[A-Za-z]{2,}\b)")
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+
+
+def handles(ctx: Context) -> list[regex.Match]:
+    if "handles" not in ctx.cache:
+        text = ctx.doc.prose.text
+        ctx.cache["handles"] = list(_HANDLE.finditer(text)) if "@" in text else []
+    return ctx.cache["handles"]
+
+
+class EmbedChrome(Rule):
+    code = "SOC001"
+    name = "embed-chrome"
+    severity = Severity.ERROR
+    fix_safety = Safety.SAFE
+    fix_title = "Delete the embed chrome"
+    origin = "citelint/checks/social.py"
+    summary = "Finds the text an embedded post leaves when a web page is copied: `pic.twitter.com/…` links and `View this post on Instagram` lines."
+    why = "They are the embed's furniture, not the post; in print they are noise. The post itself needs re-embedding or quoting."
+    examples = [
+        Example("She forgot to delete the prompt pic.twitter.com/vhn5yGGfjs\n", "She forgot to delete the prompt\n"),
+        Example("Intro.\nView this post on Instagram\nMore.\n", "Intro.\nMore.\n"),
+        Example("Twitter's picture host was pic.twitter dot com.\n", trap=True),
+    ]
+    _CHROME = regex.compile(
+        r"[ \t]?\bpic\.twitter\.com/[A-Za-z0-9]+"
+        r"|(?mi)^[ \t]*(?:View this post on Instagram|A (?:post|photo|video) (?:shared|posted) by [^\n]{1,80}\(@[\w.]{1,30}\)[^\n]{0,40})[ \t]*$\n?")
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        if "pic.twitter" not in text and "nstagram" not in text and "osted by" not in text and "hared by" not in text:
+            return
+        for m in self._CHROME.finditer(text):
+            f = ctx.finding(self, view, m.start(), m.end(), f"embedded-post chrome `{m.group().strip()}`",
+                            replacement="")
+            if f:
+                yield f
+
+
+class EmbeddedPostByline(Rule):
+    code = "SOC006"
+    name = "embedded-post-byline"
+    severity = Severity.WARNING
+    origin = "citelint/checks/social.py"
+    summary = "Finds a pasted tweet byline such as `— Arfa Khan (@thearfakhan) November 12, 2025`."
+    why = "An embedded post was copied as text. Re-embed it, or quote it and attribute it in words."
+    examples = [
+        Example("The reaction was swift.\n— Arfa Khan (@thearfakhan) November 12, 2025\n"),
+        Example("(@ufff_areesha) November 12, 2025\n"),
+        Example("— Reuters\nHe said — quietly — it was over.\n", trap=True),
+    ]
+    _BYLINE = regex.compile(
+        r"(?m)^[ \t]*(?:[\u2014\u2013-]{1,2}[ \t]*[^\n(]{1,80})?\(@[A-Za-z0-9_]{1,15}\)[ \t]*" + _MONTHS +
+        r"[ \t]+\d{1,2},[ \t]*\d{4}[ \t]*$")
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        if "(@" not in view.text:
+            return
+        for m in self._BYLINE.finditer(view.text):
+            f = ctx.finding(self, view, m.start(), m.end(),
+                            "embedded post pasted as text: re-embed it or quote and attribute it")
+            if f:
+                yield f
+
+
+class StrayHandle(Rule):
+    code = "SOC002"
+    name = "stray-handle"
+    severity = Severity.INFO
+    quotes = "skip"
+    origin = "citelint/checks/social.py"
+    summary = "Finds social-media handles in body text, outside quotes and outside a `Name (@handle)` credit."
+    why = ("News style names people and outlets; a bare handle is often left from a pasted post. It is only "
+           "information: a handle can be the story (`@ImranKhanPTI wrote…`).")
+    examples = [
+        Example("The post was shared by @mathrubhumi on Sunday.\n"),
+        Example("Write to press@dawn.com. Tickets @ Rs 500. Arfa Khan (@thearfakhan) said so.\n", trap=True),
+        Example("He tweeted: \"Thanks @friend for the help.\"\n", trap=True),
+    ]
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        reg = None
+        for m in handles(ctx):
+            if text[m.start() - 1:m.start()] == "(":
+                continue  # "Name (@handle)" is a credit
+            reg = reg or registry(ctx)
+            if reg.by_handle(m.group("h")):
+                continue  # an outlet's handle: ATR003 names the outlet
+            f = ctx.finding(self, view, m.start(), m.end(), f"social handle `{m.group()}` in body text")
+            if f:
+                yield f
+
+
+class StrayHashtag(Rule):
+    code = "SOC003"
+    name = "stray-hashtag"
+    severity = Severity.INFO
+    quotes = "skip"
+    origin = "citelint/checks/social.py"
+    summary = "Finds hashtags pasted from a post: in a run of hashtags, at the end of a line, or beside a pasted post."
+    why = "Hashtags copied with a post are noise in print. A hashtag discussed as a topic (`the #MeToo movement`) is left alone."
+    examples = [
+        Example("Readers mocked the paper #DawnGPT\n"),
+        Example("Backstage photos #vsfs2016 #victoriasecrets appeared.\n"),
+        Example("The #MeToo movement grew. She ranked #1. C# developers. Use &#8211; here.\n", trap=True),
+    ]
+    _TAG = regex.compile(r"(?<![\w&/#])#(?P<t>[\p{L}_][\p{L}\p{N}_]{1,60})")
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        if "#" not in text:
+            return
+        tags = list(self._TAG.finditer(text))
+        for i, m in enumerate(tags):
+            before = text[max(0, m.start() - 5):m.start()].lower()
+            if regex.search(r"\b(?:the|a|an)\s$", before):
+                continue
+            at_line_end = regex.match(r"[ \t]*(?:\n|$)", text, pos=m.end()) is not None
+            in_run = any(abs(o.start() - m.end()) <= 1 or abs(m.start() - o.end()) <= 1 for o in tags if o is not m)
+            near_post = "pic.twitter.com" in text[m.end():m.end() + 40]
+            if not (at_line_end or in_run or near_post):
+                continue
+            f = ctx.finding(self, view, m.start(), m.end(), f"hashtag `{m.group()}` pasted from a post")
+            if f:
+                yield f
+
+
+def _distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+class NearDuplicateHandle(Rule):
+    code = "SOC004"
+    name = "near-duplicate-handle"
+    severity = Severity.WARNING
+    origin = "citelint/checks/social.py"
+    summary = "Finds two handles in one draft that differ by a typo: `@mathrubhumi` and `@matthrubhumi`."
+    why = "One of them is probably wrong, and a wrong handle credits a stranger. Either spelling could be the real account, so it is only reported."
+    examples = [
+        Example("@mathrubhumi has confirmed this tweet from @matthrubhumi\n"),
+        Example("@dawn_com and @geonews both ran it.\n", trap=True),
+    ]
+
+    def check(self, ctx: Context):
+        hs = handles(ctx)
+        if len(hs) < 2:
+            return
+        view = ctx.doc.prose
+        reg = registry(ctx)
+        first: dict[str, regex.Match] = {}
+        for m in hs:
+            first.setdefault(m.group("h").lower(), m)
+        names = list(first)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                limit = 1 if max(len(a), len(b)) <= 8 else 2
+                if abs(len(a) - len(b)) > limit or _distance(a, b) > limit:
+                    continue
+                # Flag the one that is not a known outlet's handle (else the later one).
+                odd, other = (a, b) if reg.by_handle(b) and not reg.by_handle(a) else (b, a)
+                m = first[odd]
+                f = ctx.finding(self, view, m.start(), m.end(),
+                                f"`@{first[odd].group('h')}` looks like a typo of `@{first[other].group('h')}`")
+                if f:
+                    yield f
+
+
+class MissingEmbedReference(Rule):
+    code = "SOC005"
+    name = "missing-embed-reference"
+    severity = Severity.WARNING
+    fix_safety = Safety.UNSAFE
+    fix_title = "Delete the sentence"
+    origin = "citelint/checks/social.py"
+    summary = "Finds sentences that point at an embedded post that is not there: `…has confirmed this tweet from @matthrubhumi`."
+    why = ("\"This tweet\" refers to an embed that did not survive the paste, so the sentence means nothing to "
+           "readers. The fix deletes the whole sentence, which only an editor can decide (unsafe).")
+    examples = [
+        Example("The Taliban deny it. @mathrubhumi has confirmed this tweet from @matthrubhumi\n",
+                "The Taliban deny it.\n"),
+        Example("The minister posted a video on Monday. Tweets were deleted.\n", trap=True),
+    ]
+    _DEICTIC = regex.compile(
+        r"(?i)\b(?:confirmed|shared|posted|deleted|quoted|retweeted)\s+(?:this|the following|the above|that)\s+"
+        r"(?:tweet|post|video|reel|story)\b|\b(?:this|the following)\s+(?:tweet|post)\s+(?:from|by)\s+@\w+")
+
+    def check(self, ctx: Context):
+        view = ctx.doc.prose
+        text = view.text
+        if "tweet" not in text and "post" not in text and "video" not in text and "reel" not in text and "story" not in text:
+            return
+        done = -1
+        for m in self._DEICTIC.finditer(text):
+            s, e = sentence_span(text, m.start())
+            if s < done:
+                continue
+            done = e
+            start = s - 1 if s > 0 and text[s - 1] in " \t" else s
+            f = ctx.finding(self, view, start, e, "refers to an embedded post that is not in the text",
+                            replacement="")
+            if f:
+                yield f

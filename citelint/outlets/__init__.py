@@ -1,0 +1,6 @@
+"""Known news outlets: the registry (rules/outlets/*.toml) and offline URL helpers."""
+from .registry import Form, Outlet, Registry, RegistryError, load_registry, normalize
+from .urls import host_of, is_shortener, registered_domain, unwrap
+
+__all__ = ["Form", "Outlet", "Registry", "RegistryError", "load_registry", "normalize",
+           "host_of", "is_shortener", "registered_domain", "unwrap"]

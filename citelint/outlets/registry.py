@@ -1,0 +1,208 @@
+"""The outlet registry: news outlets, agencies and platforms, loaded from the
+TOML files in rules/outlets/ plus any a newsroom names in `outlets = [...]`.
+
+An entry in a later file with the same `id` replaces the earlier one, so a
+house file can correct or extend the built-in registry.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+KINDS = ("newspaper", "broadcaster", "agency", "site", "magazine", "aggregator")
+_LIST_FIELDS = ("aliases", "abbreviations", "ambiguous", "garbles", "domains", "hosts",
+                "legacy-domains", "handles", "languages")
+_KEYS = set(_LIST_FIELDS) | {"id", "name", "common-word", "country", "kind", "owner", "role", "origin"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+
+
+class RegistryError(ValueError):
+    """A registry file that cannot be used; the message names the file and entry."""
+
+
+@dataclass(frozen=True)
+class Outlet:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
+    garbles: tuple[str, ...] = ()
+    common_word: bool = False
+    domains: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
+    legacy_domains: tuple[str, ...] = ()
+    handles: tuple[str, ...] = ()
+    country: str = ""
+    languages: tuple[str, ...] = ()
+    kind: str = "site"
+    owner: str = ""
+    role: str = ""      # for aggregators: aggregator, social, archive, shortener, reference
+    origin: str = ""
+
+    @property
+    def is_platform(self) -> bool:
+        return self.kind == "aggregator"
+
+
+@dataclass(frozen=True)
+class Form:
+    """One way of writing an outlet's name, and what kind of form it is."""
+    outlet: Outlet
+    text: str
+    kind: str  # name, alias, abbreviation, ambiguous, garble
+
+
+def normalize(name: str) -> str:
+    """Compare names case-folded, without a leading "the", possessive or final dot."""
+    s = unicodedata.normalize("NFKC", name).casefold().strip()
+    s = s.replace("\u2019", "'")
+    s = re.sub(r"'s$", "", s)
+    s = re.sub(r"^the\s+", "", s)
+    s = re.sub(r"\s+", " ", s).strip(" .,;:*")
+    return s
+
+
+@dataclass
+class Registry:
+    outlets: dict[str, Outlet] = field(default_factory=dict)
+    _names: dict[str, list[Form]] = field(default_factory=dict)
+    _hosts: dict[str, Outlet] = field(default_factory=dict)
+    _domains: dict[str, Outlet] = field(default_factory=dict)
+    _handles: dict[str, Outlet] = field(default_factory=dict)
+
+    def add(self, o: Outlet) -> None:
+        self.outlets[o.id] = o
+
+    def build(self) -> "Registry":
+        self._names.clear(), self._hosts.clear(), self._domains.clear(), self._handles.clear()
+        for o in self.outlets.values():
+            forms = [(o.name, "name")] + [(a, "alias") for a in o.aliases] + \
+                    [(a, "abbreviation") for a in o.abbreviations] + \
+                    [(a, "ambiguous") for a in o.ambiguous] + [(g, "garble") for g in o.garbles]
+            for text, kind in forms:
+                self._names.setdefault(normalize(text), []).append(Form(o, text, kind))
+            for d in o.domains + o.legacy_domains:
+                self._domains.setdefault(d.lower(), o)
+            for h in o.hosts:
+                self._hosts.setdefault(h.lower(), o)
+            for h in o.handles:
+                self._handles.setdefault(h.lower().lstrip("@"), o)
+        return self
+
+    # -- look-ups ----------------------------------------------------------
+    def by_id(self, outlet_id: str) -> Outlet | None:
+        return self.outlets.get(outlet_id)
+
+    def forms(self, text: str) -> list[Form]:
+        """Every registered way of writing `text` (case-insensitive)."""
+        return self._names.get(normalize(text), [])
+
+    def lookup_name(self, text: str) -> list[Outlet]:
+        seen, out = set(), []
+        for f in self.forms(text):
+            if f.outlet.id not in seen:
+                seen.add(f.outlet.id)
+                out.append(f.outlet)
+        return out
+
+    def by_handle(self, handle: str) -> Outlet | None:
+        return self._handles.get(handle.lower().lstrip("@"))
+
+    def by_domain(self, host_or_url: str) -> Outlet | None:
+        from .urls import host_of, registered_domain
+        host = host_of(host_or_url)
+        if not host:
+            return None
+        if host.startswith("www."):
+            host = host[4:]
+        if host in self._hosts:
+            return self._hosts[host]
+        if host in self._domains:
+            return self._domains[host]
+        return self._domains.get(registered_domain(host))
+
+    def related(self, a: Outlet, b: Outlet) -> bool:
+        return a.id == b.id or bool(a.owner and a.owner == b.owner)
+
+    def all_forms(self) -> list[Form]:
+        return [f for forms in self._names.values() for f in forms]
+
+    def matching(self, query: str) -> list[Outlet]:
+        """For `citelint outlets QUERY`: by name, domain, handle, or a name fragment."""
+        found: dict[str, Outlet] = {}
+        q = query.strip()
+        for o in self.lookup_name(q):
+            found[o.id] = o
+        if "." in q or "/" in q:
+            o = self.by_domain(q)
+            if o:
+                found[o.id] = o
+        o = self.by_handle(q)
+        if o and (q.startswith("@") or not found):
+            found[o.id] = o
+        if not found and len(q) >= 3:
+            nq = normalize(q)
+            for key, forms in self._names.items():
+                if nq in key:
+                    for f in forms:
+                        found.setdefault(f.outlet.id, f.outlet)
+        return list(found.values())
+
+
+def _entry(raw: dict, where: str) -> Outlet:
+    oid = raw.get("id", "?")
+    unknown = set(raw) - _KEYS
+    if unknown:
+        raise RegistryError(f"{where}: outlet {oid}: unknown key(s): {', '.join(sorted(unknown))}")
+    for key in ("id", "name", "kind"):
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise RegistryError(f"{where}: outlet {oid}: `{key}` is required")
+    if not _ID.match(raw["id"]):
+        raise RegistryError(f"{where}: outlet {oid}: id must be lowercase letters, digits, dots and dashes")
+    if raw["kind"] not in KINDS:
+        raise RegistryError(f"{where}: outlet {oid}: kind must be one of {', '.join(KINDS)}")
+    kw = {}
+    for key in _LIST_FIELDS:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise RegistryError(f"{where}: outlet {oid}: `{key}` must be a list of strings")
+        kw[key.replace("-", "_")] = tuple(value)
+    return Outlet(id=raw["id"], name=raw["name"], common_word=bool(raw.get("common-word", False)),
+                  country=raw.get("country", ""), kind=raw["kind"], owner=raw.get("owner", ""),
+                  role=raw.get("role", ""), origin=raw.get("origin", ""), **kw)
+
+
+def read_file(path: Path, label: str | None = None) -> list[Outlet]:
+    where = label or str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RegistryError(f"{where}: cannot read outlet file: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RegistryError(f"{where}: not valid TOML: {exc}") from None
+    if set(data) - {"outlet"}:
+        raise RegistryError(f"{where}: an outlet file holds only [[outlet]] tables")
+    return [_entry(raw, where) for raw in data.get("outlet", [])]
+
+
+def builtin_dir() -> Path:
+    from ..registry import rules_dir
+    return rules_dir() / "outlets"
+
+
+@lru_cache(maxsize=16)
+def load_registry(extra: tuple[str, ...] = ()) -> Registry:
+    """The built-in registry, with the files in `extra` applied on top."""
+    reg = Registry()
+    for path in sorted(builtin_dir().glob("*.toml")):
+        for o in read_file(path, f"rules/outlets/{path.name}"):
+            reg.add(o)
+    for p in extra:
+        for o in read_file(Path(p)):
+            reg.add(o)
+    return reg.build()
