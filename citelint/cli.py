@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("code")
     d.add_argument("--format", default="text", choices=("text", "json"))
 
+    o = sub.add_parser("outlets", help="look an outlet up by name, domain or handle")
+    o.add_argument("query", help="a name (Dawn), a domain or URL (dawn.com), or a handle (@dawn_com)")
+    o.add_argument("--format", default="text", choices=("text", "json"))
+    o.add_argument("--config")
+    o.add_argument("--isolated", action="store_true")
+
     s = sub.add_parser("config", help="show the settings in force for a path")
     s.add_argument("path", nargs="?", default=".")
     s.add_argument("--config")
@@ -86,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help()
             return EXIT_ERROR
-        return {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "config": cmd_config}[args.command](args)
+        return {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "config": cmd_config,
+                "outlets": cmd_outlets}[args.command](args)
     except UsageError as exc:
         print(f"citelint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -98,8 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # configuration, pack and other known errors: one line, exit 2
         from .baseline import BaselineError
         from .config import ConfigError
+        from .outlets import RegistryError
         from .packs import PackError, PatternTimeout
-        if isinstance(exc, (BaselineError, ConfigError, PackError, PatternTimeout)):
+        if isinstance(exc, (BaselineError, ConfigError, PackError, PatternTimeout, RegistryError)):
             print(f"citelint: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
         raise
@@ -307,6 +315,32 @@ def rule_doc(r) -> str:
         for e in traps:
             lines += ["", f"```{e.format}", e.text.rstrip("\n"), "```"]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def cmd_outlets(args) -> int:
+    from .config import Resolver
+    from .outlets import load_registry
+    settings = Resolver(args.config, args.isolated).for_path(".")
+    found = load_registry(tuple(settings.outlets)).matching(args.query)
+    if args.format == "json":
+        print(json.dumps([o.__dict__ for o in found], indent=2, ensure_ascii=False))
+        return EXIT_OK if found else EXIT_FINDINGS
+    if not found:
+        print(f"no outlet matches {args.query!r}")
+        return EXIT_FINDINGS
+    for o in found:
+        other = [a for a in (*o.aliases, *o.abbreviations, *o.ambiguous, *o.garbles)]
+        print(f"{o.name}  [{o.id}]  {o.kind}, {o.country}")
+        if other:
+            print(f"  also written: {', '.join(other)}")
+        if o.domains or o.hosts:
+            print(f"  domains: {', '.join(o.domains + o.hosts)}")
+        if o.handles:
+            print(f"  handles: {', '.join('@' + h for h in o.handles)}")
+        if o.common_word:
+            print("  an ordinary word too: counted only when credited as a source")
+        print(f"  origin: {o.origin}")
+    return EXIT_OK
 
 
 def cmd_config(args) -> int:

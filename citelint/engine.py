@@ -22,6 +22,9 @@ class Linter:
         self.known = known
         self.rules = cfg.enabled(self.settings, known)
         self.severity = {c: Severity(s) for c, s in self.settings.severity}
+        if self.settings.outlets:  # a newsroom's outlet files: report a bad one now, once
+            from .outlets import load_registry
+            load_registry(tuple(self.settings.outlets))
         self._per_path: dict[frozenset, list[Rule]] = {}
 
     def rules_for(self, path: str) -> list[Rule]:
@@ -35,6 +38,8 @@ class Linter:
     def lint(self, doc: Document) -> list[Finding]:
         ctx = Context(doc, self.settings)
         for rule in self.rules_for(doc.path):
+            if rule.prefilter and not ctx.may_match(rule):
+                continue
             for f in rule.check(ctx):
                 ctx.findings.append(f)
         findings = suppress(doc, ctx.findings)

@@ -20,18 +20,21 @@ def has_cue(text: str, start: int, end: int) -> bool:
 
 
 def _mention_pattern(ctx: Context):
-    """One pass over the text for every garbled or re-cased outlet form."""
-    if "atr_pattern" not in ctx.cache:
-        reg = registry(ctx)
+    """One pass over the text for every garbled outlet form (built once per registry)."""
+    reg = registry(ctx)
+    cached = getattr(reg, "_garble_pattern", None)
+    if cached is None:
         forms = {}
         for f in reg.all_forms():
-            if f.kind == "garble" or (f.kind in ("name", "abbreviation") and f.text.isupper() and len(f.text) >= 3
-                                      and f.text.isalpha()):
-                forms.setdefault(f.text.lower(), f)
-        ctx.cache["atr_forms"] = forms
-        ctx.cache["atr_pattern"] = regex.compile(r"(?<![\p{L}\p{N}@#./])\L<forms>(?![\p{L}\p{N}])",
-                                                 forms=list(forms), flags=regex.I) if forms else None
-    return ctx.cache["atr_pattern"], ctx.cache["atr_forms"]
+            # Only declared garbles: house styles legitimately write "Nato" or "Tass".
+            if f.kind == "garble":
+                # Case variants listed outright: a case-sensitive scan is much faster.
+                for variant in {f.text, f.text.lower(), f.text.upper(), f.text.title()}:
+                    forms.setdefault(variant, f)
+        pattern = regex.compile(r"(?<![\p{L}\p{N}@#./])\L<forms>(?![\p{L}\p{N}])",
+                                forms=list(forms)) if forms else None
+        cached = reg._garble_pattern = (pattern, forms)
+    return cached
 
 
 class NonCanonicalOutletName(Rule):
@@ -42,9 +45,10 @@ class NonCanonicalOutletName(Rule):
     fix_title = "Use the outlet's own name"
     quotes = "skip"
     origin = "citelint/checks/attribution.py"
-    summary = "Finds an outlet credited under a garbled or re-cased name, `PA Today` for Pakistan Today, `Ndtv` for NDTV, and suggests its own name."
+    summary = "Finds an outlet credited under a known garbled name, `PA Today` for Pakistan Today, `Ndtv` for NDTV, and suggests its own name."
     why = ("Credits must name the outlet the way it names itself. Only forms credited as a source count (after "
-           "\"according to\", before \"reported\", in brackets): `Boom` at the start of a sentence is not BOOM. "
+           "\"according to\", before \"reported\", in brackets). Re-cased acronyms such as `Nato` or `Tass` are a "
+           "house style, not a garble, so only the forms the registry lists as garbles are reported. "
            "The fix rewrites a credit, so it is unsafe.")
     examples = [
         Example("According to PA Today, attacks continue.\n", "According to Pakistan Today, attacks continue.\n"),
@@ -60,9 +64,9 @@ class NonCanonicalOutletName(Rule):
         if pattern is None:
             return
         for m in pattern.finditer(text):
-            form = forms[m.group().lower()]
+            form = forms[m.group()]
             canonical = form.outlet.name
-            if m.group() == canonical or (form.kind != "garble" and m.group() == form.text):
+            if m.group() == canonical:
                 continue
             if not has_cue(text, m.start(), m.end()) or overlaps_finding(ctx, m.start(), m.end(), ("CHP",)):
                 continue

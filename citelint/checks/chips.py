@@ -380,6 +380,7 @@ class DomainNameDuplicate(Rule):
         Example("The report was carried by Ndtv.com (NDTV) on Monday.\n"),
         Example("Visit example.com (a test site) for more.\n", trap=True),
     ]
+    prefilter = (".com", ".in", ".pk", ".co.uk", ".org", ".net", ".tv", ".news", ".COM", ".Com")
     _DUP = regex.compile(r"(?i)\b(?P<d>[a-z0-9-]+)\.(?:com|in|pk|co\.uk|org|net|tv|news)\b[ \t]*\((?P<n>[^)\n]{2,40})\)")
 
     def check(self, ctx: Context):

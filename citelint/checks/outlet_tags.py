@@ -121,6 +121,7 @@ class TrailingCreditCrumb(Rule):
         Example("They will address it effectively. via Dawn\n", "They will address it effectively.\n"),
         Example("Turn to page 3.\nHe spoke via video link from London.\nHis Facebook Page\n", trap=True),
     ]
+    prefilter = ("Page", "page", "via")
     _CRUMB = regex.compile(
         r"(?m)(?<=[.!?][\"'\u201d]?)[ \t]+(?:[\p{Lu}]\.[ \t]+)?(?P<o>[\p{Lu}][\p{L}&'\u2019.]+(?: [\p{Lu}][\p{L}&'\u2019.]+){0,3})"
         r"[ \t]+(?:Page|page)[ \t]*$|(?<=[.!?][\"'\u201d]?)[ \t]+via[ \t]+(?P<o>[\p{Lu}][\p{L}&'\u2019. ]{1,40}?)[ \t]*$")
@@ -128,9 +129,14 @@ class TrailingCreditCrumb(Rule):
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        if "age" not in text and "via" not in text:
-            return
-        for m in self._CRUMB.finditer(text):
+        for line in self._CANDIDATE_LINE.finditer(text):
+            yield from self._check_line(ctx, view, text, line.start(), line.end())
+
+    # Only lines ending in "Page" or in "via Name" can hold a crumb; find those first.
+    _CANDIDATE_LINE = regex.compile(r"(?m)^[^\n]*(?:[ \t](?:Page|page)|[ \t]via[ \t]+[^\n]{1,41}?)[ \t]*$")
+
+    def _check_line(self, ctx, view, text, start, end):
+        for m in self._CRUMB.finditer(text, start, end):
             name = m.group("o").strip()
             if not registry(ctx).forms(name) or overlaps_finding(ctx, m.start(), m.end()):
                 continue

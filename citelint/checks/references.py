@@ -68,7 +68,6 @@ class PastedReferenceDefinitions(Rule):
 
 
 regex_compile = regex.compile
-regex_search = regex.search
 _REF_LIST = re.compile(r"(?m)^[ \t]*\[\d{1,3}\][ \t:]+\S")
 
 
@@ -161,13 +160,14 @@ class SuperscriptCitation(Rule):
                 "You can try Jupyter in the browser.\n"),
         Example("An area of 500 km², 10⁶ cells, x² + y², 20 m³.\n", trap=True),
     ]
+    _ANY = regex_compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]")
     _SUP = regex_compile(r"(?<!\b(?:km|cm|mm|ft|mi|sq|in|m|s))(?<=\p{L}{2}|[.,;:)\"'\u201d])"
                          r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        if not regex_search(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]", text):
+        if not self._ANY.search(text):
             return
         bing = any(f.code == "AST018" for f in ctx.findings)
         for m in self._SUP.finditer(text):
@@ -220,6 +220,7 @@ class SourcesTrailer(Rule):
         Example("Sources said the minister resigned.\nSources close to the talks agreed.\n", trap=True),
         Example("Sources\nThe minister and two aides spoke on condition of anonymity.\n", trap=True),
     ]
+    prefilter = ("ources", "OURCES", "itations", "ITATIONS", "eferences", "EFERENCES")
     _HEAD = regex_compile(r"(?mi)^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:sources|citations|references)(?:\*\*)?[ \t]*:?[ \t]*$")
     _ENTRY = regex_compile(
         r"^[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+|\[\d{1,3}\][ \t:]*|\(\d{1,3}\)[ \t]*)?"

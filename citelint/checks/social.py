@@ -208,15 +208,15 @@ class MissingEmbedReference(Rule):
                 "The Taliban deny it.\n"),
         Example("The minister posted a video on Monday. Tweets were deleted.\n", trap=True),
     ]
+    # Case-sensitive on purpose (only a leading capital varies): far faster than (?i).
     _DEICTIC = regex.compile(
-        r"(?i)\b(?:confirmed|shared|posted|deleted|quoted|retweeted)\s+(?:this|the following|the above|that)\s+"
-        r"(?:tweet|post|video|reel|story)\b|\b(?:this|the following)\s+(?:tweet|post)\s+(?:from|by)\s+@\w+")
+        r"\b(?:[Cc]onfirmed|[Ss]hared|[Pp]osted|[Dd]eleted|[Qq]uoted|[Rr]etweeted)\s+(?:this|the following|the above|that)"
+        r"\s+(?:tweet|post|video|reel|story)\b|\b(?:[Tt]his|[Tt]he following)\s+(?:tweet|post)\s+(?:from|by)\s+@\w+")
+    prefilter = ("tweet", "post", "video", "reel", "story")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        if "tweet" not in text and "post" not in text and "video" not in text and "reel" not in text and "story" not in text:
-            return
         done = -1
         for m in self._DEICTIC.finditer(text):
             s, e = sentence_span(text, m.start())
