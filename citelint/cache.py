@@ -60,7 +60,8 @@ def rules_signature(rules) -> str:
     h = hashlib.sha256()
     files = set()
     for r in rules:
-        h.update(json.dumps(_plain(vars(r)), sort_keys=True, default=str).encode())
+        public = {k: v for k, v in vars(r).items() if not k.startswith("_")}  # `_x`: caches filled by use
+        h.update(json.dumps(_plain(public), sort_keys=True, default=str).encode())
         h.update(f"{type(r).__module__}.{type(r).__qualname__}\n".encode())
         mod = sys.modules.get(type(r).__module__)
         f = getattr(mod, "__file__", None)
@@ -142,6 +143,7 @@ class Bucket:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(body)
+            os.chmod(tmp, 0o644)  # mkstemp's 0600 would lock out colleagues sharing the checkout
             os.replace(tmp, self.path)
         except OSError:
             if os.path.exists(tmp):
