@@ -5,19 +5,10 @@ from __future__ import annotations
 import regex
 
 from ..model import Safety, Severity
-from ..outlets import is_shortener, unwrap
+from ..outlets import has_cue, is_shortener, unwrap
 from ..rule import Context, Example, Rule
 from .common import overlaps_finding, registry
 from .social import handles
-
-# Words around a name that show it is being credited as a source.
-_CUE_BEFORE = regex.compile(r"(?i)(?:according to|reported by|told|quoted by|cited by|via|said|\(|\[|carried by|to)[ \t]*$")
-_CUE_AFTER = regex.compile(r"(?i)^[ \t]*(?:reported|reports|said|says|quoted|cited|noted|wrote|added|published|\)|\]|[ \t]?\+\d)")
-
-
-def has_cue(text: str, start: int, end: int) -> bool:
-    return bool(_CUE_BEFORE.search(text[max(0, start - 24):start]) or _CUE_AFTER.match(text[end:end + 16]))
-
 
 def _mention_pattern(ctx: Context):
     """One pass over the text for every garbled outlet form (built once per registry)."""

@@ -74,7 +74,7 @@ class Registry:
     _hosts: dict[str, Outlet] = field(default_factory=dict)
     _domains: dict[str, Outlet] = field(default_factory=dict)
     _handles: dict[str, Outlet] = field(default_factory=dict)
-    _garble_pattern: tuple | None = field(default=None, repr=False)  # built by ATR001, once
+    _matcher: object = field(default=None, repr=False)  # built by matcher_for(), once
 
     def add(self, o: Outlet) -> None:
         self.outlets[o.id] = o
