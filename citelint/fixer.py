@@ -98,16 +98,17 @@ def tidy_site(t: str, p: int, ate_newline: bool) -> str:
     line_start = l == 0 or t[l - 1] in "\r\n"
     line_end = r == n or t[r] in "\r\n"
     if line_start and line_end:
-        if ate_newline:
-            return t
-        # The line is now empty: remove it with its own line ending.
-        if r < n:
-            term = 2 if t.startswith("\r\n", r) else 1
-            return t[:l] + t[r + term:]
-        if l > 0:
-            term = 2 if t[max(0, l - 2):l] == "\r\n" else 1
-            return t[:l - term]
-        return t[:l]
+        if not ate_newline:
+            # The line is now empty: remove it with its own line ending.
+            if r < n:
+                term = 2 if t.startswith("\r\n", r) else 1
+                t = t[:l] + t[r + term:]
+            elif l > 0:
+                term = 2 if t[max(0, l - 2):l] == "\r\n" else 1
+                return t[:l - term]
+            else:
+                return t[:l]
+        return _drop_double_blank(t, l)
     if line_end:
         t, q = t[:l] + t[r:], l
     elif line_start:
@@ -120,6 +121,35 @@ def tidy_site(t: str, p: int, ate_newline: bool) -> str:
     else:
         q = p
     return _tidy_punctuation(t, q)
+
+
+def _blank_line_end(t: str, p: int) -> int | None:
+    """If the line starting at p is blank, the offset just past its line ending."""
+    i = p
+    while i < len(t) and t[i] in " \t":
+        i += 1
+    if i == len(t):
+        return i
+    if t[i] == "\r":
+        return i + 2 if t.startswith("\r\n", i) else i + 1
+    return i + 1 if t[i] == "\n" else None
+
+
+def _drop_double_blank(t: str, p: int) -> str:
+    """A removed paragraph must not leave two blank lines (or a blank first or
+    last line) where the draft had one: drop the blank line at p."""
+    end = _blank_line_end(t, p)
+    if end is None:
+        return t
+    if p == 0:
+        return t[end:] if end < len(t) or end > 0 else t
+    term = 2 if t[max(0, p - 2):p] == "\r\n" else 1
+    prev_start = max(t.rfind("\n", 0, p - term), t.rfind("\r", 0, p - term)) + 1
+    if t[prev_start:p - term].strip(" \t"):
+        return t  # the line before is text: one blank line is the paragraph break
+    if end == len(t) and p == len(t):
+        return t[:p - term]  # a blank last line
+    return t[:p] + t[end:]
 
 
 def _tidy_punctuation(t: str, q: int) -> str:

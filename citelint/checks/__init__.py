@@ -11,6 +11,7 @@ from .references import (BareNumericMarker, CircledDigitMarker, PastedReferenceD
                          SuperscriptCitation, UndefinedFootnote)
 from .social import (EmbeddedPostByline, EmbedChrome, MissingEmbedReference, NearDuplicateHandle, StrayHandle,
                      StrayHashtag)
+from ..online.rules import NET_RULES
 
 BUILTIN_CHECKS = [
     PastedReferenceDefinitions,
@@ -23,4 +24,6 @@ BUILTIN_CHECKS = [
     EmbedChrome, EmbeddedPostByline, StrayHandle, StrayHashtag, NearDuplicateHandle, MissingEmbedReference,
     # attribution
     NonCanonicalOutletName, LinkOutletMismatch, OutletHandle,
+    # online verification: find nothing unless `check --online` ran (citelint/online/)
+    *NET_RULES,
 ]

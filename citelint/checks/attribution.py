@@ -59,7 +59,7 @@ class NonCanonicalOutletName(Rule):
             canonical = form.outlet.name
             if m.group() == canonical:
                 continue
-            if not has_cue(text, m.start(), m.end()) or overlaps_finding(ctx, m.start(), m.end(), ("CHP",)):
+            if not has_cue(text, m.start(), m.end()) or overlaps_finding(ctx, view, m.start(), m.end(), ("CHP",)):
                 continue
             f = ctx.finding(self, view, m.start(), m.end(),
                             f"`{m.group()}` is not how {canonical} names itself: write \"{canonical}\"",

@@ -229,7 +229,7 @@ class GluedChipChain(Rule):
             return
         for m in _CHAIN.finditer(text):
             names = regex.findall(r"(" + NAME + r")\+\d{1,2}", m.group())
-            if any(is_stopname(n) for n in names) or overlaps_finding(ctx, m.start(), m.end()):
+            if any(is_stopname(n) for n in names) or overlaps_finding(ctx, view, m.start(), m.end()):
                 continue
             before = text[m.start() - 1:m.start()]
             if before and not before.isspace() and before not in ".!?)]\"'\u201d":
@@ -283,7 +283,7 @@ class LoneChipCount(Rule):
         if "+" not in text:
             return
         for m in self._LONE.finditer(text):
-            if overlaps_finding(ctx, m.start(), m.end()):
+            if overlaps_finding(ctx, view, m.start(), m.end()):
                 continue
             if has_artefact(ctx):
                 f = ctx.finding(self, view, m.start(), m.end(), "chip count left on a line of its own",
@@ -361,7 +361,7 @@ class OutletListParenthesis(Rule):
             items = _split_items(m.group("items"))
             if len(items) < 2 or not all(known_outlet(ctx, i) for i in items):
                 continue
-            if overlaps_finding(ctx, m.start(), m.end()):
+            if overlaps_finding(ctx, view, m.start(), m.end()):
                 continue
             f = ctx.finding(self, view, m.start(), m.end(),
                             f"list of outlets `({m.group('items')})` left where source links were", replacement="")
@@ -392,7 +392,7 @@ class DomainNameDuplicate(Rule):
             d, n = normalize(m.group("d")), normalize(m.group("n")).replace(" ", "")
             if not n or not d.startswith(n):
                 continue  # a domain and some other words in brackets
-            if overlaps_finding(ctx, m.start(), m.end()):
+            if overlaps_finding(ctx, view, m.start(), m.end()):
                 continue
             f = ctx.finding(self, view, m.start(), m.end(),
                             f"outlet given as a domain and a name (`{m.group()}`): keep one")

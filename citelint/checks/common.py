@@ -64,7 +64,10 @@ def has_artefact(ctx: Context, exclude: int = -1) -> bool:
     return False
 
 
-def overlaps_finding(ctx: Context, start: int, end: int, prefixes=("CHP",)) -> bool:
+def overlaps_finding(ctx: Context, view, start: int, end: int, prefixes=("CHP",)) -> bool:
+    """Whether view[start:end] overlaps what an earlier rule of these families found."""
+    spans = view.to_source(start, end)
+    start, end = spans[0][0], spans[-1][1]
     for f in ctx.findings:
         if f.code.startswith(prefixes) and f.start < end and start < f.end:
             return True

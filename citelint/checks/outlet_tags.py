@@ -59,7 +59,7 @@ class RepeatedOutletTag(Rule):
             name = m.group("o")
             if normalize(name) in defined or not registry(ctx).forms(name):
                 continue
-            if not _earlier_mentions(ctx, text, m.start(), name) or overlaps_finding(ctx, m.start(), m.end()):
+            if not _earlier_mentions(ctx, text, m.start(), name) or overlaps_finding(ctx, view, m.start(), m.end()):
                 continue
             f = ctx.finding(self, view, m.start(), m.end(),
                             f"outlet tag `[{name}]` repeats the sentence's own attribution", replacement="")
@@ -96,7 +96,7 @@ class BracketedOutletTag(Rule):
             name = m.group("o")
             if normalize(name) in defined or not known_outlet(ctx, name):
                 continue
-            if overlaps_finding(ctx, m.start(), m.end()):
+            if overlaps_finding(ctx, view, m.start(), m.end()):
                 continue
             f = ctx.finding(self, view, m.start(), m.end(), f"bracketed outlet tag `[{name}]` after the sentence",
                             replacement="")
@@ -138,7 +138,7 @@ class TrailingCreditCrumb(Rule):
     def _check_line(self, ctx, view, text, start, end):
         for m in self._CRUMB.finditer(text, start, end):
             name = m.group("o").strip()
-            if not registry(ctx).forms(name) or overlaps_finding(ctx, m.start(), m.end()):
+            if not registry(ctx).forms(name) or overlaps_finding(ctx, view, m.start(), m.end()):
                 continue
             f = ctx.finding(self, view, m.start(), m.end(),
                             f"stray credit crumb `{m.group().strip()}` after the sentence", replacement="")
