@@ -3,6 +3,8 @@ rules in `citelint/checks/`, plugins under the entry-point group
 `citelint.rules`, and packs a user names in configuration."""
 from __future__ import annotations
 
+import os
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,7 +32,7 @@ def builtin_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     base = rules_dir()
     for path in sorted(base.glob("*.toml")):
-        rules.extend(load_pack(path, f"rules/{path.name}"))
+        rules.extend(load_pack(path, f"rules/{path.name}", builtin=True))
     from .checks import BUILTIN_CHECKS
     for cls in BUILTIN_CHECKS:
         rule = cls()
@@ -39,8 +41,36 @@ def builtin_rules() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+def _may_have_plugins() -> bool:
+    """Whether any installed distribution could declare a `citelint.rules` entry
+    point. Importing importlib.metadata and asking it costs about 25 ms, a fifth
+    of a one-file check, so first look at each distribution's entry_points.txt
+    ourselves; where we cannot tell (zipped paths, custom finders), say yes."""
+    from importlib.machinery import PathFinder
+    if any(hasattr(f, "find_distributions") and f is not PathFinder for f in sys.meta_path):
+        return True
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except NotADirectoryError:
+            return True  # a zip or egg: let importlib.metadata read it
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                try:
+                    with open(os.path.join(entry or ".", name, "entry_points.txt"), "rb") as fh:
+                        if ENTRY_POINT_GROUP.encode() in fh.read():
+                            return True
+                except OSError:
+                    continue
+    return False
+
+
 @lru_cache(maxsize=1)
 def plugin_rules() -> tuple[Rule, ...]:
+    if not _may_have_plugins():
+        return ()
     from importlib.metadata import entry_points
 
     rules: list[Rule] = []

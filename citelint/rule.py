@@ -42,6 +42,10 @@ class Rule:
     fix_title: str = ""
     quotes: str = "report"      # inside quoted speech / blockquotes: fix, report or skip
     default: bool = True        # enabled unless the configuration says otherwise
+    # Strings one of which must occur in what the rule reads (its scope's text)
+    # for it to find anything. The engine skips the rule where none occurs, so a
+    # document without candidates costs a few substring scans, not a regex.
+    prefilter: tuple[str, ...] = ()
     examples: list[Example] = []
     origin: str = ""            # where the rule is defined, for `citelint rule`
 
@@ -72,6 +76,21 @@ class Context:
         if "raw" not in self.cache:
             self.cache["raw"] = View(self.doc.source)
         return self.cache["raw"]
+
+    def may_match(self, rule: Rule) -> bool:
+        """False when none of the rule's `prefilter` strings occurs in its scope."""
+        if not rule.prefilter:
+            return True
+        doc = self.doc
+        if rule.scope == "prose":
+            texts = (doc.prose.text,)
+        elif rule.scope == "markup":
+            texts = (doc.markup.text,)
+        elif rule.scope == "url":
+            texts = [link.url for link in doc.links]
+        else:  # a document rule may read the source or either view
+            texts = (doc.source, doc.prose.text, doc.markup.text)
+        return any(s in t for t in texts for s in rule.prefilter)
 
     def views(self, scope: str) -> Iterator[View]:
         if scope == "prose":

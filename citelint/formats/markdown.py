@@ -7,15 +7,17 @@ parser: the prose itself is never re-serialised, so it need not build a tree.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..document import Document, Link, add_bare_links, identity_view, parse_directives
-from ..view import _merge
+from ..view import View, _merge
 
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _FRONT = {"---": ("---", "..."), "+++": ("+++",)}
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
 _BLOCKQUOTE = re.compile(r"^ {0,3}>")
-_INLINE = re.compile(r"`+|<!--")
+# `+|<!--, written to start with a character set so `re` can skip ahead quickly.
+_INLINE = re.compile(r"[`<](?:(?<=`)`*|(?<=<)!--)")
 _COMMENT_END = re.compile(r"-->")
 # ](destination "title")  -- destination may be <...> or a run with balanced parens
 _INLINE_LINK = re.compile(
@@ -25,6 +27,22 @@ _REF_DEF = re.compile(
     r"^ {0,3}\[(?P<label>[^\]\n]{1,999})\]:[ \t]*(?:\r?\n[ \t]*)?(?P<dest><[^<>\n]*>|\S+)"
     r"(?:[ \t]+(?P<title>\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*$", re.M)
 _AUTOLINK = re.compile(r"<(?P<url>https?://[^\s<>]*)>")
+# A line that could start indented code.
+_INDENTED = re.compile(r"(?:^|[\r\n])(?: {4}| {0,3}\t)")
+_FIRST_LINE = re.compile(r"[^\r\n]*")
+_QUOTE_LINE = re.compile(r"(?:^|(?<=[\r\n])) {0,3}>[^\r\n]*")
+
+
+def _plain(source: str) -> bool:
+    """Whether no line could open front matter, a fence or indented code, and
+    nothing could be a code span or comment: then the block and inline passes
+    would mask nothing, and only blockquotes need finding. Most news copy is
+    like this, and it is checked with a few substring scans."""
+    if "`" in source or "~~~" in source or "<!--" in source:
+        return False
+    if ("    " in source or "\t" in source) and _INDENTED.search(source):
+        return False
+    return _FIRST_LINE.match(source).group().rstrip() not in _FRONT
 
 
 def _lines(source: str):
@@ -40,10 +58,14 @@ def _lines(source: str):
 def load_markdown(source: str, path: str = "-") -> Document:
     doc = Document(source, "markdown", path)
     masked: list[tuple[int, int]] = []
-    block_spans = _block_pass(source, masked, doc)
-    masked.sort()
-    inline_masked = _inline_pass(source, masked, block_spans, doc)
-    masked = _merge(masked + inline_masked)
+    if _plain(source):
+        if ">" in source:
+            doc.quote_blocks.extend(m.span() for m in _QUOTE_LINE.finditer(source))
+    else:
+        block_spans = _block_pass(source, masked, doc)
+        masked.sort()
+        inline_masked = _inline_pass(source, masked, block_spans, doc)
+        masked = _merge(masked + inline_masked)
     links = _links(source, masked)
     doc.prose = doc.markup = identity_view(source, masked)
     doc.links = links
@@ -152,10 +174,6 @@ def _inline_pass(source: str, masked: list, prose_lines: list, doc: Document) ->
 
 
 def _links(source: str, masked: list) -> list[Link]:
-    from bisect import bisect_right
-
-    from ..view import View
-
     starts = [a for a, _ in masked]
 
     def is_masked(i: int) -> bool:
@@ -163,7 +181,11 @@ def _links(source: str, masked: list) -> list[Link]:
         return k >= 0 and masked[k][1] > i
 
     links: list[Link] = []
-    for m in _INLINE_LINK.finditer(source):
+    # Each pattern needs a literal; skip the scan when it is absent.
+    inline = _INLINE_LINK.finditer(source) if "](" in source else ()
+    defs = _REF_DEF.finditer(source) if "]:" in source else ()
+    autolinks = _AUTOLINK.finditer(source) if "<http" in source else ()
+    for m in inline:
         if m.group("dest") is None or is_masked(m.start()):
             continue
         ds, de = m.span("dest")
@@ -179,7 +201,7 @@ def _links(source: str, masked: list) -> list[Link]:
         links.append(Link(url, View(url, [(0, ds, de - ds, de - ds)]), ds, de,
                           "image" if image else "markdown", source[open_at + 1:m.start()],
                           open_at + 1, m.start()))
-    for m in _REF_DEF.finditer(source):
+    for m in defs:
         if is_masked(m.start()):
             continue
         ds, de = m.span("dest")
@@ -188,7 +210,7 @@ def _links(source: str, masked: list) -> list[Link]:
         url = source[ds:de]
         links.append(Link(url, View(url, [(0, ds, de - ds, de - ds)]), ds, de, "definition",
                           label=m.group("label")))
-    for m in _AUTOLINK.finditer(source):
+    for m in autolinks:
         if is_masked(m.start()):
             continue
         ds, de = m.span("url")
