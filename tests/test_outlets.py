@@ -135,3 +135,14 @@ def test_matcher_finds_names_garbles_domains_and_handles(reg):
     assert ("The Times of India", "name") in found
     assert ("Dawn", "name") in found                       # "Dawn reported": credited
     assert sum(1 for t, _ in found if t.lower() == "dawn") == 1   # "At dawn today" is not Dawn
+
+
+def test_word_by_word_garbles(reg):
+    assert [o.id for o in reg.garbled("Pak Today")] == ["pk.pakistan-today"]
+    assert [o.name for o in reg.garbled("Fin Times")] == ["Financial Times"]
+    assert reg.garbled("Karachi Lahore") == [] and reg.garbled("Times") == []
+
+
+def test_unlisted_garble_counts_in_an_outlet_list(linter):
+    text = "Attacks continue. Dawn +2 (Pak Today, Geo News), +3.\n"
+    assert linter.fix_text(text).text == "Attacks continue.\n"

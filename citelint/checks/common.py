@@ -48,7 +48,8 @@ def known_outlet(ctx: Context, name: str) -> bool:
     n = name.strip().strip("*").strip()
     if not n:
         return False
-    return bool(registry(ctx).forms(n)) or is_domain(n) or normalize(n) in learned(ctx)
+    reg = registry(ctx)
+    return bool(reg.forms(n)) or is_domain(n) or normalize(n) in learned(ctx) or bool(reg.garbled(n))
 
 
 def is_stopname(name: str) -> bool:

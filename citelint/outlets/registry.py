@@ -75,6 +75,7 @@ class Registry:
     _domains: dict[str, Outlet] = field(default_factory=dict)
     _handles: dict[str, Outlet] = field(default_factory=dict)
     _matcher: object = field(default=None, repr=False)  # built by matcher_for(), once
+    _initials: dict | None = field(default=None, repr=False)  # built by garbled(), once
 
     def add(self, o: Outlet) -> None:
         self.outlets[o.id] = o
@@ -110,6 +111,33 @@ class Registry:
                 seen.add(f.outlet.id)
                 out.append(f.outlet)
         return out
+
+    def garbled(self, text: str) -> list[Outlet]:
+        """Outlets whose multi-word name `text` abbreviates word by word, as a chip
+        garbles it: "PA Today" -> Pakistan Today (each word equal to the name's
+        word or a prefix of at least two letters, same number of words, one equal)."""
+        words = normalize(text).split()
+        if len(words) < 2 or any(not w.isalpha() for w in words):
+            return []
+        found = {}
+        for form in self._by_initials().get(tuple(w[0] for w in words), ()):
+            names = normalize(form.text).split()
+            same = sum(a == b for a, b in zip(words, names))
+            if same and all(a == b or (len(a) >= 2 and b.startswith(a)) for a, b in zip(words, names)):
+                found.setdefault(form.outlet.id, form.outlet)
+        return list(found.values())
+
+    def _by_initials(self) -> dict:
+        if self._initials is None:
+            index: dict[tuple, list[Form]] = {}
+            for forms in self._names.values():
+                for f in forms:
+                    if f.kind in ("name", "alias"):
+                        words = normalize(f.text).split()
+                        if len(words) >= 2:
+                            index.setdefault(tuple(w[0] for w in words), []).append(f)
+            self._initials = index
+        return self._initials
 
     def by_handle(self, handle: str) -> Outlet | None:
         return self._handles.get(handle.lower().lstrip("@"))
