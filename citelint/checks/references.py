@@ -29,7 +29,7 @@ class PastedReferenceDefinitions(Rule):
     examples = [
         Example("Prices rose.\n[1]: https://example.org/a?utm_source=chatgpt.com \"Prices\"\n",
                 "Prices rose.\n"),
-        Example("Prices rose.\n\n[2]: https://example.org/b \"B\"\n", "Prices rose.\n\n", "markdown"),
+        Example("Prices rose.\n\n[2]: https://example.org/b \"B\"\n", "Prices rose.\n", "markdown"),
         Example("See [the report][1].\n\n[1]: https://example.org/r \"R\"\n", None, "markdown", trap=True),
         Example("[2024] UKSC 5 was decided.\n", None, trap=True),
     ]
@@ -214,8 +214,8 @@ class SourcesTrailer(Rule):
            "deleting it removes the sources, so the fix is unsafe: move what matters into the story first.")
     examples = [
         Example("The TSA changed its rules.\n\nSources\n[1] https://example.com/tsa-announcement\n[2] https://example.org/b\n",
-                "The TSA changed its rules.\n\n"),
-        Example("The TSA changed its rules.\n\n### Sources:\n- [TSA](https://tsa.gov/x)\n", "The TSA changed its rules.\n\n",
+                "The TSA changed its rules.\n"),
+        Example("The TSA changed its rules.\n\n### Sources:\n- [TSA](https://tsa.gov/x)\n", "The TSA changed its rules.\n",
                 "markdown"),
         Example("Sources said the minister resigned.\nSources close to the talks agreed.\n", trap=True),
         Example("Sources\nThe minister and two aides spoke on condition of anonymity.\n", trap=True),
