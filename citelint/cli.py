@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--stdin-filename", help="the path to report and configure standard input as")
     c.add_argument("--force-exclude", action="store_true", help="apply `exclude` to files named on the command line too")
     c.add_argument("--kind", choices=("text", "markdown", "html"), help="treat every input as this kind of document")
+    from .online.cli import add_arguments as add_online_arguments  # light: no network code loads
+    add_online_arguments(c)
 
     r = sub.add_parser("rules", help="list every rule")
     r.add_argument("--format", default="text", choices=("text", "json"))
@@ -120,6 +122,9 @@ def _resolver(args):
         "extend_select": getattr(args, "extend_select", []),
         "ignore": getattr(args, "ignore", []),
         "unsafe_fixes": getattr(args, "unsafe_fixes", False),
+        "allow_hosts": getattr(args, "allow_host", None) or [],
+        "archive_endpoint": getattr(args, "archive_endpoint", None),
+        "online_timeout": getattr(args, "online_timeout", None),
     }
     return Resolver(args.config, args.isolated, overrides)
 
@@ -139,7 +144,7 @@ def cmd_check(args) -> int:
     resolver = _resolver(args)
     report = reports.Report(fix_mode=fix_mode)
     job = Job(fix=fix_mode, diff=args.diff, unsafe=args.unsafe_fixes, kind=args.kind,
-              encoding=args.encoding, keep_source=args.format in reports.NEEDS_SOURCES)
+              encoding=args.encoding, keep_source=args.format in reports.NEEDS_SOURCES or args.online)
     stdin_out = None
 
     if "-" in args.paths:
@@ -154,10 +159,14 @@ def cmd_check(args) -> int:
             raise UsageError("--stdin-filename needs '-' as the path")
         targets = list(iter_files(args.paths, resolver, args.force_exclude))
         results = _run_files(args, targets, job, run, default_jobs)
+    if args.online and not args.diff:  # fetch the cited links; adds NET findings to the results
+        from .online.cli import run_online
+        stdin_out = run_online(args, targets, results, job, stdin_out)
 
     for settings in dict.fromkeys(s for _, s in targets):
         report.unsafe = report.unsafe or job.unsafe_for(settings)
-        report.rules.update((r.code, r) for r in linter_for(settings).rules)
+        if args.format == "sarif":  # the only report that describes rules; a cached run loads none otherwise
+            report.rules.update((r.code, r) for r in linter_for(settings).rules)
     errors = 0
     diffs = []
     for res in results:

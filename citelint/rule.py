@@ -17,7 +17,7 @@ from .view import View
 
 CODE_RE = _re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
 NAME_RE = _re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-SCOPES = ("prose", "markup", "url", "document")
+SCOPES = ("prose", "markup", "url", "document", "online")  # online: NET rules, with --online only
 QUOTE_POLICIES = ("fix", "report", "skip")
 
 

@@ -1,0 +1,88 @@
+"""The verdict cache: what a link was found to be, kept for a day.
+
+One JSON file in the user's cache folder ($XDG_CACHE_HOME/citelint, else
+~/.cache/citelint). Only settled answers are kept (a page that answered, a
+404/410, a redirect); anything that may pass (timeouts, 403/429/5xx, refused
+connections, blocked addresses, names that did not resolve) is checked afresh
+every run, as lychee does. Pages' words are never cached, so a link whose
+quotes must be checked is always fetched. A broken cache file is ignored.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from .page import PageFacts
+from .verdicts import DEAD, ELSEWHERE, OK, SOFT404, Verdict
+
+VERSION = 1
+TTL = 24 * 3600.0
+MAX_ENTRIES = 20_000
+CACHEABLE = (OK, DEAD, SOFT404, ELSEWHERE)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "citelint"
+
+
+class VerdictCache:
+    def __init__(self, path: Path | None = None, ttl: float = TTL):
+        self.path = path or cache_dir() / "online-verdicts.json"
+        self.ttl = ttl
+        self.entries: dict[str, dict] = {}
+        self.dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("version") == VERSION and isinstance(data.get("entries"), dict):
+            self.entries = data["entries"]
+
+    def get(self, url: str, admitted: bool) -> tuple[Verdict, PageFacts | None] | None:
+        e = self.entries.get(url)
+        if not isinstance(e, dict):
+            return None
+        try:
+            if time.time() - float(e["at"]) > self.ttl or bool(e.get("admitted")) != admitted:
+                return None
+            facts = PageFacts.from_json(e["facts"]) if e.get("facts") else None
+            return Verdict.from_json(e["verdict"]), facts
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def put(self, url: str, verdict: Verdict, facts: PageFacts | None, admitted: bool) -> None:
+        if verdict.kind not in CACHEABLE or (verdict.kind == DEAD and verdict.status not in (404, 410)):
+            return  # errors are never cached: the next run must look again
+        self.entries[url] = {"at": time.time(), "verdict": verdict.to_json(), "admitted": admitted,
+                             "facts": facts.to_json() if facts else None}
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write atomically; a cache that cannot be written is simply not kept."""
+        if not self.dirty:
+            return
+        now = time.time()
+        live = {u: e for u, e in self.entries.items()
+                if isinstance(e, dict) and now - float(e.get("at", 0)) <= self.ttl}
+        if len(live) > MAX_ENTRIES:
+            live = dict(sorted(live.items(), key=lambda kv: kv[1]["at"])[-MAX_ENTRIES:])
+        tmp = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".online-verdicts-", suffix=".tmp", dir=self.path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"version": VERSION, "entries": live}, fh, ensure_ascii=False)
+            os.replace(tmp, self.path)
+            tmp = None
+        except OSError:
+            pass
+        finally:
+            if tmp and os.path.exists(tmp):
+                os.unlink(tmp)

@@ -1,0 +1,437 @@
+"""The fetch engine: a bounded pool of workers that GETs links politely and safely.
+
+One `requests.Session` per worker (sessions are not thread-safe), at most
+`host_concurrency` requests per host at a time with `host_interval` seconds
+between their starts, retries with backoff that honour `Retry-After` (capped,
+so a server cannot park a worker for hours), a per-link wall-clock deadline
+enforced by a watchdog, an overall deadline, bodies streamed and cut at
+`max_bytes`, redirects followed by hand so the guard sees every hop, no
+cookies kept, proxies and .netrc ignored unless `trust_env`.
+
+Always a GET, never a HEAD: many servers answer HEAD wrongly (405, 404, 500),
+and the page head is needed anyway for the soft-404, publisher and quote checks.
+"""
+from __future__ import annotations
+
+import email.utils
+import errno
+import http.cookiejar
+import random
+import socket
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import urljoin, urlsplit
+
+from .. import __version__
+from .guard import BlockedAddress, Guard
+
+USER_AGENT = f"citelint/{__version__} (+https://github.com/citelint/citelint)"
+DEFAULT_TOTAL_TIMEOUT = 300.0
+RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/json",
+              "application/ld+json", "text/xml", "application/xml")
+
+
+@dataclass
+class FetchConfig:
+    workers: int = 16
+    host_concurrency: int = 2
+    host_interval: float = 0.1      # seconds between request starts on one host
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0      # per socket read
+    link_timeout: float = 15.0      # wall clock per link: redirects and retries included
+    total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT  # wall clock for the whole run
+    max_bytes: int = 1 << 20        # body bytes read (after decoding), then cut
+    max_redirects: int = 5
+    retries: int = 2
+    retry_after_cap: float = 3.0
+    host_failures: int = 2          # timeouts on a host before its other links are skipped
+    trust_env: bool = False
+    allow: tuple[str, ...] = ()
+    user_agent: str = USER_AGENT
+
+
+@dataclass
+class Hop:
+    url: str
+    status: int
+
+
+@dataclass
+class Fetched:
+    """What happened to one URL: the redirect chain, the final response or the error."""
+    url: str
+    chain: list[Hop] = field(default_factory=list)   # redirects, in order
+    final_url: str = ""
+    status: int | None = None
+    headers: dict = field(default_factory=dict)      # lower-cased names
+    body: bytes | None = None
+    truncated: bool = False
+    error: str | None = None   # blocked, dns, timeout, refused, reset, tls, loop, redirects, broken, skipped, invalid
+    detail: str = ""
+    attempts: int = 0
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+@dataclass
+class Job:
+    url: str
+    want_body: bool = True
+    max_bytes: int | None = None
+    attempts: int = 0
+    not_before: float = 0.0
+    deadline: float = 0.0
+    host: str = ""
+
+
+def host_key(url: str) -> str:
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""
+
+
+def retry_after(value: str | None, cap: float) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), capped."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), cap)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, min(when.timestamp() - time.time(), cap))
+
+
+class _Scheduler:
+    """Hands jobs to workers, keeping per-host limits, spacing and backoff."""
+
+    def __init__(self, jobs: list[Job], cfg: FetchConfig, deadline: float | None):
+        self.cfg = cfg
+        self.deadline = deadline
+        self.pending: dict[str, deque[Job]] = {}
+        for job in jobs:
+            job.host = host_key(job.url)
+            self.pending.setdefault(job.host, deque()).append(job)
+        self.active: dict[str, int] = {h: 0 for h in self.pending}
+        self.next_at: dict[str, float] = {h: 0.0 for h in self.pending}
+        self.failures: dict[str, int] = {h: 0 for h in self.pending}
+        self.in_flight = 0
+        self.cond = threading.Condition()
+        self.skipped: list[Fetched] = []
+
+    def next(self) -> Job | None:
+        with self.cond:
+            while True:
+                now = time.monotonic()
+                if self.deadline is not None and now >= self.deadline:
+                    self._drain(lambda h: True, "the overall --online-timeout ran out")
+                wait = None
+                for host, queue in self.pending.items():
+                    if not queue:
+                        continue
+                    if self.failures[host] >= self.cfg.host_failures:
+                        self._drain(lambda h, host=host: h == host, "the host did not answer earlier links in time")
+                        continue
+                    if self.active[host] >= self.cfg.host_concurrency:
+                        continue
+                    ready = max(self.next_at[host], queue[0].not_before)
+                    if ready <= now:
+                        job = queue.popleft()
+                        if not job.deadline:  # the link's clock starts when it is first sent
+                            job.deadline = now + self.cfg.link_timeout
+                        self.active[host] += 1
+                        self.next_at[host] = now + self.cfg.host_interval
+                        self.in_flight += 1
+                        return job
+                    wait = ready - now if wait is None else min(wait, ready - now)
+                if self.in_flight == 0 and not any(self.pending.values()):
+                    self.cond.notify_all()
+                    return None
+                if self.deadline is not None:
+                    left = max(0.0, self.deadline - now)
+                    wait = left if wait is None else min(wait, left)
+                self.cond.wait(wait)
+
+    def _drain(self, which, reason: str) -> None:
+        for host, queue in self.pending.items():
+            if which(host):
+                while queue:
+                    self.skipped.append(Fetched(queue.popleft().url, error="skipped", detail=reason))
+
+    def finish(self, job: Job, failed: bool) -> None:
+        with self.cond:
+            self.active[job.host] -= 1
+            self.in_flight -= 1
+            if failed:
+                self.failures[job.host] += 1
+            self.cond.notify_all()
+
+    def retry(self, job: Job, delay: float) -> None:
+        with self.cond:
+            job.not_before = time.monotonic() + delay
+            # Politeness: the whole host waits, not just this link.
+            self.next_at[job.host] = max(self.next_at[job.host], job.not_before)
+            self.pending[job.host].appendleft(job)
+            self.active[job.host] -= 1
+            self.in_flight -= 1
+            self.cond.notify_all()
+
+
+class Engine:
+    """Fetches many URLs at once under one guard and one set of limits."""
+
+    def __init__(self, cfg: FetchConfig):
+        self.cfg = cfg
+        self.guard = Guard(cfg.allow)
+
+    def run(self, jobs: list[Job], digest: Callable[[Fetched], object] | None = None,
+            progress: Callable[[int, int], None] | None = None) -> dict[str, object]:
+        """Fetch every job; returns url -> digest(Fetched) (the Fetched itself when no
+        digest). `digest` runs in the worker, so bodies can be dropped early."""
+        from .transport import Watchdog
+
+        digest = digest or (lambda f: f)
+        start = time.monotonic()
+        deadline = start + self.cfg.total_timeout if self.cfg.total_timeout else None
+        sched = _Scheduler(jobs, self.cfg, deadline)
+        results: dict[str, object] = {}
+        lock = threading.Lock()
+        total = len(jobs)
+        watchdog = Watchdog()
+
+        def record(f: Fetched) -> None:
+            out = digest(f)
+            with lock:
+                results[f.url] = out
+                done = len(results)
+            if progress:
+                progress(done, total)
+
+        def worker() -> None:
+            session = self._session()
+            try:
+                while True:
+                    job = sched.next()
+                    if job is None:
+                        return
+                    try:
+                        f = self._attempt(session, job, deadline, watchdog)
+                    except Exception as exc:  # never let one link take the run down
+                        f = Fetched(job.url, error="broken", detail=f"{type(exc).__name__}: {exc}")
+                    delay = self._retry_delay(job, f, deadline)
+                    if delay is not None:
+                        sched.retry(job, delay)
+                        continue
+                    sched.finish(job, f.error in ("timeout", "refused"))
+                    record(f)
+            finally:
+                session.close()
+
+        threads = [threading.Thread(target=worker, name=f"citelint-fetch-{i}", daemon=True)
+                   for i in range(max(1, min(self.cfg.workers, total)))]
+        try:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            watchdog.stop()
+        for f in sched.skipped:
+            record(f)
+        return results
+
+    def _retry_delay(self, job: Job, f: Fetched, deadline: float | None) -> float | None:
+        if job.attempts > self.cfg.retries:
+            return None
+        if f.status in RETRY_STATUS:
+            delay = retry_after(f.headers.get("retry-after"), self.cfg.retry_after_cap)
+        elif f.error in ("reset", "broken") or (f.error == "timeout" and f.detail == "read"):
+            delay = None
+        else:
+            return None
+        if f.headers.get("cf-mitigated") or f.status == 403:
+            return None  # a challenge does not go away by asking again
+        if delay is None:
+            delay = min(0.5 * 2 ** (job.attempts - 1), self.cfg.retry_after_cap) * (0.8 + 0.4 * random.random())
+        at = time.monotonic() + delay
+        ends = min(job.deadline, deadline) if deadline else job.deadline
+        if at + 0.2 >= ends:
+            return None  # no time left for another try: report what we have
+        return delay
+
+    def _session(self):
+        import requests
+
+        from .transport import GuardedAdapter
+
+        s = requests.Session()
+        s.trust_env = self.cfg.trust_env
+        s.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        s.headers.update({
+            "User-Agent": self.cfg.user_agent,
+            "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+            "Accept-Encoding": "gzip, deflate",
+        })
+        adapter = GuardedAdapter(self.guard, pool_connections=32,
+                                 pool_maxsize=self.cfg.host_concurrency, max_retries=0)
+        s.mount("http://", adapter)
+        s.mount("https://", adapter)
+        return s
+
+    def _attempt(self, session, job: Job, deadline: float | None, watchdog) -> Fetched:
+        """One try at a URL: follow up to max_redirects hops, each one guarded."""
+        from .transport import release_deadline, set_deadline
+
+        job.attempts += 1
+        f = Fetched(job.url, attempts=job.attempts)
+        ends = min(job.deadline, deadline) if deadline else job.deadline
+        current = job.url
+        seen = set()
+        for _ in range(self.cfg.max_redirects + 1):
+            problem = self.guard.check_url(current)
+            if problem:
+                f.final_url, f.error, f.detail = current, "blocked", problem
+                return f
+            if current in seen:
+                f.final_url, f.error, f.detail = current, "loop", "the redirects go round in a loop"
+                return f
+            seen.add(current)
+            if self.cfg.trust_env:
+                problem = self._proxy_precheck(session, current)
+                if problem:
+                    f.final_url, f.error, f.detail = current, "blocked", problem
+                    return f
+            left = ends - time.monotonic()
+            if left <= 0:
+                f.final_url, f.error, f.detail = current, "timeout", "deadline"
+                return f
+            set_deadline(watchdog, ends)
+            resp = None
+            try:
+                resp = session.get(current, stream=True, allow_redirects=False,
+                                   timeout=(min(self.cfg.connect_timeout, left), min(self.cfg.read_timeout, left)))
+                location = session.get_redirect_target(resp)
+                if location and resp.status_code in (301, 302, 303, 307, 308):
+                    f.chain.append(Hop(current, resp.status_code))
+                    current = urljoin(current, location)
+                    continue
+                f.final_url, f.status = current, resp.status_code
+                f.headers = {k.lower(): v for k, v in resp.headers.items()}
+                if job.want_body and 200 <= resp.status_code < 300 and f.content_type in TEXT_TYPES:
+                    f.body, f.truncated = _read_capped(resp, job.max_bytes or self.cfg.max_bytes)
+                if release_deadline():
+                    f.truncated = True  # the answer came in time; the body was cut at the deadline
+                return f
+            except BlockedAddress as exc:
+                f.final_url, f.error, f.detail = current, "blocked", f"{exc.host} {exc.reason}"
+                return f
+            except Exception as exc:  # noqa: BLE001 - every network failure becomes a verdict
+                fired = release_deadline()
+                f.final_url = current
+                if f.status is not None:
+                    f.body, f.truncated = None, True  # the answer came; only its body failed
+                    return f
+                f.error, f.detail = ("timeout", "deadline") if fired else _classify_error(exc)
+                return f
+            finally:
+                if resp is not None:
+                    resp.close()
+                release_deadline()
+        f.final_url, f.error, f.detail = current, "redirects", f"more than {self.cfg.max_redirects} redirects"
+        return f
+
+    def _proxy_precheck(self, session, url: str) -> str | None:
+        """Through a proxy the connect-time check sees the proxy, so resolve here."""
+        from requests.utils import get_environ_proxies
+        if not get_environ_proxies(url):
+            return None
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+        if self.guard.admitted(host, port):
+            return None
+        from .guard import _ip, address_problem
+        try:
+            infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        except OSError:
+            return None  # the proxy resolves it; nothing local to check
+        for *_, sockaddr in infos:
+            problem = address_problem(_ip(sockaddr[0]))
+            if problem:
+                return f"{host} resolves to {sockaddr[0]}, {problem}"
+        return None
+
+
+def _read_capped(resp, cap: int) -> tuple[bytes, bool]:
+    """Read the decoded body up to `cap` bytes. urllib3 >= 2.6 bounds each decoded
+    chunk, so a gzip bomb costs at most about one chunk beyond the cap."""
+    parts, size = [], 0
+    for chunk in resp.iter_content(64 * 1024):
+        if not chunk:
+            continue
+        room = cap - size
+        if len(chunk) >= room:
+            parts.append(chunk[:room])
+            return b"".join(parts), True
+        parts.append(chunk)
+        size += len(chunk)
+    return b"".join(parts), False
+
+
+def _causes(exc: BaseException):
+    seen = set()
+    stack = [exc]
+    while stack:
+        e = stack.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        stack.extend([e.__cause__, e.__context__])
+        stack.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
+        stack.append(getattr(e, "reason", None) if isinstance(getattr(e, "reason", None), BaseException) else None)
+
+
+def _classify_error(exc: BaseException) -> tuple[str, str]:
+    """(error kind, detail) for a failed request."""
+    import requests
+    from urllib3.exceptions import NameResolutionError
+
+    for e in _causes(exc):
+        if isinstance(e, socket.gaierror):
+            if e.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+                return "dns", "the name does not resolve"
+            return "dns-temporary", f"name lookup failed: {e.strerror or e}"
+        if isinstance(e, NameResolutionError):
+            continue
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "timeout", "connect"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "timeout", "read"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "tls", "the TLS handshake or certificate check failed"
+    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
+                        requests.exceptions.MissingSchema)):
+        return "invalid", str(exc)
+    for e in _causes(exc):
+        if isinstance(e, ConnectionRefusedError) or getattr(e, "errno", None) == errno.ECONNREFUSED:
+            return "refused", "the connection was refused"
+        if isinstance(e, ConnectionResetError) or getattr(e, "errno", None) == errno.ECONNRESET:
+            return "reset", "the connection was reset"
+        if isinstance(e, socket.timeout):
+            return "timeout", "read"
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
+        return "broken", "the response was cut off or could not be decoded"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "reset", "the connection failed"
+    return "broken", f"{type(exc).__name__}: {exc}"

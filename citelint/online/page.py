@@ -1,0 +1,145 @@
+"""What citelint keeps of a fetched page: its title, its own publisher claims and
+(only when a quote must be checked) its words. Bodies are dropped as soon as
+these are read, so memory stays flat however many links a draft has."""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+
+_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
+_TITLE = re.compile(r"<title\b[^>]{0,300}>(.{0,2000}?)</title\s*>", re.I | re.S)
+_LANG = re.compile(r"<html\b[^>]{0,500}?\blang\s*=\s*[\"']?([A-Za-z-]{2,20})", re.I)
+_LD_TYPES = ("application/ld+json",)
+
+
+@dataclass
+class PageFacts:
+    title: str = ""
+    lang: str = ""
+    site_name: str = ""           # og:site_name
+    twitter_site: str = ""        # twitter:site, without the @
+    publishers: list[tuple[str, str]] = field(default_factory=list)  # JSON-LD (name, url)
+    credits: list[str] = field(default_factory=list)  # JSON-LD author/sourceOrganization, meta author
+    text: str | None = None       # normalised words of the page, when asked for
+    words: int = 0                # how many words the page has (for "too little to check")
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "lang": self.lang, "site_name": self.site_name,
+                "twitter_site": self.twitter_site, "publishers": [list(p) for p in self.publishers],
+                "credits": self.credits}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "PageFacts":
+        return cls(d.get("title", ""), d.get("lang", ""), d.get("site_name", ""), d.get("twitter_site", ""),
+                   [tuple(p) for p in d.get("publishers", []) if isinstance(p, list) and len(p) == 2],
+                   [c for c in d.get("credits", []) if isinstance(c, str)])
+
+
+def decode_body(body: bytes, content_type_header: str) -> str:
+    charset = None
+    m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type_header or "", re.I)
+    if m:
+        charset = m.group(1)
+    else:
+        m = _CHARSET.search(body[:4096])
+        if m:
+            charset = m.group(1).decode("ascii", "replace")
+    for enc in (charset, "utf-8"):
+        if not enc:
+            continue
+        try:
+            return body.decode(enc, errors="replace")
+        except LookupError:
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
+def read_page(text: str, content_type: str, want_meta: bool, want_text: bool) -> PageFacts:
+    """Facts from a decoded body. The title comes from a cheap scan; the parser
+    runs only when the publisher or the words are wanted."""
+    facts = PageFacts()
+    if content_type in ("text/plain",):
+        if want_text:
+            from .quotes import normalise
+            facts.text = normalise(text)
+            facts.words = facts.text.count(" ")
+        return facts
+    m = _TITLE.search(text)
+    if m:
+        facts.title = " ".join(html.unescape(m.group(1)).split())
+    m = _LANG.search(text[:5000])
+    if m:
+        facts.lang = m.group(1).lower()
+    if not (want_meta or want_text):
+        return facts
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+    extra_text: list[str] = []
+    for meta in soup.find_all("meta"):
+        key = (meta.get("property") or meta.get("name") or "").strip().lower()
+        value = " ".join((meta.get("content") or "").split())
+        if not value:
+            continue
+        if key == "og:site_name" and not facts.site_name:
+            facts.site_name = value
+        elif key == "twitter:site" and not facts.twitter_site:
+            facts.twitter_site = value.lstrip("@").strip()
+        elif key in ("author", "article:author", "dc.creator", "dc.source") and len(facts.credits) < 20:
+            facts.credits.append(value)
+        elif key in ("description", "og:description", "twitter:description"):
+            extra_text.append(value)
+    for script in soup.find_all("script"):
+        if (script.get("type") or "").strip().lower() in _LD_TYPES:
+            body = script.string or script.get_text()
+            if body and len(body) < 500_000:
+                _read_json_ld(body, facts, extra_text)
+    if want_text:
+        from .quotes import normalise
+        for tag in soup(["script", "style", "noscript", "template", "svg"]):
+            tag.decompose()
+        words = normalise(soup.get_text(" ") + " " + " ".join(extra_text))
+        facts.text = words
+        facts.words = words.count(" ")
+    return facts
+
+
+def _read_json_ld(body: str, facts: PageFacts, extra_text: list[str]) -> None:
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return
+    stack, seen = [data], 0
+    while stack and seen < 2000:
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, list):
+            stack.extend(item)
+            continue
+        if not isinstance(item, dict):
+            continue
+        pub = item.get("publisher")
+        for p in pub if isinstance(pub, list) else [pub]:
+            if isinstance(p, dict):
+                name = p.get("name")
+                url = p.get("url")
+                if isinstance(name, str) or isinstance(url, str):
+                    entry = (" ".join(name.split()) if isinstance(name, str) else "",
+                             url if isinstance(url, str) else "")
+                    if entry not in facts.publishers:
+                        facts.publishers.append(entry)
+            elif isinstance(p, str) and p.strip():
+                facts.publishers.append((p.strip(), ""))
+        for key in ("author", "creator", "sourceOrganization", "provider"):
+            for a in item.get(key) if isinstance(item.get(key), list) else [item.get(key)]:
+                name = a.get("name") if isinstance(a, dict) else a
+                if isinstance(name, str) and name.strip() and len(facts.credits) < 20:
+                    facts.credits.append(" ".join(name.split()))
+        body_text = item.get("articleBody")
+        if isinstance(body_text, str):
+            extra_text.append(body_text)
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+            if isinstance(item.get(key), (list, dict)):
+                stack.append(item[key])

@@ -1,0 +1,153 @@
+"""The online pass: every distinct URL the drafts cite, fetched once, judged once.
+
+Links from all files are checked together (so one pool serves a whole folder),
+each URL once however often it is cited, through the verdict cache. Dead links
+then get an archive look-up. The result is a map URL -> LinkResult that the NET
+rules read through `OnlineState`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .fetch import DEFAULT_TOTAL_TIMEOUT, Engine, FetchConfig, Fetched, Job
+from .page import PageFacts, decode_body, read_page
+from .verdicts import DEAD, SOFT404, Verdict, classify
+
+TITLE_BYTES = 64 * 1024   # enough for a page's <head> when only the title is wanted
+
+
+@dataclass
+class Need:
+    """What the rules need from one URL beyond its verdict."""
+    meta: bool = False       # the page's publisher claims (NET006)
+    text: bool = False       # the page's words (NET007)
+    archive: bool = False    # a snapshot, if the link turns out dead (NET001/NET002)
+
+    def merge(self, other: "Need") -> None:
+        self.meta |= other.meta
+        self.text |= other.text
+        self.archive |= other.archive
+
+
+@dataclass
+class LinkResult:
+    verdict: Verdict
+    facts: PageFacts | None = None
+    truncated: bool = False
+    snapshot: str | None = None
+    cached: bool = False
+
+
+@dataclass
+class Options:
+    allow: tuple[str, ...] = ()
+    archive_endpoint: str | None = None    # None: no archive look-ups
+    total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT
+    link_timeout: float = 15.0
+    use_cache: bool = True
+    trust_env: bool = False
+    fetch: dict = field(default_factory=dict)   # other FetchConfig fields (tests, benchmarks)
+
+    def config(self, **extra) -> FetchConfig:
+        kw = dict(allow=self.allow, total_timeout=self.total_timeout, link_timeout=self.link_timeout,
+                  trust_env=self.trust_env)
+        kw.update(self.fetch)
+        kw.update(extra)
+        return FetchConfig(**kw)
+
+
+class OnlineState:
+    """What the NET rules read: the results, the outlet registry, and per document
+    the citations (computed once per lint context)."""
+
+    def __init__(self, results: dict[str, LinkResult], registry=None):
+        self.results = results
+        self.registry = registry
+
+    def citations(self, ctx):
+        from .citations import citations
+        if "online-citations" not in ctx.cache:
+            ctx.cache["online-citations"] = citations(ctx.doc, self.registry)
+        return ctx.cache["online-citations"]
+
+
+def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) -> dict[str, LinkResult]:
+    """Verdicts (and what else is needed) for every URL in `needs`."""
+    import time
+
+    from .archive import MAX_BYTES, query_url, snapshot_from
+    from .cache import VerdictCache
+
+    started = time.monotonic()
+    cache = VerdictCache() if opts.use_cache else None
+    engine = Engine(opts.config())
+    results: dict[str, LinkResult] = {}
+    jobs: list[Job] = []
+    for url, need in needs.items():
+        hit = None
+        if cache is not None and not need.text:
+            hit = cache.get(url, _admitted(engine, url))
+            if hit is not None and need.meta and hit[1] is None and hit[0].kind == "ok":
+                hit = None  # cached without the publisher facts this run needs
+        if hit is not None:
+            results[url] = LinkResult(hit[0], hit[1], cached=True)
+        else:
+            small = not (need.meta or need.text)
+            jobs.append(Job(url, want_body=True, max_bytes=TITLE_BYTES if small else None))
+
+    def digest(f: Fetched) -> LinkResult:
+        need = needs.get(f.url, Need())
+        facts = None
+        if f.body is not None:
+            text = decode_body(f.body, f.headers.get("content-type", ""))
+            f.body = None  # keep only what the rules need
+            # A page cut at the size limit still has its head: meta is fine, words are not all there.
+            facts = read_page(text, f.content_type, need.meta, need.text and not f.truncated)
+        return LinkResult(classify(f, facts, registry), facts, f.truncated)
+
+    total = len(jobs)
+    if jobs:
+        results.update(engine.run(jobs, digest, progress))
+    if cache is not None:
+        for job in jobs:
+            res = results.get(job.url)
+            if res is not None:
+                cache.put(job.url, res.verdict, res.facts, _admitted(engine, job.url))
+        cache.save()
+
+    endpoint = opts.archive_endpoint
+    dead = [u for u, r in results.items() if r.verdict.kind in (DEAD, SOFT404) and needs.get(u, Need()).archive]
+    if endpoint and dead:
+        left = None
+        if opts.total_timeout:
+            left = opts.total_timeout - (time.monotonic() - started)
+        if left is None or left > 0.5:
+            allow = opts.allow + (_host_port(endpoint),)
+            archive = Engine(opts.config(allow=allow, total_timeout=left, retries=1))
+            queries = {query_url(endpoint, u): u for u in dead}
+            answers = archive.run([Job(q, max_bytes=MAX_BYTES) for q in queries],
+                                  lambda f: snapshot_from(f.body) if f.status == 200 else None)
+            for q, u in queries.items():
+                results[u].snapshot = answers.get(q)
+    if progress and total:
+        progress(total, total)
+    return results
+
+
+def _admitted(engine: Engine, url: str) -> bool:
+    from urllib.parse import urlsplit
+    try:
+        p = urlsplit(url)
+        return engine.guard.admitted(p.hostname or "", p.port or (443 if p.scheme == "https" else 80))
+    except ValueError:
+        return False
+
+
+def _host_port(url: str) -> str:
+    """The endpoint's host:port, admitted because the user named it, not a draft."""
+    from urllib.parse import urlsplit
+    p = urlsplit(url)
+    host = p.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{p.port or (443 if p.scheme == 'https' else 80)}"
