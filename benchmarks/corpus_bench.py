@@ -195,7 +195,12 @@ def main(argv=None) -> int:
     big_runs = 1 if args.quick else max(1, min(3, runs))
     max_mb = min(args.max_mb, 10) if args.quick else args.max_mb
     py = sys.executable
-    cite = [py, "-m", "citelint", "check"]
+    # One process, no findings cache (repeated runs must lint again), where the
+    # CLI has those options.
+    helptext = subprocess.run([py, "-m", "citelint", "check", "--help"], capture_output=True, text=True).stdout
+    one = ["--jobs", "1"] if "--jobs" in helptext else []
+    nocache = ["--no-cache"] if "--no-cache" in helptext else []
+    cite = [py, "-m", "citelint", "check"] + one + nocache
     floor = [py, "-c", FLOOR]
     proselint = None if args.no_proselint else find_proselint(args.proselint)
 
@@ -213,7 +218,8 @@ def main(argv=None) -> int:
     print(f"python {sys.version.split()[0]} ({py}), {os.cpu_count()} cores, corpus {corpus}")
     print(f"txt {len(txt_files)} files {txt_size:,} B; md {len(md_files)} files {md_size:,} B; "
           f"500 subset {sub_size:,} B; probe {PROBE} {probe_size:,} B")
-    print(f"proselint: {proselint or 'not installed (skipped)'}\n", flush=True)
+    print(f"proselint: {proselint or 'not installed (skipped)'}")
+    print(f"citelint runs as: python -m citelint check {' '.join(one + nocache)} PATHS\n", flush=True)
 
     b = Bench(runs)
     single = max(runs * 2, 3)
@@ -228,6 +234,9 @@ def main(argv=None) -> int:
               big_runs, corpus)
     b.measure("cite_md", "citelint", f"{len(md_files):,} md", cite + ["md"], md_size, len(md_files),
               big_runs, corpus)
+    if one:
+        b.measure("cite_txt_jobs", "citelint", f"{len(txt_files):,} txt, -j{os.cpu_count()}",
+                  [py, "-m", "citelint", "check"] + nocache + ["txt"], txt_size, len(txt_files), big_runs, corpus)
     b.measure("floor_txt", "floor", f"{len(txt_files):,} txt", floor + ["txt"], txt_size, len(txt_files),
               big_runs, corpus)
     if proselint:

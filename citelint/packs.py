@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import sys
 import tomllib
 from pathlib import Path
 from typing import Iterable
@@ -152,8 +153,9 @@ def _compile(pattern: str, where: str, code: str, key: str):
 def read_toml(path: Path, cache: bool = False) -> dict:
     """Parse a TOML file. With `cache`, keep the parsed data as marshal beside it
     in __pycache__ (as Python keeps .pyc files): reading that is about ten times
-    faster than parsing TOML. The cache is keyed by the file's size and mtime and
-    is skipped silently where the folder is read-only."""
+    faster than parsing TOML. The cache is keyed by the file's size and mtime, is
+    skipped silently where the folder is read-only, and is not written under
+    PYTHONDONTWRITEBYTECODE."""
     if not cache:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     st = path.stat()
@@ -167,6 +169,8 @@ def read_toml(path: Path, cache: bool = False) -> dict:
     except (OSError, EOFError, ValueError, TypeError):
         pass
     data = tomllib.loads(path.read_text(encoding="utf-8"))
+    if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: no .pyc files, and no cache either
+        return data
     try:
         blob = marshal.dumps((key, data))  # ValueError for dates, which marshal cannot hold
         store.parent.mkdir(exist_ok=True)

@@ -2,11 +2,8 @@
 there are enough files to repay starting them, and always in the order given."""
 from __future__ import annotations
 
-import difflib
 import hashlib
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from .baseline import content_key
@@ -47,12 +44,16 @@ class FileResult:
 
 
 _LINTERS: dict = {}  # per process; filled before forking, so workers inherit them
+_LAST: list = [None, None]  # the last (settings, linter): runs pass the same object for a whole folder
 
 
 def linter_for(settings) -> Linter:
+    if _LAST[0] is settings:
+        return _LAST[1]
     if settings not in _LINTERS:
         _LINTERS[settings] = Linter(settings)
-    return _LINTERS[settings]
+    _LAST[:] = [settings, _LINTERS[settings]]
+    return _LAST[1]
 
 
 def fingerprint(findings: list[Finding], text: str) -> None:
@@ -74,6 +75,7 @@ def check_text(text: str, name: str, settings, job: Job) -> tuple[FileResult, st
         res.warning = (f"{name}: fixes did not settle after {MAX_ITERATIONS} passes; "
                        f"please report this")
     if job.diff and result.text != text:
+        import difflib
         res.diff = "".join(difflib.unified_diff(
             text.splitlines(keepends=True), result.text.splitlines(keepends=True), f"a/{name}", f"b/{name}"))
     res.fixed = result.applied
@@ -119,7 +121,7 @@ def _from_cache(path: str, settings, job: Job, cache) -> FileResult | None:
             data = fh.read()
     except OSError:
         return None  # let the real read report it
-    bucket = cache.bucket(settings, linter_for(settings), (job.kind, job.encoding))
+    bucket = cache.bucket(settings, (job.kind, job.encoding))
     findings = bucket.get(file_key(path, hashlib.sha256(data).hexdigest()), path)
     if findings is None or _needs_work(findings, settings, job):
         return None
@@ -159,13 +161,17 @@ def run(targets: list[tuple[str, object]], job: Job, jobs: int = 1, cache=None, 
         results[i] = res
         if cache is not None and res.cache_key and res.error is None:
             path, settings = targets[i]
-            cache.bucket(settings, linter_for(settings), (job.kind, job.encoding)).put(res.cache_key, res.findings)
+            cache.bucket(settings, (job.kind, job.encoding)).put(res.cache_key, res.findings)
     if cache is not None:
         cache.save()
     return results  # type: ignore[return-value]
 
 
 def _parallel(items, jobs: int, progress) -> list[FileResult]:
+    # Imported here, not at start-up: a one-file check never needs them (~15 ms).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # Chunks keep inter-process traffic low; several per worker keep them all busy.
     size = max(1, min(64, len(items) // (jobs * 8)))
     chunks = [items[k:k + size] for k in range(0, len(items), size)]

@@ -99,7 +99,8 @@ def test_builtin_patterns_compile_only_when_a_document_needs_them(tmp_path):
     assert len(linter.lint_text("A DRAFT.")) == 1 and "pattern" in rule._compiled
 
 
-def test_read_toml_cache(tmp_path):
+def test_read_toml_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
     p = tmp_path / "pack.toml"
     p.write_text('a = 1\n', encoding="utf-8")
     assert read_toml(p, cache=True) == {"a": 1}
@@ -113,7 +114,15 @@ def test_read_toml_cache(tmp_path):
     assert str(read_toml(p, cache=True)["when"]) == "2024-01-01"
 
 
-def test_read_toml_in_a_read_only_folder(tmp_path):
+def test_read_toml_cache_is_not_written_under_dont_write_bytecode(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    (tmp_path / "pack.toml").write_text("a = 1\n")
+    assert read_toml(tmp_path / "pack.toml", cache=True) == {"a": 1}
+    assert not (tmp_path / "__pycache__").exists()
+
+
+def test_read_toml_in_a_read_only_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
     folder = tmp_path / "ro"
     folder.mkdir()
     (folder / "pack.toml").write_text("a = 1\n")
