@@ -41,7 +41,8 @@ class Linter:
             if rule.prefilter and not ctx.may_match(rule):
                 continue
             for f in rule.check(ctx):
-                ctx.findings.append(f)
+                if f is not None:  # ctx.finding() returns None where policy drops a finding
+                    ctx.findings.append(f)
         findings = suppress(doc, ctx.findings)
         for f in findings:
             if f.code in self.severity:

@@ -61,11 +61,9 @@ class NonCanonicalOutletName(Rule):
                 continue
             if not has_cue(text, m.start(), m.end()) or overlaps_finding(ctx, view, m.start(), m.end(), ("CHP",)):
                 continue
-            f = ctx.finding(self, view, m.start(), m.end(),
-                            f"`{m.group()}` is not how {canonical} names itself: write \"{canonical}\"",
-                            replacement=canonical)
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(),
+                              f"`{m.group()}` is not how {canonical} names itself: write \"{canonical}\"",
+                              replacement=canonical)
 
 
 class LinkOutletMismatch(Rule):
@@ -109,10 +107,8 @@ class LinkOutletMismatch(Rule):
             if linked.kind == "agency" and not any(n.kind == "agency" for n in named):
                 continue  # a paper credited for wire copy it carries: syndication, not a mismatch
             n = named[0]
-            f = ctx.finding(self, ctx.raw, link.text_start, link.text_end,
-                            f"link text names {n.name} but the link goes to {linked.name}", url=link.url)
-            if f:
-                yield f
+            yield ctx.finding(self, ctx.raw, link.text_start, link.text_end,
+                              f"link text names {n.name} but the link goes to {linked.name}", url=link.url)
 
 
 class OutletHandle(Rule):
@@ -142,7 +138,5 @@ class OutletHandle(Rule):
             o = reg.by_handle(m.group("h"))
             if o is None:
                 continue
-            f = ctx.finding(self, view, m.start(), m.end(), f"`{m.group()}` is {o.name}'s handle: name the outlet",
-                            replacement=o.name)
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(), f"`{m.group()}` is {o.name}'s handle: name the outlet",
+                              replacement=o.name)

@@ -175,13 +175,11 @@ class ChipCluster(Rule):
                 or has_artefact(ctx)
             shown = text[c.start:c.end].strip().replace("\n", "\u23ce")
             if confident:
-                f = ctx.finding(self, view, c.start, c.end, f"source chips pasted after the sentence: `{shown}`",
-                                replacement="")
+                yield ctx.finding(self, view, c.start, c.end, f"source chips pasted after the sentence: `{shown}`",
+                                  replacement="")
             else:
-                f = ctx.finding(self, view, c.start, c.end, f"possible source chip `{shown}`: delete it if it is "
-                                "not part of the story", severity=Severity.WARNING)
-            if f:
-                yield f
+                yield ctx.finding(self, view, c.start, c.end, f"possible source chip `{shown}`: delete it if it is "
+                                  "not part of the story", severity=Severity.WARNING)
 
 
 def _lines_with_plus(text: str):
@@ -286,13 +284,11 @@ class LoneChipCount(Rule):
             if overlaps_finding(ctx, view, m.start(), m.end()):
                 continue
             if has_artefact(ctx):
-                f = ctx.finding(self, view, m.start(), m.end(), "chip count left on a line of its own",
-                                replacement="")
+                yield ctx.finding(self, view, m.start(), m.end(), "chip count left on a line of its own",
+                                  replacement="")
             else:
-                f = ctx.finding(self, view, m.start(), m.end(), "possible chip count on a line of its own",
-                                severity=Severity.WARNING)
-            if f:
-                yield f
+                yield ctx.finding(self, view, m.start(), m.end(), "possible chip count on a line of its own",
+                                  severity=Severity.WARNING)
 
 
 class ChipLink(Rule):
@@ -327,10 +323,8 @@ class ChipLink(Rule):
             if regex.search(r"\+\d{1,2}" + UNITSTOP, label) is None:
                 continue
             shown = f" (links to {url})" if url else ""
-            f = ctx.finding(self, view, m.start(), m.end(), f"source chip kept as a link `{label}]`{shown}",
-                            replacement="", url=url or None)
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(), f"source chip kept as a link `{label}]`{shown}",
+                              replacement="", url=url or None)
 
 
 class OutletListParenthesis(Rule):
@@ -363,10 +357,8 @@ class OutletListParenthesis(Rule):
                 continue
             if overlaps_finding(ctx, view, m.start(), m.end()):
                 continue
-            f = ctx.finding(self, view, m.start(), m.end(),
-                            f"list of outlets `({m.group('items')})` left where source links were", replacement="")
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(),
+                              f"list of outlets `({m.group('items')})` left where source links were", replacement="")
 
 
 class DomainNameDuplicate(Rule):
@@ -394,7 +386,5 @@ class DomainNameDuplicate(Rule):
                 continue  # a domain and some other words in brackets
             if overlaps_finding(ctx, view, m.start(), m.end()):
                 continue
-            f = ctx.finding(self, view, m.start(), m.end(),
-                            f"outlet given as a domain and a name (`{m.group()}`): keep one")
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(),
+                              f"outlet given as a domain and a name (`{m.group()}`): keep one")

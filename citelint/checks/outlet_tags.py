@@ -16,8 +16,18 @@ _TAG = regex.compile(r"[ \t]?\[(?P<o>[\p{Lu}][\p{L}\p{N}&'\u2019. \-]{1,40})\](?
                      r"(?=[ \t]*[.,;:]?[ \t]*(?:$|\n))", regex.M)
 
 
-def _defined_labels(ctx: Context) -> set[str]:
-    return {normalize(lk.label) for lk in ctx.doc.links if lk.kind == "definition"}
+def _tags(ctx: Context, view, is_outlet):
+    """Bracketed outlet tags closing a sentence that no earlier rule claimed and
+    that are not Markdown reference links (`[Reuters]` with a definition)."""
+    text = view.text
+    if "[" not in text:
+        return
+    defined = {normalize(lk.label) for lk in ctx.doc.links if lk.kind == "definition"}
+    for m in _TAG.finditer(text):
+        name = m.group("o")
+        if normalize(name) in defined or not is_outlet(name) or overlaps_finding(ctx, view, m.start(), m.end()):
+            continue
+        yield m, name
 
 
 def _earlier_mentions(ctx: Context, text: str, start: int, outlet_name: str) -> bool:
@@ -52,19 +62,11 @@ class RepeatedOutletTag(Rule):
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        if "[" not in text:
-            return
-        defined = _defined_labels(ctx)
-        for m in _TAG.finditer(text):
-            name = m.group("o")
-            if normalize(name) in defined or not registry(ctx).forms(name):
+        for m, name in _tags(ctx, view, lambda n: bool(registry(ctx).forms(n))):
+            if not _earlier_mentions(ctx, text, m.start(), name):
                 continue
-            if not _earlier_mentions(ctx, text, m.start(), name) or overlaps_finding(ctx, view, m.start(), m.end()):
-                continue
-            f = ctx.finding(self, view, m.start(), m.end(),
-                            f"outlet tag `[{name}]` repeats the sentence's own attribution", replacement="")
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(),
+                              f"outlet tag `[{name}]` repeats the sentence's own attribution", replacement="")
 
 
 class BracketedOutletTag(Rule):
@@ -88,20 +90,9 @@ class BracketedOutletTag(Rule):
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
-        text = view.text
-        if "[" not in text:
-            return
-        defined = _defined_labels(ctx)
-        for m in _TAG.finditer(text):
-            name = m.group("o")
-            if normalize(name) in defined or not known_outlet(ctx, name):
-                continue
-            if overlaps_finding(ctx, view, m.start(), m.end()):
-                continue
-            f = ctx.finding(self, view, m.start(), m.end(), f"bracketed outlet tag `[{name}]` after the sentence",
-                            replacement="")
-            if f:
-                yield f
+        for m, name in _tags(ctx, view, lambda n: known_outlet(ctx, n)):
+            yield ctx.finding(self, view, m.start(), m.end(), f"bracketed outlet tag `[{name}]` after the sentence",
+                              replacement="")
 
 
 class TrailingCreditCrumb(Rule):
@@ -140,7 +131,5 @@ class TrailingCreditCrumb(Rule):
             name = m.group("o").strip()
             if not registry(ctx).forms(name) or overlaps_finding(ctx, view, m.start(), m.end()):
                 continue
-            f = ctx.finding(self, view, m.start(), m.end(),
-                            f"stray credit crumb `{m.group().strip()}` after the sentence", replacement="")
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(),
+                              f"stray credit crumb `{m.group().strip()}` after the sentence", replacement="")

@@ -50,17 +50,13 @@ class PastedReferenceDefinitions(Rule):
                 if label in used:
                     continue  # real Markdown: a `[text][n]` link needs this definition
                 # The rule owns the whole line, hidden link target included.
-                f = ctx.finding(self, ctx.raw, m.start(), m.end(),
-                                f"pasted reference definition [{label}] points to {inside[0].url}",
-                                replacement="")
-                if f:
-                    yield f
+                yield ctx.finding(self, ctx.raw, m.start(), m.end(),
+                                  f"pasted reference definition [{label}] points to {inside[0].url}",
+                                  replacement="")
             return
         for m in _DEF_LINE.finditer(doc.prose.text):
-            f = ctx.finding(self, doc.prose, m.start(), m.end(),
-                            "pasted reference definition line: " + m.group().strip()[:80], replacement="")
-            if f:
-                yield f
+            yield ctx.finding(self, doc.prose, m.start(), m.end(),
+                              "pasted reference definition line: " + m.group().strip()[:80], replacement="")
 
     @staticmethod
     def _used_labels(text: str) -> set[str]:
@@ -102,14 +98,12 @@ class BareNumericMarker(Rule):
             lk.kind == "definition" and _NUMERIC.fullmatch(lk.label.strip()) for lk in ctx.doc.links)
         for m in self._MARK.finditer(text):
             if has_list:
-                f = ctx.finding(self, view, m.start(), m.end(),
-                                f"numbered citation `{m.group().strip()}`: news style attributes sources in words",
-                                severity=Severity.WARNING)
+                yield ctx.finding(self, view, m.start(), m.end(),
+                                  f"numbered citation `{m.group().strip()}`: news style attributes sources in words",
+                                  severity=Severity.WARNING)
             else:
-                f = ctx.finding(self, view, m.start(), m.end(),
-                                f"numbered citation `{m.group().strip()}` with no reference list", replacement="")
-            if f:
-                yield f
+                yield ctx.finding(self, view, m.start(), m.end(),
+                                  f"numbered citation `{m.group().strip()}` with no reference list", replacement="")
 
 
 class UndefinedFootnote(Rule):
@@ -137,10 +131,8 @@ class UndefinedFootnote(Rule):
         for m in self._REF.finditer(text):
             if m.group("id") in defined:
                 continue
-            f = ctx.finding(self, view, m.start(), m.end(),
-                            f"footnote reference `[^{m.group('id')}]` has no definition", replacement="")
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(),
+                              f"footnote reference `[^{m.group('id')}]` has no definition", replacement="")
 
 
 class SuperscriptCitation(Rule):
@@ -172,12 +164,10 @@ class SuperscriptCitation(Rule):
         bing = any(f.code == "AST018" for f in ctx.findings)
         for m in self._SUP.finditer(text):
             if bing:
-                f = ctx.finding(self, view, m.start(), m.end(), f"Copilot citation number `{m.group()}`",
-                                replacement="", severity=Severity.ERROR)
+                yield ctx.finding(self, view, m.start(), m.end(), f"Copilot citation number `{m.group()}`",
+                                  replacement="", severity=Severity.ERROR)
             else:
-                f = ctx.finding(self, view, m.start(), m.end(), f"superscript `{m.group()}` looks like a citation number")
-            if f:
-                yield f
+                yield ctx.finding(self, view, m.start(), m.end(), f"superscript `{m.group()}` looks like a citation number")
 
 
 class CircledDigitMarker(Rule):
@@ -196,9 +186,7 @@ class CircledDigitMarker(Rule):
     def check(self, ctx: Context):
         view = ctx.doc.prose
         for m in self._CIRCLED.finditer(view.text):
-            f = ctx.finding(self, view, m.start(), m.end(), f"circled digit `{m.group()}` looks like a citation marker")
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(), f"circled digit `{m.group()}` looks like a citation marker")
 
 
 class SourcesTrailer(Rule):
@@ -238,7 +226,5 @@ class SourcesTrailer(Rule):
         if not rest or not all(self._ENTRY.match(ln) for ln in rest):
             return
         # The block runs to the end of the draft; it owns its links' targets too.
-        f = ctx.finding(self, ctx.raw if view.identity else view, m.start(), len(text),
-                        "list of sources at the end of the draft: attribute them in the story", replacement="")
-        if f:
-            yield f
+        yield ctx.finding(self, ctx.raw if view.identity else view, m.start(), len(text),
+                          "list of sources at the end of the draft: attribute them in the story", replacement="")

@@ -43,10 +43,8 @@ class EmbedChrome(Rule):
         if "pic.twitter" not in text and "nstagram" not in text and "osted by" not in text and "hared by" not in text:
             return
         for m in self._CHROME.finditer(text):
-            f = ctx.finding(self, view, m.start(), m.end(), f"embedded-post chrome `{m.group().strip()}`",
-                            replacement="")
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(), f"embedded-post chrome `{m.group().strip()}`",
+                              replacement="")
 
 
 class EmbeddedPostByline(Rule):
@@ -70,10 +68,8 @@ class EmbeddedPostByline(Rule):
         if "(@" not in view.text:
             return
         for m in self._BYLINE.finditer(view.text):
-            f = ctx.finding(self, view, m.start(), m.end(),
-                            "embedded post pasted as text: re-embed it or quote and attribute it")
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(),
+                              "embedded post pasted as text: re-embed it or quote and attribute it")
 
 
 class StrayHandle(Rule):
@@ -101,9 +97,7 @@ class StrayHandle(Rule):
             reg = reg or registry(ctx)
             if reg.by_handle(m.group("h")):
                 continue  # an outlet's handle: ATR003 names the outlet
-            f = ctx.finding(self, view, m.start(), m.end(), f"social handle `{m.group()}` in body text")
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(), f"social handle `{m.group()}` in body text")
 
 
 class StrayHashtag(Rule):
@@ -136,9 +130,7 @@ class StrayHashtag(Rule):
             near_post = "pic.twitter.com" in text[m.end():m.end() + 40]
             if not (at_line_end or in_run or near_post):
                 continue
-            f = ctx.finding(self, view, m.start(), m.end(), f"hashtag `{m.group()}` pasted from a post")
-            if f:
-                yield f
+            yield ctx.finding(self, view, m.start(), m.end(), f"hashtag `{m.group()}` pasted from a post")
 
 
 def _distance(a: str, b: str) -> int:
@@ -187,10 +179,8 @@ class NearDuplicateHandle(Rule):
                 # Flag the one that is not a known outlet's handle (else the later one).
                 odd, other = (a, b) if reg.by_handle(b) and not reg.by_handle(a) else (b, a)
                 m = first[odd]
-                f = ctx.finding(self, view, m.start(), m.end(),
-                                f"`@{first[odd].group('h')}` looks like a typo of `@{first[other].group('h')}`")
-                if f:
-                    yield f
+                yield ctx.finding(self, view, m.start(), m.end(),
+                                  f"`@{first[odd].group('h')}` looks like a typo of `@{first[other].group('h')}`")
 
 
 class MissingEmbedReference(Rule):
@@ -224,7 +214,5 @@ class MissingEmbedReference(Rule):
                 continue
             done = e
             start = s - 1 if s > 0 and text[s - 1] in " \t" else s
-            f = ctx.finding(self, view, start, e, "refers to an embedded post that is not in the text",
-                            replacement="")
-            if f:
-                yield f
+            yield ctx.finding(self, view, start, e, "refers to an embedded post that is not in the text",
+                              replacement="")
