@@ -3,6 +3,7 @@
 Entries are keyed by the draft's path and exact bytes; each bucket (one JSON
 file in `.citelint_cache/`) belongs to one combination of citelint version and
 code, settings, and rule set, so changing any of them starts a fresh bucket.
+A fully cached run loads no rules at all: that is what makes it fast.
 JSON, not pickle: a cache folder checked out from someone else's repository
 must never be able to run code.
 """
@@ -11,8 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
@@ -28,6 +29,7 @@ def file_key(path: str, digest: str) -> str:
     return hashlib.sha256(f"{path}\0{digest}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _code_signature() -> str:
     """citelint's own code and built-in packs: a development checkout changes
     them without changing the version number."""
@@ -41,38 +43,48 @@ def _code_signature() -> str:
     return h.hexdigest()
 
 
-def _plain(value):
-    """The parts of a rule's state that can change its findings, without
-    anything whose repr holds a memory address."""
-    if isinstance(value, (str, int, float, bool, type(None))):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    pattern = getattr(value, "pattern", None)
-    if isinstance(pattern, (str, bytes)):
-        return repr(pattern)
-    return type(value).__name__
+def _stat_line(path: str) -> str:
+    try:
+        st = os.stat(path)
+        return f"{path}:{st.st_size}:{st.st_mtime_ns}\n"
+    except OSError:
+        return f"{path}:missing\n"
 
 
-def rules_signature(rules) -> str:
-    h = hashlib.sha256()
-    files = set()
-    for r in rules:
-        public = {k: v for k, v in vars(r).items() if not k.startswith("_")}  # `_x`: caches filled by use
-        h.update(json.dumps(_plain(public), sort_keys=True, default=str).encode())
-        h.update(f"{type(r).__module__}.{type(r).__qualname__}\n".encode())
-        mod = sys.modules.get(type(r).__module__)
-        f = getattr(mod, "__file__", None)
-        if f:
-            files.add(f)
-    for f in sorted(files):  # plugin code, which has no version we can trust
-        try:
-            st = os.stat(f)
-            h.update(f"{f}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-        except OSError:
-            pass
+_PLUGINS: str | None = None
+
+
+def _plugin_signature() -> str:
+    """Installed rule plugins, by name, version and code file, without importing them."""
+    global _PLUGINS
+    if _PLUGINS is None:
+        import importlib.util
+        from importlib.metadata import entry_points
+
+        from .registry import ENTRY_POINT_GROUP
+        h = hashlib.sha256()
+        for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value)):
+            dist = getattr(ep, "dist", None)
+            h.update(f"{ep.name}={ep.value} {getattr(dist, 'name', '')} {getattr(dist, 'version', '')}\n".encode())
+            try:
+                spec = importlib.util.find_spec(ep.value.split(":")[0].split(".")[0])
+            except (ImportError, ValueError):
+                spec = None
+            if spec is not None and spec.origin:
+                h.update(_stat_line(spec.origin).encode())
+        _PLUGINS = h.hexdigest()
+    return _PLUGINS
+
+
+def ruleset_signature(settings) -> str:
+    """What decides the rule set, found without loading a single rule: citelint's
+    own code and packs, the packs and outlet lists the settings name, and the
+    installed plugins. (A plugin whose code is edited in place without a new
+    version or file size is the one change this can miss: use --no-cache.)"""
+    h = hashlib.sha256(_code_signature().encode())
+    for p in (*settings.rule_packs, *getattr(settings, "outlets", ())):
+        h.update(_stat_line(p).encode())
+    h.update(_plugin_signature().encode())
     return h.hexdigest()
 
 
@@ -156,20 +168,18 @@ class Cache:
 
     def __init__(self, folder: str | None = None):
         self.root = Path(folder or os.environ.get("CITELINT_CACHE_DIR") or CACHE_DIR)
-        self._code = None
         self._buckets: dict[tuple, Bucket] = {}
-        self._rules: dict[int, str] = {}
+        self._by_id: dict[int, tuple] = {}   # id(settings) -> (settings, options, bucket): no re-hashing per file
 
-    def bucket(self, settings, linter, options: tuple) -> Bucket:
-        k = (settings, id(linter), options)
+    def bucket(self, settings, options: tuple = ()) -> Bucket:
+        hit = self._by_id.get(id(settings))
+        if hit is not None and hit[0] is settings and hit[1] == options:
+            return hit[2]
+        k = (settings, options)
         if k not in self._buckets:
-            if self._code is None:
-                self._code = _code_signature()
-            sig = self._rules.get(id(linter))
-            if sig is None:
-                sig = self._rules[id(linter)] = rules_signature(linter.known)
-            name = hashlib.sha256(repr((self._code, sig, settings, options)).encode()).hexdigest()[:24]
+            name = hashlib.sha256(repr((ruleset_signature(settings), settings, options)).encode()).hexdigest()[:24]
             self._buckets[k] = Bucket(self.root / __version__ / f"{name}.json")
+        self._by_id[id(settings)] = (settings, options, self._buckets[k])
         return self._buckets[k]
 
     def save(self) -> None:

@@ -68,4 +68,4 @@ def _walk(top: Path, resolver):
             if name.lower().endswith(EXTENSIONS) and not name.startswith("."):
                 path = here / name
                 if not is_excluded(path, settings) and not ignored(name, False):
-                    yield str(path), resolver.for_path(path)
+                    yield str(path), settings  # a file's settings are its folder's
