@@ -74,8 +74,10 @@ class Baseline:
             raise BaselineError(f"{self.file}: finding {f.code} in {f.path} has no fingerprint")
         return Entry(_rel(f.path, self.base), f.code, key, _squash(f.extra.get("matched", "")) or f.message)
 
-    def filter(self, findings: list[Finding]) -> tuple[list[Finding], list[tuple[Entry, int]]]:
-        """The findings not in the baseline, and the baseline entries not seen (stale)."""
+    def filter(self, findings: list[Finding], checked=None) -> tuple[list[Finding], list[tuple[Entry, int]]]:
+        """The findings not in the baseline, and the entries not seen (stale) among
+        the files `checked` (all entries when None): a run over one file says
+        nothing about the others."""
         left = Counter({(e.path, e.code, e.key): n for e, n in self.entries.items()})
         new = []
         for f in findings:
@@ -84,8 +86,9 @@ class Baseline:
                 left[k] -= 1
             else:
                 new.append(f)
+        scope = None if checked is None else {_rel(p, self.base) for p in checked}
         stale = [(e, left[(e.path, e.code, e.key)]) for e in sorted(self.entries, key=_order)
-                 if left[(e.path, e.code, e.key)] > 0]
+                 if left[(e.path, e.code, e.key)] > 0 and (scope is None or e.path in scope)]
         return new, stale
 
     @classmethod

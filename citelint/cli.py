@@ -196,7 +196,7 @@ def cmd_check(args) -> int:
               file=sys.stderr)
         return EXIT_ERROR if errors else EXIT_OK
     if baseline is not None:
-        report.findings, report.stale = baseline.filter(report.findings)
+        report.findings, report.stale = baseline.filter(report.findings, report.paths)
     if stdin_out is not None:
         sys.stdout.buffer.write(stdin_out)
         sys.stdout.flush()

@@ -75,6 +75,9 @@ def test_stale_entries_with_statistics(desk, capsys):
     assert stale == [{"code": "AST001", "path": "drafts/a.md", "text": MARKER, "count": 1}]
     code, out, _ = check(capsys, "--baseline", "base.json")  # without --statistics: quiet
     assert "baseline" not in out
+    code = main(["check", "drafts/b.txt", "--no-cache", "--baseline", "base.json", "--statistics"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "no longer found" not in out  # a run over b.txt says nothing about a.md
 
 
 def test_paths_are_relative_to_the_baseline_file(desk, capsys, monkeypatch):

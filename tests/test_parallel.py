@@ -210,3 +210,38 @@ def test_exclude_and_force_exclude(tmp_path, monkeypatch, capsys):
     assert [p for p, _ in iter_files(named, Resolver(), True)] == ["c.md"]  # ...unless --force-exclude
     code, out, _ = check(capsys, "--no-cache", "--force-exclude", *named)
     assert out.count("AST001") == 1
+
+
+PACK = '''[[rule]]
+code = "HSE101"
+name = "draft-marker"
+severity = "error"
+pattern = '(?m)^\\[{word}\\][ \\t]*\\n?'
+message = "marker `{{match}}` left in the text"
+fix = "delete"
+summary = "Finds [{word}] markers."
+why = "They are notes to editors."
+[[rule.example]]
+bad = "[{word}]\\nThe text.\\n"
+good = "The text.\\n"
+[[rule.trap]]
+text = "The {word} law was passed."
+'''
+
+
+def test_a_changed_rule_pack_invalidates_the_cache(desk, capsys, monkeypatch):
+    (desk / "citelint.toml").write_text('rule-packs = ["house.toml"]\nextend-select = ["HSE"]\n')
+    (desk / "house.toml").write_text(PACK.format(word="DRAFT"))
+    (desk / "drafts" / "held.md").write_text("[HOLD]\nCopy.\n")
+    assert "HSE101" not in check(capsys, "drafts", "--jobs", "1")[1]
+    calls = _count_runs(monkeypatch)
+    check(capsys, "drafts", "--jobs", "1")
+    assert calls == []
+    (desk / "house.toml").write_text(PACK.format(word="HOLD"))
+    # A new process would read the pack afresh; this one must forget what it loaded.
+    from citelint import registry
+    registry.user_rules.cache_clear()
+    monkeypatch.setattr(parallel, "_LINTERS", {})
+    monkeypatch.setattr(parallel, "_LAST", [None, None])
+    code, out, _ = check(capsys, "drafts", "--jobs", "1")
+    assert len(calls) == 41 and "drafts/held.md:1:1: HSE101" in out
