@@ -77,8 +77,8 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out, pos = [], start
     for m in _END.finditer(text, start, end):
         cut = m.end()
-        if any(a < m.start() < b - 1 for a, b in quoted):
-            continue  # inside a quotation
+        if any(a < m.start() and m.end() < b for a, b in quoted):
+            continue  # inside a quotation (a quotation's own closing stop still ends the sentence)
         word = re.search(r"([A-Za-z]+)\.$", text[max(start, m.start() - 12):m.start() + 1])
         if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
             continue  # "Mr. Khan", "J. Smith"

@@ -220,8 +220,8 @@ class PublisherMismatch(Rule):
                 continue
             link = c.link
             a, b = (link.text_start, link.text_end) if link.text_start >= 0 else (link.start, link.end)
-            msg = (f"the draft names {c.named_as!r} but the page says it is published by "
-                   f"{claim.outlet.name} ({claim.source} {claim.value!r})")
+            msg = (f"the draft names {c.named_as!r} but the page's {claim.source} says {claim.value!r} "
+                   f"({claim.outlet.name})")
             f = ctx.finding(self, ctx.raw, a, b, msg, url=link.url.strip())
             if f is not None:
                 yield f

@@ -53,6 +53,10 @@ class Watchdog:
             self._fired.discard(token)
             return fired
 
+    def fired(self, token: int) -> bool:
+        with self._cond:
+            return token in self._fired
+
     def stop(self) -> None:
         with self._cond:
             self._stopped = True
@@ -100,6 +104,11 @@ def _arm(sock) -> None:
         _local.tokens.append(wd.arm(sock, deadline))
 
 
+def _cut() -> bool:
+    wd = getattr(_local, "watchdog", None)
+    return wd is not None and any(wd.fired(t) for t in getattr(_local, "tokens", ()))
+
+
 class _GuardedMixin:
     guard: Guard  # set on the subclass made for each run
 
@@ -119,7 +128,13 @@ class _GuardedMixin:
     def getresponse(self, *args, **kwargs):
         # A kept-alive connection was armed for an earlier link: arm it for this one.
         _arm(self.sock)
-        return super().getresponse(*args, **kwargs)
+        resp = super().getresponse(*args, **kwargs)
+        if _cut():
+            # The deadline cut the headers short: http.client reads what came
+            # before the cut as a complete response. It is not one.
+            resp.close()
+            raise socket.timeout("the deadline passed while the headers were arriving")
+        return resp
 
 
 class GuardedAdapter(HTTPAdapter):
