@@ -192,7 +192,7 @@ class CircledDigitMarker(Rule):
 class SourcesTrailer(Rule):
     code = "REF007"
     name = "sources-trailer"
-    severity = Severity.ERROR
+    severity = Severity.WARNING  # an explainer may end with a real reading list
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the sources block"
     origin = "citelint/checks/references.py"
