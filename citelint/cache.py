@@ -88,6 +88,16 @@ def ruleset_signature(settings) -> str:
     return h.hexdigest()
 
 
+def _jsonable(v) -> bool:
+    if v is None or isinstance(v, (str, bool, int, float)):
+        return True
+    if isinstance(v, (list, tuple)):
+        return all(_jsonable(x) for x in v)
+    if isinstance(v, dict):
+        return all(isinstance(k, str) and _jsonable(x) for k, x in v.items())
+    return False
+
+
 def finding_to_json(f: Finding) -> dict:
     d = {"c": f.code, "n": f.name, "s": f.severity.value, "m": f.message, "o": [f.start, f.end],
          "p": [f.line, f.column, f.end_line, f.end_column]}
@@ -135,11 +145,9 @@ class Bucket:
             return None
 
     def put(self, key: str, findings: list[Finding]) -> None:
-        try:
-            rows = [finding_to_json(f) for f in findings]
-            json.dumps(rows)  # a plugin's `extra` that JSON cannot hold is not cached
-        except (TypeError, ValueError):
-            return
+        if not all(_jsonable(f.extra) for f in findings):
+            return  # a plugin's `extra` that JSON cannot hold: not cached
+        rows = [finding_to_json(f) for f in findings]
         self.entries.pop(key, None)
         self.entries[key] = rows
         self.dirty = True

@@ -245,3 +245,17 @@ def test_a_changed_rule_pack_invalidates_the_cache(desk, capsys, monkeypatch):
     monkeypatch.setattr(parallel, "_LAST", [None, None])
     code, out, _ = check(capsys, "drafts", "--jobs", "1")
     assert len(calls) == 41 and "drafts/held.md:1:1: HSE101" in out
+
+
+def test_findings_json_cannot_hold_are_not_cached(tmp_path):
+    from citelint.cache import Bucket
+    from citelint.model import Finding, Severity
+    b = Bucket(tmp_path / "b.json")
+    ok = Finding("AST001", "x", Severity.ERROR, "m", 0, 1, extra={"fingerprint": "k", "n": [1, 2.5, None]})
+    odd = Finding("AST001", "x", Severity.ERROR, "m", 0, 1, extra={"obj": object()})
+    b.put("a", [ok])
+    b.put("b", [ok, odd])
+    b.save()
+    again = Bucket(tmp_path / "b.json")
+    assert again.get("b", "p") is None
+    assert again.get("a", "p.md")[0].extra == ok.extra and again.get("a", "p.md")[0].path == "p.md"
