@@ -9,13 +9,15 @@ and subset-500.list / subset-500-md.list. Nothing from it is copied anywhere:
 the size series is generated in a temporary folder and deleted afterwards.
 
 Every figure is whole-process timing from outside the tool, start-up included:
-the median wall-clock time of several runs after one warm-up, and the peak RSS
-of the child process (os.wait4, i.e. getrusage of that one child). Then:
+the median wall-clock time of several runs after one warm-up, the peak RSS of
+the child process (os.wait4, i.e. getrusage of that one child) and its CPU time
+(user + system: a check on wall times taken while other work shares the
+machine). Then:
 
   - cold `citelint check` of one 3 KB file (pre-commit latency);
-  - the size series: 1 to 100 MB of 1 MB files built by concatenating corpus
-    articles (with some generated debris, so fixes and findings scale too), to
-    show time is linear in input size;
+  - two size series built by concatenating corpus articles (with some
+    generated debris, so findings scale too): 1 to 100 MB of 1 MB files, and
+    single documents of 0.3 to 10 MB, to show time is linear in input size;
   - seconds per rule, in process, over the txt and md corpus, to show which
     rules dominate.
 
@@ -60,10 +62,16 @@ DEBRIS = (
 DEBRIS_EVERY = 40
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MiB and exit status of one child process."""
+# Children run as on an installed system: with .pyc files (pip compiles them at
+# install time). PYTHONDONTWRITEBYTECODE, set on some development machines,
+# would make every cold run compile citelint from source.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS in MiB and CPU seconds (user + system) of one child."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
@@ -71,7 +79,7 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
     p.stderr.close()
     if p.returncode not in (0, 1):
         sys.exit(f"benchmark: {' '.join(cmd[:4])}... exited {p.returncode}: {err.strip()[:300]}")
-    return wall, usage.ru_maxrss / 1024, p.returncode
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 class Bench:
@@ -88,6 +96,7 @@ class Bench:
         wall = statistics.median(walls)
         r = {"wall": wall, "min": min(walls), "max": max(walls),
              "rss": statistics.median(s[1] for s in samples),
+             "cpu": statistics.median(s[2] for s in samples),
              "mbs": size / 1e6 / wall if size else None,
              "aps": articles / wall if articles > 1 else None, "runs": runs}
         self.results[key] = r
@@ -96,13 +105,13 @@ class Bench:
         return r
 
     def table(self) -> str:
-        out = ["| tool | input | wall s median [min-max] | MB/s | articles/s | peak MiB |",
-               "| --- | --- | --- | --- | --- | --- |"]
+        out = ["| tool | input | wall s median [min-max] | cpu s | MB/s | articles/s | peak MiB |",
+               "| --- | --- | --- | --- | --- | --- | --- |"]
         for tool, label, r in self.rows:
             mbs = f"{r['mbs']:.2f}" if r["mbs"] else "-"
             aps = f"{r['aps']:,.0f}" if r["aps"] else "-"
             out.append(f"| {tool} | {label} | {r['wall']:.3f} [{r['min']:.3f}-{r['max']:.3f}] (n={r['runs']}) "
-                       f"| {mbs} | {aps} | {r['rss']:.1f} |")
+                       f"| {r['cpu']:.3f} | {mbs} | {aps} | {r['rss']:.1f} |")
         return "\n".join(out)
 
 
@@ -115,17 +124,15 @@ def list_size(corpus: Path, listfile: str) -> tuple[int, int]:
     return sum((corpus / n).stat().st_size for n in names), len(names)
 
 
-def make_series(corpus: Path, folder: Path, megabytes: int) -> tuple[Path, int, int]:
-    """`megabytes` files of about 1 MB each, concatenated corpus articles plus debris."""
-    texts = [f.read_text(encoding="utf-8") for f in files_in(corpus / "txt")]
+def make_series(texts: list[str], folder: Path, megabytes: float, file_mb: float = 1.0) -> tuple[Path, int, int]:
+    """`megabytes` of files of about `file_mb` each: corpus articles concatenated,
+    with generated debris every DEBRIS_EVERY articles."""
     out = folder / f"{megabytes}mb"
     out.mkdir()
-    k = 0
-    size = 0
-    articles = 0
-    for i in range(megabytes):
+    k = size = articles = 0
+    for i in range(max(1, round(megabytes / file_mb))):
         parts, n = [], 0
-        while n < 1_000_000:
+        while n < file_mb * 1_000_000:
             t = texts[k % len(texts)]
             if k % DEBRIS_EVERY == 0:
                 t = t.replace("\n\n", "\n\n" + DEBRIS[(k // DEBRIS_EVERY) % len(DEBRIS)] + "\n\n", 1)
@@ -139,9 +146,39 @@ def make_series(corpus: Path, folder: Path, megabytes: int) -> tuple[Path, int, 
     return out, size, articles
 
 
-def rule_profile(corpus: Path, top: int) -> str:
-    """Seconds each rule spends over the txt and md corpus, in process."""
-    sys.path.insert(0, str(REPO))
+def size_series(b: "Bench", cite: list[str], texts: list[str], sizes, file_mb: float | None, runs: int,
+                label: str) -> list[tuple[int, dict]]:
+    """Time citelint on growing inputs; file_mb None means one file of each size."""
+    series = []
+    with tempfile.TemporaryDirectory(prefix="citelint-bench-") as tmp:
+        for mb in sizes:
+            folder, size, arts = make_series(texts, Path(tmp), mb, file_mb or mb)
+            r = b.measure(f"{label}_{mb}", "citelint", f"{mb} MB {label}", cite + [folder.name], size, arts,
+                          runs, Path(tmp))
+            series.append((size, r))
+            shutil.rmtree(folder)
+    return series
+
+
+def linearity(series) -> tuple[str, float]:
+    """A table of the series, and how much steeper the cost per MB is between the
+    two largest inputs than between the smallest and the next-largest (CPU time:
+    start-up cancels out, and other work on the machine does not count)."""
+    rows = ["| input | wall s | cpu s | MB/s | cpu ms per MB | peak MiB |", "| --- | --- | --- | --- | --- | --- |"]
+    for size, r in series:
+        rows.append(f"| {size / 1e6:.1f} MB | {r['wall']:.2f} | {r['cpu']:.2f} | {r['mbs']:.1f} "
+                    f"| {r['cpu'] * 1000 / (size / 1e6):.0f} | {r['rss']:.1f} |")
+    (s0, r0), (s1, r1), (s2, r2) = series[0], series[-2], series[-1]
+    top = (r2["cpu"] - r1["cpu"]) / ((s2 - s1) / 1e6)
+    low = (r1["cpu"] - r0["cpu"]) / ((s1 - s0) / 1e6) if s1 > s0 else top
+    rows.append(f"\ncpu per MB: {top * 1000:.0f} ms between the two largest, {low * 1000:.0f} ms below them")
+    return "\n".join(rows), (top / low if low > 0 else float("inf"))
+
+
+def rule_profile(corpus: Path, top: int, repo: Path = REPO) -> str:
+    """Seconds each rule spends over the txt and md corpus, in process, its
+    prefilter check included."""
+    sys.path.insert(0, str(repo))
     from citelint.document import load
     from citelint.engine import Linter
     from citelint.rule import Context
@@ -159,8 +196,10 @@ def rule_profile(corpus: Path, top: int) -> str:
             ctx = Context(doc, linter.settings)
             for rule in linter.rules:
                 t = time.perf_counter()
-                for f in rule.check(ctx):
-                    ctx.findings.append(f)
+                if not getattr(rule, "prefilter", None) or ctx.may_match(rule):  # as the engine runs it
+                    for f in rule.check(ctx):
+                        if f is not None:
+                            ctx.findings.append(f)
                 spent[rule.code] = spent.get(rule.code, 0.0) + time.perf_counter() - t
         total = sum(spent.values())
         ranked = sorted(spent.items(), key=lambda kv: -kv[1])[:top]
@@ -185,7 +224,12 @@ def main(argv=None) -> int:
     ap.add_argument("--no-proselint", action="store_true")
     ap.add_argument("--max-mb", type=int, default=100, help="largest input in the size series")
     ap.add_argument("--top", type=int, default=12, help="rules to list in the per-rule profile")
+    ap.add_argument("--repo", type=Path, default=REPO,
+                    help="run citelint from this source tree (e.g. an older commit unpacked with "
+                         "`git archive REV | tar -x -C DIR`)")
     args = ap.parse_args(argv)
+    repo = args.repo.resolve()
+    ENV["PYTHONPATH"] = os.pathsep.join([str(repo)] + [p for p in [os.environ.get("PYTHONPATH")] if p])
 
     corpus = Path(args.corpus).resolve()
     for need in ("txt", "md", "subset-500.list", "subset-500-md.list", PROBE):
@@ -197,7 +241,8 @@ def main(argv=None) -> int:
     py = sys.executable
     # One process, no findings cache (repeated runs must lint again), where the
     # CLI has those options.
-    helptext = subprocess.run([py, "-m", "citelint", "check", "--help"], capture_output=True, text=True).stdout
+    helptext = subprocess.run([py, "-m", "citelint", "check", "--help"], capture_output=True, text=True,
+                              env=ENV, cwd=corpus).stdout  # (-m puts the cwd first on sys.path)
     one = ["--jobs", "1"] if "--jobs" in helptext else []
     nocache = ["--no-cache"] if "--no-cache" in helptext else []
     cite = [py, "-m", "citelint", "check"] + one + nocache
@@ -213,8 +258,9 @@ def main(argv=None) -> int:
     sub_txt = (corpus / "subset-500.list").read_text().split()
     sub_md = (corpus / "subset-500-md.list").read_text().split()
 
-    import citelint
-    print(f"# citelint {citelint.__version__} corpus benchmark", flush=True)
+    head = subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%h %s"], capture_output=True,
+                          text=True).stdout.strip()
+    print(f"# citelint corpus benchmark: {repo} ({head or 'not a git checkout'})", flush=True)
     print(f"python {sys.version.split()[0]} ({py}), {os.cpu_count()} cores, corpus {corpus}")
     print(f"txt {len(txt_files)} files {txt_size:,} B; md {len(md_files)} files {md_size:,} B; "
           f"500 subset {sub_size:,} B; probe {PROBE} {probe_size:,} B")
@@ -263,38 +309,27 @@ def main(argv=None) -> int:
     peak = max(r["cite_txt"]["rss"], r["cite_md"]["rss"])
     checks.append((f"peak memory over the whole corpus: {peak:.1f} MiB", "< 100 MiB", peak < 100))
 
-    print(f"\n## Size series (1 MB files of concatenated articles + generated debris, "
-          f"n={big_runs})\n", flush=True)
-    sizes = [s for s in (1, 3, 10, 30, 100, 300) if s <= max_mb]
-    series = []
-    with tempfile.TemporaryDirectory(prefix="citelint-bench-") as tmp:
-        for mb in sizes:
-            folder, size, arts = make_series(corpus, Path(tmp), mb)
-            sr = b.measure(f"size_{mb}", "citelint", f"{mb} MB series", cite + [folder.name], size, arts,
-                           big_runs if mb >= 10 else runs, Path(tmp))
-            series.append((mb, size, sr))
-            shutil.rmtree(folder)
-    print("| input | wall s | MB/s | s per MB | peak MiB |\n| --- | --- | --- | --- | --- |")
-    for mb, size, sr in series:
-        print(f"| {size / 1e6:.1f} MB | {sr['wall']:.2f} | {sr['mbs']:.1f} | {sr['wall'] / (size / 1e6):.4f} "
-              f"| {sr['rss']:.1f} |")
-    if len(series) >= 2:
-        # Start-up is a constant; the slope between the two largest inputs is the per-MB cost.
-        (_, s1, r1), (_, s2, r2) = series[-2], series[-1]
-        slope = (r2["wall"] - r1["wall"]) / ((s2 - s1) / 1e6)
-        (_, s0, r0) = series[0]
-        small = (r1["wall"] - r0["wall"]) / ((s1 - s0) / 1e6) if s1 > s0 else slope
-        ratio = slope / small if small > 0 else float("inf")
-        checks.append((f"time linear in size: {slope * 1000:.0f} ms/MB between the two largest inputs, "
-                       f"{small * 1000:.0f} ms/MB below them (ratio {ratio:.2f})", "ratio <= 1.3",
-                       ratio <= 1.3))
+    texts = [f.read_text(encoding="utf-8") for f in txt_files]
+    sizes = [m for m in (1, 3, 10, 30, 100, 300) if m <= max_mb]
+    if len(sizes) >= 2:
+        print(f"\n## Size series: 1 MB files of concatenated articles + generated debris\n", flush=True)
+        table, ratio = linearity(size_series(b, cite, texts, sizes, 1.0, big_runs, "archive"))
+        print(table)
+        checks.append((f"time linear in archive size ({sizes[0]}-{sizes[-1]} MB): per-MB cost ratio {ratio:.2f}",
+                       "ratio <= 1.3", ratio <= 1.3))
+        print("\n## Size series: one document of each size\n", flush=True)
+        one_doc = [m for m in (0.3, 1, 3, 10) if m <= max_mb]
+        table, ratio = linearity(size_series(b, cite, texts, one_doc, None, big_runs, "document"))
+        print(table)
+        checks.append((f"time linear in document size ({one_doc[0]}-{one_doc[-1]} MB): per-MB cost ratio "
+                       f"{ratio:.2f}", "ratio <= 1.3", ratio <= 1.3))
     print("\n## Targets (issue 7)\n")
     for what, target, ok in checks:
         mark = "n/a " if ok is None else ("PASS" if ok else "FAIL")
         print(f"- {mark} {what}  [target {target}]")
 
     print(f"\n## Time per rule, in process (top {args.top})\n")
-    print(rule_profile(corpus, args.top))
+    print(rule_profile(corpus, args.top, repo))
     return 0
 
 

@@ -202,3 +202,11 @@ def test_check_path_imports_little(tmp_path):
     assert "citelint.engine" in loaded, out.stderr[-500:]
     heavy = {"requests", "bs4", "tldextract", "importlib.metadata", "html.parser", "citelint.formats.html"}
     assert not (heavy & loaded), sorted(heavy & loaded)
+
+
+def test_lazy_pattern_compiles_on_first_use():
+    from citelint.rule import LazyPattern
+    p = LazyPattern(r"(?P<n>\d+)\L<w>", w=["ab", "cd"])
+    assert p._compiled is None
+    assert [m.group("n") for m in p.finditer("1ab 2cd 3ef")] == ["1", "2"]
+    assert p._compiled is not None and p.pattern == r"(?P<n>\d+)\L<w>"
