@@ -46,11 +46,12 @@ def servers():
         "/2024/05/moved-away": redirect(f"http://localhost:{elsewhere.port}/welcome"),
     })
     head = Site({"*": reject_head(html_page("Head-shy | Dawn", FILLER, site_name="Dawn"))})
-    drip = Site({"/headers": drip_headers(), "/body": drip_body()})
+    drip = Site({"/headers": drip_headers()})
+    slow = Site({"/body": drip_body()})
     big = Site({"/big": huge(), "/bomb": gzip_bomb})
     reset = ResetServer()
     archive = Site({"/wayback/available": fake_archive()})
-    all_ = dict(news=news, head=head, drip=drip, big=big, reset=reset, other=other, elsewhere=elsewhere,
+    all_ = dict(news=news, head=head, drip=drip, slow=slow, big=big, reset=reset, other=other, elsewhere=elsewhere,
                 archive=archive)
     yield all_
     for s in all_.values():
@@ -77,7 +78,7 @@ Refused: [challenge]({n.url('/2024/05/challenge')}), [limited]({n.url('/2024/05/
 Odd: [loop]({n.url('/2024/05/loop-a')}), [metadata]({n.url('/2024/05/metadata')}),
 [port]({n.url('/2024/05/other-port')}), [moved]({n.url('/2024/05/moved-away')}).
 
-Heavy: [head]({s['head'].url('/story')}), [drip]({s['drip'].url('/headers')}), [slow]({s['drip'].url('/body')}),
+Heavy: [head]({s['head'].url('/story')}), [drip]({s['drip'].url('/headers')}), [slow]({s['slow'].url('/body')}),
 [big]({s['big'].url('/big')}), [bomb]({s['big'].url('/bomb')}), [reset]({s['reset'].url('/x')}).
 """
 
@@ -93,7 +94,7 @@ def run_cli(args, cwd, env_extra=None, timeout=90):
 
 def allow_args(s):
     out = []
-    for key in ("news", "head", "drip", "big", "reset"):
+    for key in ("news", "head", "drip", "slow", "big", "reset"):
         out += ["--allow-host", s[key].hostport]
     out += ["--allow-host", f"localhost:{s['elsewhere'].port}"]
     return out
@@ -170,7 +171,7 @@ def test_loops_redirects_and_faults(report, servers):
     assert codes_for(found, n.url("/2024/05/moved-away")) == ["NET003"]
     assert codes_for(found, servers["drip"].url("/headers")) == ["NET004"]
     assert codes_for(found, servers["reset"].url("/x")) == ["NET004"]
-    for url in (servers["head"].url("/story"), servers["drip"].url("/body"), servers["big"].url("/big"),
+    for url in (servers["head"].url("/story"), servers["slow"].url("/body"), servers["big"].url("/big"),
                 servers["big"].url("/bomb")):
         assert url not in found, found.get(url)
     assert {m for m, _, _ in servers["head"].requests} == {"GET"}
@@ -189,7 +190,6 @@ def test_quotes_and_publisher(report, servers):
 
 def test_dead_links_offer_the_archived_copy(report, servers):
     data, _, _ = report
-    n = servers["news"]
     for f in data["findings"]:
         if f["severity"] != "error":
             continue

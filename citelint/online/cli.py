@@ -131,10 +131,12 @@ def run_online(args, targets, results, job, stdin_out):
     opts = options_for(args, [w[1] for w in work])
     needs: dict[str, Need] = {}
     from .citations import citations
+    cites: dict[int, list] = {}
     for res, settings, linter, doc, rules in work:
         codes = {r.code for r in rules}
         want_meta = "NET006" in codes and registry is not None
-        for c in citations(doc, registry if want_meta else None, want_outlets=want_meta):
+        cites[id(doc)] = citations(doc, registry if want_meta else None, want_outlets=want_meta)
+        for c in cites[id(doc)]:
             need = Need(meta=want_meta and bool(c.named), text="NET007" in codes and bool(c.quotes),
                         archive=bool(codes & {"NET001", "NET002"}))
             needs.setdefault(c.url, Need()).merge(need)
@@ -147,7 +149,7 @@ def run_online(args, targets, results, job, stdin_out):
 
     fix = bool(args.fix or args.fix_only) and not args.diff
     for res, settings, linter, doc, rules in work:
-        findings = lint_online(linter, doc, rules, state)
+        findings = lint_online(linter, doc, rules, state, cites.get(id(doc)))
         if fix and job.unsafe_for(settings) and any(f.fix for f in findings):
             new_text, applied = _apply(res, doc, findings, args, stdin_out)
             if applied:
@@ -165,13 +167,15 @@ def run_online(args, targets, results, job, stdin_out):
     return stdin_out
 
 
-def lint_online(linter, doc, rules, state) -> list:
+def lint_online(linter, doc, rules, state, cites=None) -> list:
     """Linter.lint for the online rules alone, with the results in the context."""
     from ..engine import suppress
     from ..rule import Context
 
     ctx = Context(doc, linter.settings)
     ctx.cache["online"] = state
+    if cites is not None:
+        ctx.cache["online-citations"] = cites
     for rule in rules:
         ctx.findings.extend(rule.check(ctx))
     findings = suppress(doc, ctx.findings)

@@ -101,13 +101,18 @@ class Guard:
 
     def __init__(self, allow: tuple[str, ...] | list[str] = ()):
         self.allow = tuple(parse_allow_entry(a) for a in allow)
+        self._any_port = {e.host for e in self.allow if e.port is None}
+        self._with_port = {(e.host, e.port) for e in self.allow if e.port is not None}
 
     def admitted(self, host: str, port: int | None) -> bool:
+        if not self.allow:
+            return False
         host = (host or "").lower().rstrip(".").strip("[]")
-        ip = _ip(host)
-        if ip is not None:
-            host = str(ip)
-        return any(e.host == host and (e.port is None or e.port == port) for e in self.allow)
+        if ":" in host or host[-1:].isdigit():
+            ip = _ip(host)
+            if ip is not None:
+                host = str(ip)
+        return host in self._any_port or (host, port) in self._with_port
 
     def check_url(self, url: str) -> str | None:
         """Why `url` may not be fetched, judged from the URL alone (no DNS), or None.

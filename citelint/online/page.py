@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 _TITLE = re.compile(r"<title\b[^>]{0,300}>(.{0,2000}?)</title\s*>", re.I | re.S)
 _LANG = re.compile(r"<html\b[^>]{0,500}?\blang\s*=\s*[\"']?([A-Za-z-]{2,20})", re.I)
-_LD_TYPES = ("application/ld+json",)
 
 
 @dataclass
@@ -57,8 +56,10 @@ def decode_body(body: bytes, content_type_header: str) -> str:
 
 
 def read_page(text: str, content_type: str, want_meta: bool, want_text: bool) -> PageFacts:
-    """Facts from a decoded body. The title comes from a cheap scan; the parser
-    runs only when the publisher or the words are wanted."""
+    """Facts from a decoded body. The title comes from a cheap scan; BeautifulSoup
+    reads the page's <head> only when the publisher is wanted (meta tags can be
+    written any which way); the words come from a plain tag strip, since quote
+    matching drops everything but words anyway."""
     facts = PageFacts()
     if content_type in ("text/plain",):
         if want_text:
@@ -74,10 +75,39 @@ def read_page(text: str, content_type: str, want_meta: bool, want_text: bool) ->
         facts.lang = m.group(1).lower()
     if not (want_meta or want_text):
         return facts
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(text, "html.parser")
     extra_text: list[str] = []
+    if want_meta:
+        _read_head(text, facts, extra_text)
+    for m in _LD_SCRIPT.finditer(text):
+        if len(m.group(1)) < 500_000:
+            _read_json_ld(html.unescape(m.group(1)) if "&quot;" in m.group(1)[:200] else m.group(1),
+                          facts, extra_text)
+    if want_text:
+        from .quotes import normalise
+        body = _INVISIBLE.sub(" ", text)
+        body = _TAG.sub(" ", body)
+        words = normalise(html.unescape(body) + " " + " ".join(extra_text))
+        facts.text = words
+        facts.words = words.count(" ")
+    return facts
+
+
+_HEAD_END = re.compile(r"</head\s*>|<body\b", re.I)
+_LD_SCRIPT = re.compile(r"<script\b[^>]{0,300}?type\s*=\s*[\"']?application/ld\+json[\"']?[^>]{0,300}>(.*?)</script\s*>",
+                        re.I | re.S)
+_INVISIBLE = re.compile(r"<!--.*?-->|<(script|style|noscript|template|svg|head)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_META = re.compile(r"<meta\b[^>]*>", re.I)
+
+
+def _read_head(text: str, facts: PageFacts, extra_text: list[str]) -> None:
+    from bs4 import BeautifulSoup, SoupStrainer
+
+    m = _HEAD_END.search(text)
+    head = text[:m.start()] if m else text[:256 * 1024]
+    # A news site's <head> is mostly scripts and styles: hand the parser its meta tags only.
+    metas = "".join(_META.findall(head))
+    soup = BeautifulSoup(metas, "html.parser", parse_only=SoupStrainer("meta"))
     for meta in soup.find_all("meta"):
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
         value = " ".join((meta.get("content") or "").split())
@@ -91,19 +121,6 @@ def read_page(text: str, content_type: str, want_meta: bool, want_text: bool) ->
             facts.credits.append(value)
         elif key in ("description", "og:description", "twitter:description"):
             extra_text.append(value)
-    for script in soup.find_all("script"):
-        if (script.get("type") or "").strip().lower() in _LD_TYPES:
-            body = script.string or script.get_text()
-            if body and len(body) < 500_000:
-                _read_json_ld(body, facts, extra_text)
-    if want_text:
-        from .quotes import normalise
-        for tag in soup(["script", "style", "noscript", "template", "svg"]):
-            tag.decompose()
-        words = normalise(soup.get_text(" ") + " " + " ".join(extra_text))
-        facts.text = words
-        facts.words = words.count(" ")
-    return facts
 
 
 def _read_json_ld(body: str, facts: PageFacts, extra_text: list[str]) -> None:

@@ -108,6 +108,7 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
     total = len(jobs)
     if jobs:
         results.update(engine.run(jobs, digest, progress))
+        _distrust_dead_resolver(results, jobs)
     if cache is not None:
         for job in jobs:
             res = results.get(job.url)
@@ -132,6 +133,24 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
     if progress and total:
         progress(total, total)
     return results
+
+
+def _distrust_dead_resolver(results: dict[str, LinkResult], jobs: list[Job]) -> None:
+    """When no host answered at all and several names "do not resolve", the
+    machine's DNS is the likelier culprit (offline, captive portal): call those
+    links unverified, not dead."""
+    from urllib.parse import urlsplit
+
+    fetched = [results[j.url] for j in jobs if j.url in results]
+    if any(r.verdict.status is not None for r in fetched):
+        return
+    unresolved = [r for r in fetched if r.verdict.kind == DEAD and r.verdict.status is None]
+    if len({urlsplit(r.verdict.final_url).hostname for r in unresolved}) < 3:
+        return
+    for r in unresolved:
+        r.verdict.kind = "unverified"
+        r.verdict.reason = ("no name resolved and no site answered: this machine's DNS or network "
+                            "looks down, so the link was not judged")
 
 
 def _admitted(engine: Engine, url: str) -> bool:
