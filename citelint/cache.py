@@ -158,17 +158,21 @@ class Bucket:
         while len(self.entries) > MAX_ENTRIES:
             self.entries.pop(next(iter(self.entries)))
         body = json.dumps({"format": _FORMAT, "entries": self.entries}, separators=(",", ":"))
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".bucket-", suffix=".tmp", dir=self.path.parent)
-        try:
+        self.dirty = False
+        tmp = None
+        try:  # a cache that cannot be written (read-only checkout, full disk) is simply not kept
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".bucket-", suffix=".tmp", dir=self.path.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.write(body)
             os.chmod(tmp, 0o644)  # mkstemp's 0600 would lock out colleagues sharing the checkout
             os.replace(tmp, self.path)
+            tmp = None
         except OSError:
-            if os.path.exists(tmp):
+            pass
+        finally:
+            if tmp is not None and os.path.exists(tmp):
                 os.unlink(tmp)
-        self.dirty = False
 
 
 class Cache:

@@ -31,7 +31,18 @@ def is_excluded(path: Path, settings) -> bool:
 
 def iter_files(paths, resolver, force_exclude: bool = False):
     """Yield (path, settings) for each draft; named files are always checked
-    unless `force_exclude` (pre-commit passes files by name)."""
+    unless `force_exclude` (pre-commit passes files by name). A file reached
+    twice (named twice, or named and inside a named folder) is checked once:
+    two workers fixing one file would trip over each other."""
+    seen: set[str] = set()
+    for path, settings in _targets(paths, resolver, force_exclude):
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            yield path, settings
+
+
+def _targets(paths, resolver, force_exclude: bool):
     for arg in paths:
         p = Path(arg)
         if p.is_dir():

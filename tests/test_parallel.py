@@ -259,3 +259,17 @@ def test_findings_json_cannot_hold_are_not_cached(tmp_path):
     again = Bucket(tmp_path / "b.json")
     assert again.get("b", "p") is None
     assert again.get("a", "p.md")[0].extra == ok.extra and again.get("a", "p.md")[0].path == "p.md"
+
+
+def test_a_file_reached_twice_is_checked_once(desk, capsys):
+    code, out, _ = check(capsys, "drafts/story000.md", "drafts", "./drafts/story000.md", "--no-cache",
+                         "--jobs", "2", "--fix")
+    assert code == 0 and "(22 fixed, 0 remaining)" in out
+
+
+def test_an_unwritable_cache_is_not_an_error(desk, capsys, monkeypatch):
+    blocker = desk / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("CITELINT_CACHE_DIR", str(blocker / "cache"))
+    code, out, err = check(capsys, "drafts")
+    assert code == 1 and err == "" and "Found 22 findings" in out
