@@ -134,6 +134,14 @@ def test_citations_in_html_use_anchor_text_and_prose_offsets():
     assert doc.prose.text[c.quotes[0].start:c.quotes[0].end] == "\u201cwe will act now\u201d"
 
 
+def test_html_line_breaks_are_spaces_but_blocks_end_sentences():
+    html = ("<p>The minister said &ldquo;we will act\nnow&rdquo;\n(<a href=\"https://www.dawn.com/news/1\">Dawn</a>)"
+            "</p>\n<p>\u201cAnother quote here\u201d is not this link's.</p>")
+    doc = load(html, "html", "x.html")
+    (c,) = citations(doc, REG)
+    assert [q.inner for q in c.quotes] == ["we will act now"]
+
+
 def test_page_facts_and_claims():
     ld = {"@context": "https://schema.org", "@graph": [{"@type": "NewsArticle", "headline": "x",
           "publisher": {"@type": "NewsMediaOrganization", "name": "Geo News", "url": "https://www.geo.tv"},

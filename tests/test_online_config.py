@@ -115,3 +115,21 @@ def test_a_dead_resolver_is_not_a_dead_web():
     results["https://d.example/x"] = LinkResult(Verdict("ok", "https://d.example/x", status=200))
     _distrust_dead_resolver(results, jobs + [Job("https://d.example/x")])
     assert sum(r.verdict.kind == "dead" for r in results.values()) == 3
+
+
+def test_archive_fix_in_html_is_escaped(tmp_path, capsys):
+    from test_online_support import fake_archive
+    gone = Site({"*": status(404)})
+    archive = Site({"/a": fake_archive()})
+    try:
+        url = f"http://{gone.hostport}/story?id=1&amp;p=2"
+        draft = tmp_path / "d.html"
+        draft.write_text(f'<p>See <a href="{url}">the story</a>.</p>\n', encoding="utf-8")
+        main(["check", str(draft), "--online", "--no-cache", "--isolated", "--allow-host", gone.hostport,
+              "--archive-endpoint", archive.url("/a"), "--fix", "--unsafe-fixes"])
+        capsys.readouterr()
+        snap = f"https://web.archive.org/web/20240101000000/http://{gone.hostport}/story?id=1&amp;p=2"
+        assert draft.read_text(encoding="utf-8") == f'<p>See <a href="{snap}">the story</a>.</p>\n'
+    finally:
+        gone.close()
+        archive.close()

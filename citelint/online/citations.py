@@ -121,8 +121,15 @@ def citations(doc: Document, registry=None, want_outlets: bool = True) -> list[C
 
 
 def _blank_links(doc: Document, text: str) -> str:
-    """The prose with link targets blanked, so a URL's dots and quotes mean nothing."""
+    """The prose with link targets blanked, so a URL's dots and quotes mean nothing.
+    In HTML a line break in the source is only a space; block tags stay breaks."""
     chars = None
+    if doc.kind == "html" and "\n" in text:
+        chars = list(text)
+        src = doc.source
+        for i, ch in enumerate(chars):
+            if ch == "\n" and src[doc.prose.source_pos(i):doc.prose.source_pos(i) + 1] in ("\n", "\r"):
+                chars[i] = " "
     for link in doc.links:
         if link.kind == "html" and link.text_start >= 0:
             continue  # an href is not in the prose
