@@ -122,8 +122,7 @@ def test_every_finding_is_highlighted_in_place(browser, report):
     for f in data["findings"]:
         sources.setdefault(f["path"], Path(page.parent, f["path"]).read_text(encoding="utf-8"))
     expected = [sources[f["path"]][f["start_offset"]:f["end_offset"]] for f in data["findings"]]
-    by_path_order = sorted(data["findings"], key=lambda f: (list(sources).index(f["path"]),))
-    assert len(marks) == len(data["findings"]) == len(by_path_order)
+    assert len(marks) == len(data["findings"])  # no two findings here overlap, so one highlight each
     assert sorted(m[1] for m in marks) == sorted(expected)
     assert all(m[2] == 0 and m[4] for m in marks)       # keyboard reachable, described
     assert any(m[1].strip() == MARKER for m in marks)

@@ -59,7 +59,7 @@ def before_after(text: str, fix) -> tuple[str, str]:
     return (lead + "".join(before) + tail + trail, lead + "".join(after) + tail + trail)
 
 
-def _note(f, n: int, report: Report, text: str | None) -> str:
+def _note(f, text: str | None) -> str:
     parts = [f'<span class="note sev-{esc(f.severity.value)}">',
              f'<b>{esc(f.code)}</b> <span class="sev sev-{esc(f.severity.value)}">{esc(f.severity.value)}</span> '
              f'<span class="where">{esc(f.name)} \u00b7 line {f.line}, column {f.column}</span>',
@@ -94,7 +94,7 @@ def _clusters(findings):
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
 
-def _draft_text(text: str, findings, ids: dict, total: int, report: Report) -> str:
+def _draft_text(text: str, findings, ids: dict, total: int) -> str:
     out, pos = [], 0
     for group in _clusters(findings):
         start = max(pos, min(f.start for f in group))
@@ -107,7 +107,7 @@ def _draft_text(text: str, findings, ids: dict, total: int, report: Report) -> s
                  else f"Findings {first} to {first + len(group) - 1} of {total}: {codes}.")
         body = esc(text[start:end]) if end > start else '<span aria-hidden="true">\u2038</span>'
         point = "" if end > start else " point"
-        notes = "".join(_note(f, ids[id(f)], report, text) for f in group)
+        notes = "".join(_note(f, text) for f in group)
         out.append(f'<span class="finding sev-{esc(worst)}">'
                    f'<span class="sr-only">[{esc(label)}] </span>'
                    f'<mark class="hl{point}" id="f{first}" tabindex="0" aria-describedby="tip{first}">{body}</mark>'
@@ -138,7 +138,7 @@ def _summary(report: Report, first_id: dict) -> str:
             '<th scope="col" class="num">Fixable</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
 
 
-def _finding_list(findings, ids: dict, report: Report, text: str | None) -> str:
+def _finding_list(findings, ids: dict, text: str | None) -> str:
     items = []
     for f in findings:
         link = f'<a href="#f{ids[id(f)]}">line {f.line}, column {f.column}</a>' if text is not None else \
@@ -188,14 +188,14 @@ def write(report: Report, **_) -> str:
         text = report.sources.get(p)
         found = by_path[p]
         nav.append(f'<li><a href="#draft{k}">{esc(p)}</a> ({_plural(len(found), "finding")})</li>')
-        body = (f'<pre class="text" aria-label="Text of {esc(p)}">'
-                f'{_draft_text(text, found, ids, total, report)}</pre>' if text is not None
+        body = (f'<pre class="text">'
+                f'{_draft_text(text, found, ids, total)}</pre>' if text is not None
                 else "<p>(The draft's text is not available.)</p>")
         drafts.append(
             f'<section class="draft" id="draft{k}" aria-labelledby="draft{k}-h">'
             f'<h2 id="draft{k}-h">{esc(p)} <span class="count">{_plural(len(found), "finding")}</span></h2>'
             f'{body}<details><summary>All findings in {esc(p)}</summary>'
-            f'{_finding_list(found, ids, report, text)}</details></section>')
+            f'{_finding_list(found, ids, text)}</details></section>')
 
     csp = (f"default-src 'none'; style-src {_csp_hash(CSS)}; script-src {_csp_hash(JS)}; "
            f"img-src 'none'; form-action 'none'; base-uri 'none'")
