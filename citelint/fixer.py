@@ -38,8 +38,9 @@ def fix_loop(text: str, lint: Callable[[str], list[Finding]], unsafe: bool = Fal
     return FixResult(text, applied, lint(text), converged=False)
 
 
-def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:
-    """Apply the fixes that do not overlap an earlier one; tidy their sites."""
+def accept(fixes: list[Fix]) -> tuple[list[Edit], int]:
+    """The edits of the fixes that do not overlap an earlier one, sorted, and
+    how many fixes they come from. The rest wait for the next pass."""
     accepted: list[Edit] = []
     starts: list[int] = []
     count = 0
@@ -52,6 +53,12 @@ def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:
             starts.insert(i, e.start)
             accepted.insert(i, e)
         count += 1
+    return accepted, count
+
+
+def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:
+    """Apply the fixes that do not overlap an earlier one; tidy their sites."""
+    accepted, count = accept(fixes)
     if not accepted:
         return text, 0
     parts: list[str] = []
@@ -68,10 +75,77 @@ def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:
             sites.append((out_len, removed.endswith(("\n", "\r"))))
         last = e.end
     parts.append(text[last:])
-    new = "".join(parts)
+    return tidy_sites("".join(parts), sites), count
+
+
+# Characters either side of a site that its tidying is given to read; the window
+# widens where a site needs more (a long run of spaces or blank lines).
+_WINDOW = 256
+
+
+def tidy_sites(text: str, sites: list[tuple[int, bool]]) -> str:
+    """Tidy each (position, ate_newline) site, right to left, each one seeing the
+    text as the sites after it left it. Each site reads and rewrites only a
+    window around itself, so a draft with many fixes is tidied in time
+    proportional to its length, not length times sites."""
+    head, cut = text, len(text)   # head[:cut] is still untouched
+    mid = ""                      # text tidied so far that the next site may still reach
+    done: list[str] = []          # finished text after mid, last piece first
+    tail = 0                      # total length of `done`
     for pos, ate_newline in reversed(sites):
-        new = tidy_site(new, min(pos, len(new)), ate_newline)
-    return new, count
+        p = min(pos, cut + len(mid) + tail)
+        w = _WINDOW
+        while True:
+            if p + w < cut:  # the window ends in untouched text: what lies beyond is finished
+                done += [mid, head[p + w:cut]]
+                tail += len(mid) + cut - (p + w)
+                mid, cut = "", p + w
+            a = min(max(0, p - w), cut)
+            while cut + len(mid) < p + w and done:
+                piece = done.pop()
+                tail -= len(piece)
+                mid += piece
+            b = min(p + w, cut + len(mid))
+            window = head[a:cut] + mid[:b - cut]
+            if _reach_ok(window, p - a, a > 0, b < cut + len(mid) or bool(done)):
+                break
+            w *= 4
+        rest = mid[b - cut:]
+        if rest:
+            done.append(rest)
+            tail += len(rest)
+        mid, cut = tidy_site(window, p - a, ate_newline), a
+    return head[:cut] + mid + "".join(reversed(done))
+
+
+def _reach_ok(window: str, p: int, more_left: bool, more_right: bool) -> bool:
+    """Whether tidying at p can be done within the window. Tidying reads runs of
+    spaces and tabs, up to three line breaks and a few punctuation marks from
+    its site; it stops at a letter or digit. So a side with more text beyond
+    is safe when a letter, a digit or many line breaks lie between p and the
+    window's edge, with a margin."""
+    return ((not more_left or _barrier(window, p, -1) >= _MARGIN)
+            and (not more_right or _barrier(window, p, 1) < len(window) - _MARGIN))
+
+
+_MARGIN = 4
+
+
+def _barrier(t: str, p: int, step: int) -> int:
+    """Index of the first letter or digit (or the 9th line-break character) from
+    p in direction `step`; -1 or len(t) when the window runs out first."""
+    i = p - 1 if step < 0 else p
+    breaks = 0
+    while 0 <= i < len(t):
+        c = t[i]
+        if c.isalnum():
+            return i
+        if c in "\r\n":
+            breaks += 1
+            if breaks > 8:
+                return i
+        i += step
+    return i
 
 
 def _overlaps(e: Edit, accepted: list[Edit], starts: list[int]) -> bool:
@@ -88,6 +162,15 @@ def _overlaps(e: Edit, accepted: list[Edit], starts: list[int]) -> bool:
 
 def tidy_site(t: str, p: int, ate_newline: bool) -> str:
     """Tidy what a deletion left at position p of t."""
+    while True:  # an emptied "( )" is removed and its own site tidied in turn
+        t, again = _tidy_once(t, p, ate_newline)
+        if again is None:
+            return t
+        p, ate_newline = again, False
+
+
+def _tidy_once(t: str, p: int, ate_newline: bool) -> tuple[str, int | None]:
+    """One tidying step: the new text, and a site left to tidy (or None)."""
     n = len(t)
     l = p
     while l > 0 and t[l - 1] in " \t":
@@ -105,19 +188,18 @@ def tidy_site(t: str, p: int, ate_newline: bool) -> str:
                 t = t[:l] + t[r + term:]
             elif l > 0:
                 term = 2 if t[max(0, l - 2):l] == "\r\n" else 1
-                return t[:l - term]
+                return t[:l - term], None
             else:
-                return t[:l]
-        return _drop_double_blank(t, l)
+                return t[:l], None
+        return _drop_double_blank(t, l), None
     if line_end:
         t, q = t[:l] + t[r:], l
     elif line_start:
-        return t
+        return t, None
     elif t[r] in _CLOSERS:
         t, q = t[:l] + t[r:], l
     elif r - l >= 2:
-        t, q = t[:l] + " " + t[r:], l + 1
-        return t
+        return t[:l] + " " + t[r:], None
     else:
         q = p
     return _tidy_punctuation(t, q)
@@ -144,23 +226,25 @@ def _drop_double_blank(t: str, p: int) -> str:
     if p == 0:
         return t[end:] if end < len(t) or end > 0 else t
     term = 2 if t[max(0, p - 2):p] == "\r\n" else 1
-    prev_start = max(t.rfind("\n", 0, p - term), t.rfind("\r", 0, p - term)) + 1
-    if t[prev_start:p - term].strip(" \t"):
+    i = p - term  # read back over the line before only as far as its last non-blank
+    while i > 0 and t[i - 1] in " \t":
+        i -= 1
+    if i > 0 and t[i - 1] not in "\r\n":
         return t  # the line before is text: one blank line is the paragraph break
     if end == len(t) and p == len(t):
         return t[:p - term]  # a blank last line
     return t[:p] + t[end:]
 
 
-def _tidy_punctuation(t: str, q: int) -> str:
+def _tidy_punctuation(t: str, q: int) -> tuple[str, int | None]:
     if q <= 0 or q >= len(t):
-        return t
+        return t, None
     a, b = t[q - 1], t[q]
     if a in ".!?" and b == "." and t[q + 1:q + 2] != "." and t[q - 2:q - 1] != ".":
-        return t[:q] + t[q + 1:]          # "terrorists.." -> "terrorists."
+        return t[:q] + t[q + 1:], None    # "terrorists.." -> "terrorists."
     if a in ",;:" and b in ".!?,;:":
-        return t[:q - 1] + t[q:]          # "said, ." -> "said."
+        return t[:q - 1] + t[q:], None    # "said, ." -> "said."
     if a == "(" and b == ")":
-        t = t[:q - 1] + t[q + 1:]         # an emptied "( )"
-        return tidy_site(t, q - 1, False) if q - 1 < len(t) else t
-    return t
+        t = t[:q - 1] + t[q + 1:]         # an emptied "( )": its site is tidied next
+        return t, (q - 1 if q - 1 < len(t) else None)
+    return t, None
