@@ -153,3 +153,22 @@ def test_output_module_still_importable():
     from citelint import output
     assert output.DOCS_URL.format(code="AST001").endswith("/AST001")
     assert {"text", "json", "sarif", "github", "rdjson", "junit", "json-lines", "html"} <= set(output.FORMATS)
+
+
+def test_html_groups_overlapping_findings_and_escapes(tmp_path):
+    from citelint.model import Edit, Finding, Fix, Severity
+    from citelint.reports import Report
+    from citelint.reports.html import write
+    text = "A <script>alert(1)</script> and [cite: 1] end.\n"
+    a = text.index("[cite")
+    f1 = Finding("AST011", "gemini-cite-tag", Severity.ERROR, "tag <b>", a, a + 10,
+                 Fix((Edit(a - 1, a + 10, ""),)), path="x<y>.txt", line=1, column=a + 1)
+    f2 = Finding("HSE001", "house", Severity.WARNING, "overlap", a + 2, a + 12, path="x<y>.txt", line=1,
+                 column=a + 3)
+    page = write(Report(findings=[f1, f2], files=1, paths=["x<y>.txt"], sources={"x<y>.txt": text}))
+    assert page.count('<mark class="hl"') == 1            # one highlight for the overlapping pair
+    assert "Findings 1 to 2 of 2" in page
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "tag <b>" not in page and "tag &lt;b&gt;" in page and "x&lt;y&gt;.txt" in page
+    assert page.count("<script>") == 1                     # the page's own
+    assert "<del>" in page and "Before: " in page
