@@ -12,13 +12,18 @@ import re
 from ..document import Document, Link, add_bare_links, identity_view, parse_directives
 from ..view import MASK, View, ViewBuilder
 
-_TOKEN = re.compile(
+_NOT_TAGS = (
     r"<!--.*?(?:-->|\Z)"
     r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
     r"|<[!?][^>]*>?"
-    r"|<(?P<close>/)?(?P<name>[A-Za-z][^\s/>]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
-    r"|&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)",
-    re.S)
+    r"|&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
+# A tag always matches, running to the end of the text if nothing closes it (as
+# in a browser): a tag that could fail would be retried from every later "<",
+# and a file of unclosed tags would take quadratic time.
+_TOKEN = re.compile(
+    r"<(?P<close>/)?(?P<name>[A-Za-z][^\s/>]*)"
+    r"(?:[^>\"']|\"[^\"]*(?:\"|\Z)|'[^']*(?:'|\Z))*(?P<gt>>|\Z)|" + _NOT_TAGS, re.S)
+_TOKEN_NO_TAGS = re.compile(_NOT_TAGS, re.S)  # once no ">" is left, no tag can close
 # Elements whose content is not prose.
 SKIP = frozenset({"script", "style", "pre", "code", "textarea", "template", "svg", "math",
                   "noscript", "kbd", "samp", "tt"})
@@ -61,8 +66,9 @@ def load_html(source: str, path: str = "-") -> Document:
     anchor: tuple[int, int] | None = None  # (view index, index into links)
     anchors: list[tuple[int, int, int]] = []  # (index into links, view start, view end)
     pos, n = 0, len(source)
+    token = _TOKEN
     while pos < n:
-        m = _TOKEN.search(source, pos)
+        m = token.search(source, pos)
         if not m:
             vb.copy(source[pos:], pos)
             break
@@ -70,6 +76,17 @@ def load_html(source: str, path: str = "-") -> Document:
             vb.copy(source[pos:m.start()], pos)
         tok = m.group()
         end = m.end()
+        if token is _TOKEN and m.group("name") and not m.group("gt"):
+            # Nothing closes this tag. Inside an open quoted value, the rest of the
+            # file is in the tag, as a browser reads it; with no quote, there is no
+            # ">" left at all, so this "<" is text and no later tag can close.
+            if '"' in tok or "'" in tok:
+                masked.append((m.start(), n))
+                vb.atom(MASK, m.start(), 0)
+                break
+            vb.copy("<", m.start())
+            token, pos = _TOKEN_NO_TAGS, m.start() + 1
+            continue
         if tok.startswith("&"):
             dec = html.unescape(tok)
             if dec == tok:
@@ -81,7 +98,7 @@ def load_html(source: str, path: str = "-") -> Document:
             d = parse_directives(tok, m.start(), end, source, "html")
             if d:
                 doc.directives.append(d)
-        elif m.group("name"):
+        elif token is _TOKEN and m.group("name"):
             name = m.group("name").lower()
             closing = bool(m.group("close"))
             if not closing:
