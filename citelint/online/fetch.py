@@ -15,13 +15,11 @@ and the page head is needed anyway for the soft-404, publisher and quote checks.
 from __future__ import annotations
 
 import email.utils
-import errno
 import http.cookiejar
 import random
 import socket
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
@@ -114,89 +112,6 @@ def retry_after(value: str | None, cap: float) -> float | None:
     return max(0.0, min(when.timestamp() - time.time(), cap))
 
 
-class _Scheduler:
-    """Hands jobs to workers, keeping per-host limits, spacing and backoff."""
-
-    def __init__(self, jobs: list[Job], cfg: FetchConfig, deadline: float | None):
-        self.cfg = cfg
-        self.deadline = deadline
-        self.pending: dict[str, deque[Job]] = {}
-        for job in jobs:
-            job.host = host_key(job.url)
-            self.pending.setdefault(job.host, deque()).append(job)
-        self.active: dict[str, int] = {h: 0 for h in self.pending}
-        self.next_at: dict[str, float] = {h: 0.0 for h in self.pending}
-        self.failures: dict[str, int] = {h: 0 for h in self.pending}
-        # Slow start: one request at a time to a host until it has answered once,
-        # and one timeout is enough to give up on a host that never answered, so
-        # a dead or dripping server ties up one worker, not host_concurrency.
-        self.answered: dict[str, bool] = {h: False for h in self.pending}
-        self.in_flight = 0
-        self.cond = threading.Condition()
-        self.skipped: list[Fetched] = []
-
-    def next(self) -> Job | None:
-        with self.cond:
-            while True:
-                now = time.monotonic()
-                if self.deadline is not None and now >= self.deadline:
-                    self._drain(lambda h: True, "the overall --online-timeout ran out")
-                wait = None
-                for host, queue in self.pending.items():
-                    if not queue:
-                        continue
-                    answered = self.answered[host]
-                    if self.failures[host] >= (self.cfg.host_failures if answered else 1):
-                        self._drain(lambda h, host=host: h == host, "the host did not answer earlier links in time")
-                        continue
-                    if self.active[host] >= (self.cfg.host_concurrency if answered else 1):
-                        continue
-                    ready = max(self.next_at[host], queue[0].not_before)
-                    if ready <= now:
-                        job = queue.popleft()
-                        if not job.deadline:  # the link's clock starts when it is first sent
-                            job.deadline = now + self.cfg.link_timeout
-                        self.active[host] += 1
-                        self.next_at[host] = now + self.cfg.host_interval
-                        self.in_flight += 1
-                        return job
-                    wait = ready - now if wait is None else min(wait, ready - now)
-                if self.in_flight == 0 and not any(self.pending.values()):
-                    self.cond.notify_all()
-                    return None
-                if self.deadline is not None:
-                    left = max(0.0, self.deadline - now)
-                    wait = left if wait is None else min(wait, left)
-                self.cond.wait(wait)
-
-    def _drain(self, which, reason: str) -> None:
-        for host, queue in self.pending.items():
-            if which(host):
-                while queue:
-                    self.skipped.append(Fetched(queue.popleft().url, error="skipped", detail=reason))
-
-    def finish(self, job: Job, failed: bool, answered: bool) -> None:
-        with self.cond:
-            self.active[job.host] -= 1
-            self.in_flight -= 1
-            if failed:
-                self.failures[job.host] += 1
-            if answered:
-                self.answered[job.host] = True
-            self.cond.notify_all()
-
-    def retry(self, job: Job, delay: float) -> None:
-        with self.cond:
-            self.answered[job.host] = True  # it answered (429, 503): it is alive
-            job.not_before = time.monotonic() + delay
-            # Politeness: the whole host waits, not just this link.
-            self.next_at[job.host] = max(self.next_at[job.host], job.not_before)
-            self.pending[job.host].appendleft(job)
-            self.active[job.host] -= 1
-            self.in_flight -= 1
-            self.cond.notify_all()
-
-
 class Engine:
     """Fetches many URLs at once under one guard and one set of limits."""
 
@@ -208,12 +123,13 @@ class Engine:
             progress: Callable[[int, int], None] | None = None) -> dict[str, object]:
         """Fetch every job; returns url -> digest(Fetched) (the Fetched itself when no
         digest). `digest` runs in the worker, so bodies can be dropped early."""
+        from .schedule import Scheduler
         from .transport import Watchdog
 
         digest = digest or (lambda f: f)
         start = time.monotonic()
         deadline = start + self.cfg.total_timeout if self.cfg.total_timeout else None
-        sched = _Scheduler(jobs, self.cfg, deadline)
+        sched = Scheduler(jobs, self.cfg, deadline)
         results: dict[str, object] = {}
         lock = threading.Lock()
         total = len(jobs)
@@ -364,12 +280,13 @@ class Engine:
                 f.final_url, f.error, f.detail = current, "blocked", f"{exc.host} {exc.reason}"
                 return f
             except Exception as exc:  # noqa: BLE001 - every network failure becomes a verdict
+                from .errors import classify_error
                 fired = release_deadline()
                 f.final_url = current
                 if f.status is not None:
                     f.body, f.truncated = None, True  # the answer came; only its body failed
                     return f
-                f.error, f.detail = ("timeout", "deadline") if fired else _classify_error(exc)
+                f.error, f.detail = ("timeout", "deadline") if fired else classify_error(exc)
                 return f
             finally:
                 if resp is not None:
@@ -413,52 +330,3 @@ def _read_capped(resp, cap: int) -> tuple[bytes, bool]:
         parts.append(chunk)
         size += len(chunk)
     return b"".join(parts), False
-
-
-def _causes(exc: BaseException):
-    seen = set()
-    stack = [exc]
-    while stack:
-        e = stack.pop()
-        if e is None or id(e) in seen:
-            continue
-        seen.add(id(e))
-        yield e
-        stack.extend([e.__cause__, e.__context__])
-        stack.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
-        stack.append(getattr(e, "reason", None) if isinstance(getattr(e, "reason", None), BaseException) else None)
-
-
-def _classify_error(exc: BaseException) -> tuple[str, str]:
-    """(error kind, detail) for a failed request."""
-    import requests
-    from urllib3.exceptions import NameResolutionError
-
-    for e in _causes(exc):
-        if isinstance(e, socket.gaierror):
-            if e.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
-                return "dns", "the name does not resolve"
-            return "dns-temporary", f"name lookup failed: {e.strerror or e}"
-        if isinstance(e, NameResolutionError):
-            continue
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return "timeout", "connect"
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return "timeout", "read"
-    if isinstance(exc, requests.exceptions.SSLError):
-        return "tls", "the TLS handshake or certificate check failed"
-    if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
-                        requests.exceptions.MissingSchema)):
-        return "invalid", str(exc)
-    for e in _causes(exc):
-        if isinstance(e, ConnectionRefusedError) or getattr(e, "errno", None) == errno.ECONNREFUSED:
-            return "refused", "the connection was refused"
-        if isinstance(e, ConnectionResetError) or getattr(e, "errno", None) == errno.ECONNRESET:
-            return "reset", "the connection was reset"
-        if isinstance(e, socket.timeout):
-            return "timeout", "read"
-    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
-        return "broken", "the response was cut off or could not be decoded"
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        return "reset", "the connection failed"
-    return "broken", f"{type(exc).__name__}: {exc}"
