@@ -7,7 +7,7 @@ parser: the prose itself is never re-serialised, so it need not build a tree.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from ..document import Document, Link, add_bare_links, identity_view, parse_directives
 from ..view import View, _merge
@@ -143,6 +143,7 @@ def _inline_pass(source: str, masked: list, prose_lines: list, doc: Document) ->
             paragraphs.append((s, e))
     kind = doc.kind
     skip_until = 0
+    runs = None  # (paragraph start, backtick runs by length), built when first needed
     for ps, pe in paragraphs:
         pos = max(ps, skip_until)
         while pos < pe:
@@ -163,14 +164,30 @@ def _inline_pass(source: str, masked: list, prose_lines: list, doc: Document) ->
             if m.start() > 0 and source[m.start() - 1] == "\\":
                 pos = m.end()
                 continue
-            close = re.compile(r"(?<!`)" + ticks + r"(?!`)")
-            c = close.search(source, m.end(), pe)
-            if c:
-                out.append((m.start(), c.end()))
-                pos = c.end()
+            if runs is None or runs[0] != ps:
+                runs = (ps, _tick_runs(source, ps, pe))
+            same = runs[1].get(len(ticks), ())
+            k = bisect_left(same, m.end())
+            if k < len(same):  # the next run of exactly as many backticks closes the span
+                end = same[k] + len(ticks)
+                out.append((m.start(), end))
+                pos = end
             else:
                 pos = m.end()
     return out
+
+
+_TICKS = re.compile(r"`+")
+
+
+def _tick_runs(source: str, start: int, end: int) -> dict[int, list[int]]:
+    """Where each run of backticks in source[start:end] begins, by its length.
+    Looking a closing run up here keeps a paragraph of unclosed runs of many
+    lengths linear (a search per opener was quadratic)."""
+    runs: dict[int, list[int]] = {}
+    for m in _TICKS.finditer(source, start, end):
+        runs.setdefault(m.end() - m.start(), []).append(m.start())
+    return runs
 
 
 def _links(source: str, masked: list) -> list[Link]:
@@ -181,6 +198,7 @@ def _links(source: str, masked: list) -> list[Link]:
         return k >= 0 and masked[k][1] > i
 
     links: list[Link] = []
+    opens: dict[int, int] | None = None
     # Each pattern needs a literal; skip the scan when it is absent.
     inline = _INLINE_LINK.finditer(source) if "](" in source else ()
     defs = _REF_DEF.finditer(source) if "]:" in source else ()
@@ -193,7 +211,9 @@ def _links(source: str, masked: list) -> list[Link]:
             continue  # `({"attribution":…})` is assistant debris, not a link
         if source[ds] == "<":
             ds, de = ds + 1, de - 1
-        open_at = _matching_open(source, m.start())
+        if opens is None:
+            opens = _bracket_opens(source)
+        open_at = opens.get(m.start(), -1)
         if open_at < 0:
             continue
         image = open_at > 0 and source[open_at - 1] == "!"
@@ -219,20 +239,29 @@ def _links(source: str, masked: list) -> list[Link]:
     return links
 
 
-def _matching_open(source: str, close: int) -> int:
-    """Index of the '[' that opens the link text ending at `close`, or -1."""
-    depth = 0
-    i = close - 1
-    stop = max(0, close - 2000)
-    while i >= stop:
-        ch = source[i]
-        if ch == "]" and source[i - 1:i] != "\\":
-            depth += 1
-        elif ch == "[" and source[i - 1:i] != "\\":
-            if depth == 0:
-                return i
-            depth -= 1
-        elif ch == "\n" and source[i - 1:i] == "\n":
-            return -1
-        i -= 1
-    return -1
+_BRACKET = re.compile(r"[\[\]]|\n(?=\n)")
+_LINK_TEXT_MAX = 2000  # characters a link's text may span
+
+
+def _bracket_opens(source: str) -> dict[int, int]:
+    """For each ']' that closes link text, the index of its '[': the nearest one
+    before it with balanced brackets between, not escaped, in the same
+    paragraph and at most _LINK_TEXT_MAX characters back. One pass over the
+    text for all links (a scan back from each link was quadratic in effect)."""
+    opens: dict[int, int] = {}
+    stack: list[int] = []
+    for m in _BRACKET.finditer(source):
+        i = m.start()
+        ch = m.group()
+        if ch == "\n":
+            stack.clear()  # a blank line ends the paragraph
+        elif i > 0 and source[i - 1] == "\\":  # escaped: no bracket, though "\](" still ends text
+            if ch == "]" and stack and i - stack[-1] <= _LINK_TEXT_MAX:
+                opens[i] = stack[-1]
+        elif ch == "[":
+            stack.append(i)
+        elif stack:
+            o = stack.pop()
+            if i - o <= _LINK_TEXT_MAX:
+                opens[i] = o
+    return opens
