@@ -160,6 +160,17 @@ def test_page_facts_and_claims():
     assert PageFacts.from_json(json.loads(json.dumps(facts.to_json()))).publishers == facts.publishers
 
 
+def test_json_ld_graph_references_are_followed():
+    ld = {"@context": "https://schema.org", "@graph": [
+        {"@type": "NewsArticle", "@id": "https://x/#a", "publisher": {"@id": "https://x/#org"},
+         "author": {"@id": "https://x/#wire"}},
+        {"@type": "Organization", "@id": "https://x/#org", "name": "Geo News", "url": "https://www.geo.tv/"},
+        {"@type": "Organization", "@id": "https://x/#wire", "name": "AFP"}]}
+    html = f"<html><head><script type=application/ld+json>{json.dumps(ld)}</script></head><body></body></html>"
+    facts = read_page(html, "text/html", True, False)
+    assert facts.publishers == [("Geo News", "https://www.geo.tv/")] and facts.credits == ["AFP"]
+
+
 def test_publisher_mismatch_rules():
     def named(n):
         return REG.lookup_name(n)

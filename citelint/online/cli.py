@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 
 
@@ -52,17 +53,19 @@ class LinkProgress:
         self.enabled = hasattr(self.stream, "isatty") and self.stream.isatty()
         self._last = 0.0
         self.shown = False
+        self._lock = threading.Lock()  # called from the fetch workers
 
     def __call__(self, done: int, total: int) -> None:
         if not self.enabled:
             return
-        now = time.monotonic()
-        if now - self._last < 0.1 and done < total:
-            return
-        self._last = now
-        self.stream.write(f"\rchecking links: {done}/{total}")
-        self.stream.flush()
-        self.shown = True
+        with self._lock:
+            now = time.monotonic()
+            if now - self._last < 0.1 and done < total:
+                return
+            self._last = now
+            self.stream.write(f"\rchecking links: {done}/{total}")
+            self.stream.flush()
+            self.shown = True
 
     def close(self) -> None:
         if self.shown:

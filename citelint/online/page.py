@@ -128,20 +128,31 @@ def _read_json_ld(body: str, facts: PageFacts, extra_text: list[str]) -> None:
         data = json.loads(body)
     except (ValueError, RecursionError):
         return
-    stack, seen = [data], 0
-    while stack and seen < 2000:
+    nodes: list[dict] = []
+    stack = [data]
+    while stack and len(nodes) < 2000:
         item = stack.pop()
-        seen += 1
         if isinstance(item, list):
             stack.extend(item)
-            continue
-        if not isinstance(item, dict):
-            continue
+        elif isinstance(item, dict):
+            nodes.append(item)
+            for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+                if isinstance(item.get(key), (list, dict)):
+                    stack.append(item[key])
+    # Graphs (Yoast and the like) name the publisher once and refer to it by @id.
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+
+    def resolve(ref):
+        if isinstance(ref, dict) and set(ref) <= {"@id", "@type"} and ref.get("@id") in by_id:
+            return by_id[ref["@id"]]
+        return ref
+
+    for item in nodes:
         pub = item.get("publisher")
         for p in pub if isinstance(pub, list) else [pub]:
+            p = resolve(p)
             if isinstance(p, dict):
-                name = p.get("name")
-                url = p.get("url")
+                name, url = p.get("name"), p.get("url")
                 if isinstance(name, str) or isinstance(url, str):
                     entry = (" ".join(name.split()) if isinstance(name, str) else "",
                              url if isinstance(url, str) else "")
@@ -151,12 +162,10 @@ def _read_json_ld(body: str, facts: PageFacts, extra_text: list[str]) -> None:
                 facts.publishers.append((p.strip(), ""))
         for key in ("author", "creator", "sourceOrganization", "provider"):
             for a in item.get(key) if isinstance(item.get(key), list) else [item.get(key)]:
+                a = resolve(a)
                 name = a.get("name") if isinstance(a, dict) else a
                 if isinstance(name, str) and name.strip() and len(facts.credits) < 20:
                     facts.credits.append(" ".join(name.split()))
         body_text = item.get("articleBody")
         if isinstance(body_text, str):
             extra_text.append(body_text)
-        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
-            if isinstance(item.get(key), (list, dict)):
-                stack.append(item[key])
