@@ -85,30 +85,30 @@ def main() -> None:
         print(f"{a.files} drafts, {size / 1e6:.1f} MB, {os.cpu_count()} cores, "
               f"load average {os.getloadavg()[0]:.1f}; best of {a.repeat} runs (wall clock, CPU)")
 
-        def best(args, before=None):
-            runs = []
-            for _ in range(a.repeat):
-                if before:
-                    before()
-                runs.append(timed(args, root, env))
-            return min(runs)
+        def clear():
+            shutil.rmtree(root / "cache", ignore_errors=True)
+
+        # The cases take turns, so a busy spell on a shared machine hits them alike.
+        cases = {"serial": ["drafts", "--no-cache", "--jobs", "1"], "parallel": ["drafts", "--no-cache", "--jobs", "2"],
+                 "cold": ["drafts", "--jobs", "2"], "warm": ["drafts", "--jobs", "2"],
+                 "one": [str(next(drafts.rglob("*.md"))), "--no-cache"]}
+        runs: dict[str, list] = {k: [] for k in cases}
+        for _ in range(a.repeat):
+            for name, args in cases.items():
+                if name == "cold":
+                    clear()
+                runs[name].append(timed(args, root, env))
+        serial, par, cold, warm, one = (min(runs[k]) for k in cases)
 
         def line(label, t, extra=""):
             print(f"{label:<22}{t[0]:6.2f} s wall {t[1]:6.2f} s CPU  {a.files / t[0]:6.0f} files/s{extra}")
 
-        serial = best(["drafts", "--no-cache", "--jobs", "1"])
-        par = best(["drafts", "--no-cache", "--jobs", "2"])
         line("--jobs 1 (no cache)", serial)
         line("--jobs 2 (no cache)", par, f"  speed-up {serial[0] / par[0]:.2f}x")
-
-        def clear():
-            shutil.rmtree(root / "cache", ignore_errors=True)
-        cold = best(["drafts", "--jobs", "2"], before=clear)
-        warm = best(["drafts", "--jobs", "2"])
         line("cold cache (--jobs 2)", cold)
         line("warm cache (--jobs 2)", warm, f"  {cold[0] / warm[0]:.1f}x faster than cold")
-        one = best([str(next(drafts.rglob("*.md"))), "--no-cache"])
         print(f"{'one file (no cache)':<22}{one[0]:6.2f} s wall {one[1]:6.2f} s CPU  (start-up and one draft)")
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -116,12 +116,14 @@ def _needs_work(findings: list[Finding], settings, job: Job) -> bool:
 
 
 def _from_cache(path: str, settings, job: Job, cache) -> FileResult | None:
+    bucket = cache.bucket(settings, (job.kind, job.encoding))
+    if not bucket.entries:
+        return None  # a cold cache: no need to read the file twice
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError:
         return None  # let the real read report it
-    bucket = cache.bucket(settings, (job.kind, job.encoding))
     findings = bucket.get(file_key(path, hashlib.sha256(data).hexdigest()), path)
     if findings is None or _needs_work(findings, settings, job):
         return None
