@@ -214,3 +214,27 @@ def test_archive_answers():
     assert endpoint_or_none("off") is None
     assert escape_for("html", "https://w/x?a=1&b=2", "html") == "https://w/x?a=1&amp;b=2"
     assert escape_for("markdown", "https://w/x_(y)", "markdown") == "https://w/x_%28y%29"
+
+
+def _online_findings(md: str, results: dict) -> list:
+    from citelint.config import Settings
+    from citelint.engine import Linter
+    from citelint.online.cli import lint_online
+    from citelint.online.verify import OnlineState
+    linter = Linter(Settings(select=("NET",)))
+    doc = load(md, "markdown", "x.md")
+    return lint_online(linter, doc, linter.rules, OnlineState(results, REG))
+
+
+def test_publisher_mismatch_already_said_by_the_address_is_left_to_atr002():
+    from citelint.online.verdicts import Verdict
+    from citelint.online.verify import LinkResult
+
+    def ok(url, site):
+        return LinkResult(Verdict("ok", url, status=200, final_url=url), PageFacts(site_name=site))
+    found = _online_findings("[Reuters](https://www.dawn.com/news/1) said.\n",
+                             {"https://www.dawn.com/news/1": ok("https://www.dawn.com/news/1", "Dawn")})
+    assert found == []
+    found = _online_findings("[Reuters](https://www.geo.tv/x) said.\n",
+                             {"https://www.geo.tv/x": ok("https://www.geo.tv/x", "Dawn")})
+    assert [f.code for f in found] == ["NET006"] and "og:site_name says 'Dawn'" in found[0].message

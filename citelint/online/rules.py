@@ -194,7 +194,9 @@ class PublisherMismatch(Rule):
            "in the outlet registry and compared with the outlet named in the link text, or in the "
            "sentence of a bare URL. Sister outlets of one owner agree; a paper credited beside a "
            "wire's page, a page that credits the named outlet as its author, and pages on "
-           "platforms are not mismatches; publishers the registry does not know are not judged. Runs only with `--online`. In the examples, the page at "
+           "platforms are not mismatches; publishers the registry does not know are not judged. A link "
+           "whose own address already names the page's outlet is left to ATR002, which reports it "
+           "offline. Runs only with `--online`. In the examples, the page at "
            "news.example/2024/dawn-story declares og:site_name \"Dawn\".")
     examples = [
         Example("Prices rose again, [Reuters](https://news.example/2024/dawn-story) reported.\n",
@@ -202,6 +204,15 @@ class PublisherMismatch(Rule):
         Example("Prices rose again, [Dawn](https://news.example/2024/dawn-story) reported.\n",
                 None, "markdown", trap=True),
     ]
+
+    @staticmethod
+    def _said_offline(registry, c, claim) -> bool:
+        """The link's own address already names the outlet the page claims, and
+        not the one the draft names: ATR002 reports that offline; once is enough."""
+        from ..outlets import unwrap
+        linked = registry.by_domain(unwrap(c.url))
+        return (linked is not None and not linked.is_platform and registry.related(linked, claim.outlet)
+                and not any(registry.related(n, linked) for n in c.named))
 
     def check(self, ctx: Context):
         st = state(ctx)
@@ -216,7 +227,7 @@ class PublisherMismatch(Rule):
             claim = mismatch(st.registry, c.named,
                              page_claims(st.registry, res.facts, c.url, res.verdict.final_url),
                              credited(st.registry, res.facts))
-            if claim is None:
+            if claim is None or self._said_offline(st.registry, c, claim):
                 continue
             link = c.link
             a, b = (link.text_start, link.text_end) if link.text_start >= 0 else (link.start, link.end)
