@@ -253,6 +253,9 @@ def test_stdin_is_checked_online(servers, tmp_path):
 
 def test_bad_online_options_exit_2(tmp_path):
     (tmp_path / "a.txt").write_text("x\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("See http://127.0.0.1:9/x\n", encoding="utf-8")
+    proc = run_cli(["check", "b.txt", "--online", "--isolated", "--archive-endpoint", "ftp://x/"], tmp_path)
+    assert proc.returncode == 2 and "archive-endpoint" in proc.stderr and "Traceback" not in proc.stderr
     for bad in (["--allow-host", "http://x/"], ["--online-timeout", "0"], ["--link-timeout", "soon"]):
         proc = run_cli(["check", "a.txt", "--online", "--isolated", *bad], tmp_path)
         assert proc.returncode == 2

@@ -98,10 +98,14 @@ def options_for(args, settings_list) -> "object":
         except ValueError as exc:
             from ..config import ConfigError
             raise ConfigError(f"allow-hosts: {exc}") from None
+    endpoint = endpoint_or_none(endpoint)
+    if endpoint is not None and not endpoint.lower().startswith(("http://", "https://")):
+        from ..config import ConfigError
+        raise ConfigError(f"archive-endpoint: {endpoint!r} is not an http(s) URL (or 'off')")
     link_timeout = getattr(args, "link_timeout", None) or 15.0
     if timeout is not None:
         link_timeout = min(link_timeout, timeout)
-    return Options(allow=tuple(allow), archive_endpoint=endpoint_or_none(endpoint),
+    return Options(allow=tuple(allow), archive_endpoint=endpoint,
                    total_timeout=timeout or DEFAULT_TOTAL_TIMEOUT,
                    link_timeout=link_timeout, use_cache=not getattr(args, "no_cache", False),
                    trust_env=bool(getattr(args, "trust_env", False)))
