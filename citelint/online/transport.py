@@ -41,8 +41,10 @@ class Watchdog:
         with self._cond:
             token = next(self._ids)
             self._armed[token] = sock
+            earliest = not self._heap or deadline < self._heap[0][0]
             heapq.heappush(self._heap, (deadline, token))
-            self._cond.notify()
+            if earliest:  # otherwise the watchdog already wakes up in time
+                self._cond.notify()
             return token
 
     def disarm(self, token: int) -> bool:
