@@ -110,3 +110,24 @@ def test_unadmitted_loopback_link_is_never_contacted():
         assert res[site.url("/a")].status == 200
     finally:
         site.close()
+
+
+def test_a_slow_resolver_cannot_hold_a_worker(monkeypatch):
+    import socket
+    import threading
+
+    from citelint.online.guard import resolve
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def stuck(host, *args, **kw):
+        if host == "stuck.example":
+            release.wait(30)  # a resolver that does not answer
+        return real("127.0.0.1", *args, **kw)
+    monkeypatch.setattr(socket, "getaddrinfo", stuck)
+    try:
+        with pytest.raises(socket.timeout):
+            resolve("stuck.example", 80, 0.2)
+        assert resolve("127.0.0.1", 80, 0.2)[0][4][0] == "127.0.0.1"
+    finally:
+        release.set()

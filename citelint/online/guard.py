@@ -62,6 +62,31 @@ def _ip(host: str):
         return None
 
 
+def resolve(host: str, port: int, timeout: float | None):
+    """getaddrinfo, but bounded: the OS resolver cannot be interrupted, so a name
+    is looked up in a daemon thread that a slow resolver may keep, not the worker."""
+    if timeout is None or _ip(host) is not None:
+        return socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+    import threading
+
+    box: list = []
+    done = threading.Event()
+
+    def look_up():
+        try:
+            box.append(socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM))
+        except OSError as exc:
+            box.append(exc)
+        done.set()
+
+    threading.Thread(target=look_up, name="citelint-dns", daemon=True).start()
+    if not done.wait(timeout):
+        raise socket.timeout(f"looking up {host} took more than {timeout:g} s")
+    if isinstance(box[0], OSError):
+        raise box[0]
+    return box[0]
+
+
 @dataclass(frozen=True)
 class AllowEntry:
     host: str
@@ -143,7 +168,7 @@ class Guard:
         """Resolve once, refuse what is not public (unless admitted), connect to a
         checked address and confirm the peer is that address."""
         admitted = self.admitted(host, port)
-        infos = socket.getaddrinfo(host.strip("[]"), port, 0, socket.SOCK_STREAM)
+        infos = resolve(host.strip("[]"), port, timeout)
         candidates, refused = [], None
         for family, socktype, proto, _, sockaddr in infos:
             problem = None if admitted else address_problem(_ip(sockaddr[0]))
