@@ -45,6 +45,16 @@ def content_key(f: Finding, text: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
+def key_of(f: Finding) -> str:
+    """The fingerprint the check attached, or, for a finding made without the
+    text at hand (an online check's), one from what it says and links to."""
+    key = f.extra.get("fingerprint") if f.extra else None
+    if key:
+        return key
+    raw = json.dumps([f.code, f.message, f.url or ""], ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class Entry:
     path: str   # relative to the baseline file's folder, with `/`
@@ -69,10 +79,7 @@ class Baseline:
         self.entries: Counter = entries or Counter()
 
     def entry(self, f: Finding) -> Entry:
-        key = f.extra.get("fingerprint") if f.extra else None
-        if not key:
-            raise BaselineError(f"{self.file}: finding {f.code} in {f.path} has no fingerprint")
-        return Entry(_rel(f.path, self.base), f.code, key, _squash(f.extra.get("matched", "")) or f.message)
+        return Entry(_rel(f.path, self.base), f.code, key_of(f), _squash(f.extra.get("matched", "")) or f.message)
 
     def filter(self, findings: list[Finding], checked=None) -> tuple[list[Finding], list[tuple[Entry, int]]]:
         """The findings not in the baseline, and the entries not seen (stale) among
@@ -81,7 +88,7 @@ class Baseline:
         left = Counter({(e.path, e.code, e.key): n for e, n in self.entries.items()})
         new = []
         for f in findings:
-            k = (_rel(f.path, self.base), f.code, f.extra.get("fingerprint"))
+            k = (_rel(f.path, self.base), f.code, key_of(f))
             if left[k] > 0:
                 left[k] -= 1
             else:

@@ -104,3 +104,15 @@ def test_bad_baselines_are_one_line_errors(desk, capsys):
     (desk / "other.json").write_text('{"version": 9, "findings": []}', encoding="utf-8")
     code, _, err = check(capsys, "--baseline", "other.json")
     assert code == 2 and "not a citelint baseline" in err
+
+
+def test_findings_without_a_fingerprint_get_one(tmp_path):
+    from citelint.baseline import Baseline
+    from citelint.model import Finding, Severity
+    f = Finding("NET001", "dead-link", Severity.WARNING, "link is dead", 0, 5, path="a.md",
+                url="https://example.org/x")
+    b = Baseline.from_findings(str(tmp_path / "b.json"), [f])
+    b.write()
+    again = Baseline.load(str(tmp_path / "b.json"))
+    new, stale = again.filter([f])
+    assert new == [] and stale == []
