@@ -24,6 +24,7 @@ from .model import Finding, Safety, Severity
 from .rule import Context, Example, Rule, validate_rule
 
 PATTERN_TIMEOUT = 2.0  # seconds a single pattern may spend on one view
+_CACHE_FORMAT = 1      # of read_toml's cache files
 
 _RULE_KEYS = {
     "code", "name", "severity", "scope", "pattern", "message", "fix", "replacement",
@@ -171,18 +172,18 @@ def read_toml(path: Path, cache: bool = False) -> dict:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: no .pyc files, and no cache either
         return data
+    tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
     try:
         blob = marshal.dumps((key, data))  # ValueError for dates, which marshal cannot hold
         store.parent.mkdir(exist_ok=True)
-        tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
         tmp.write_bytes(blob)
         os.replace(tmp, store)  # atomic: concurrent workers never read half a file
     except (OSError, ValueError):
-        pass
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
     return data
-
-
-_CACHE_FORMAT = 1
 
 
 def load_pack(path: Path, label: str | None = None, builtin: bool = False) -> list[PatternRule]:
