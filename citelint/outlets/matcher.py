@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import regex
 
 from .registry import Form, Outlet, Registry
-from .urls import registered_domain
 
 # Words around a name that show it is credited as a source.
 _CUE_BEFORE = regex.compile(r"(?i)(?:according to|reported by|told|quoted by|cited by|via|said|carried by"
@@ -86,7 +85,7 @@ class Matcher:
         if domains and "." in text:
             for m in _DOMAIN.finditer(text):
                 o = self.registry.by_domain(m.group())
-                if o is not None and registered_domain(m.group().lower()):
+                if o is not None:
                     out.append(Mention(m.start(), m.end(), m.group(), (o,), "domain", has_cue(text, m.start(), m.end())))
         if handles and "@" in text:
             for m in _HANDLE.finditer(text):

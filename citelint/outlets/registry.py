@@ -143,7 +143,12 @@ class Registry:
         return self._handles.get(handle.lower().lstrip("@"))
 
     def by_domain(self, host_or_url: str) -> Outlet | None:
-        from .urls import host_of, registered_domain
+        """The outlet a host belongs to: its own entry, else the nearest parent domain.
+
+        Registered domains are keys here, so walking up the host's labels finds
+        them without the public suffix list (and without importing tldextract,
+        which costs a cold check 100 ms)."""
+        from .urls import host_of
         host = host_of(host_or_url)
         if not host:
             return None
@@ -151,9 +156,12 @@ class Registry:
             host = host[4:]
         if host in self._hosts:
             return self._hosts[host]
-        if host in self._domains:
-            return self._domains[host]
-        return self._domains.get(registered_domain(host))
+        labels = host.split(".")
+        for i in range(len(labels) - 1):
+            outlet = self._domains.get(".".join(labels[i:]))
+            if outlet is not None:
+                return outlet
+        return None
 
     def related(self, a: Outlet, b: Outlet) -> bool:
         return a.id == b.id or bool(a.owner and a.owner == b.owner)

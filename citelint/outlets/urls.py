@@ -78,4 +78,4 @@ def unwrap(url: str) -> str:
 
 def is_shortener(url: str) -> bool:
     host = host_of(url)
-    return host in SHORTENERS or registered_domain(host) in SHORTENERS
+    return host in SHORTENERS or host.removeprefix("www.") in SHORTENERS
