@@ -13,7 +13,10 @@ from .files import BinaryFile, InputError, decode, encode, read_source, write_so
 from .fixer import MAX_ITERATIONS
 from .model import Finding, Safety
 
-PARALLEL_MIN_FILES = 16   # fewer than this: one process, so a single file stays quick
+# Starting worker processes costs about as much as checking 1 MB of drafts, so
+# smaller runs (a pre-commit hook's handful of files) stay in one process.
+PARALLEL_MIN_FILES = 16
+PARALLEL_MIN_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ def run(targets: list[tuple[str, object]], job: Job, jobs: int = 1, cache=None, 
     for settings in {targets[i][1] for i in todo}:
         linter_for(settings)  # build (and validate) in the parent: forked workers inherit it
     items = [(targets[i][0], targets[i][1], job) for i in todo]
-    if jobs > 1 and len(items) >= PARALLEL_MIN_FILES:
+    if jobs > 1 and len(items) >= PARALLEL_MIN_FILES and _total_size(items) >= PARALLEL_MIN_BYTES:
         done = _parallel(items, jobs, progress)
     else:
         done = []
@@ -167,6 +170,18 @@ def run(targets: list[tuple[str, object]], job: Job, jobs: int = 1, cache=None, 
     if cache is not None:
         cache.save()
     return results  # type: ignore[return-value]
+
+
+def _total_size(items) -> int:
+    total = 0
+    for path, _settings, _job in items:
+        try:
+            total += os.stat(path).st_size
+        except (OSError, TypeError, ValueError):
+            pass  # standard input or a vanished file: check_file reports it
+        if total >= PARALLEL_MIN_BYTES:
+            break
+    return total
 
 
 def _parallel(items, jobs: int, progress) -> list[FileResult]:

@@ -39,8 +39,16 @@ def check(capsys, *args):
 def desk(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("CITELINT_CACHE_DIR", raising=False)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)  # these drafts are small: run workers anyway
     make_drafts(tmp_path / "drafts", 40)
     return tmp_path
+
+
+def test_small_runs_stay_in_one_process(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    make_drafts(tmp_path / "drafts", 40)
+    monkeypatch.setattr(parallel, "_parallel", lambda *a: pytest.fail("workers started for 40 small files"))
+    assert check(capsys, "drafts", "--no-cache", "--jobs", "2")[0] == 1
 
 
 def test_parallel_output_matches_serial_and_is_ordered(desk, capsys):
