@@ -151,17 +151,26 @@ def _compile(pattern: str, where: str, code: str, key: str):
         raise PackError(f"{where}: rule {code}: `{key}` does not compile: {exc}") from None
 
 
+def _toml_cache_path(path: Path) -> Path:
+    if not sys.dont_write_bytecode:
+        return path.parent / "__pycache__" / (path.name + ".marshal")
+    import hashlib
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    digest = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return Path(base) / "citelint" / "toml" / f"{path.name}.{digest}.marshal"
+
+
 def read_toml(path: Path, cache: bool = False) -> dict:
     """Parse a TOML file. With `cache`, keep the parsed data as marshal beside it
     in __pycache__ (as Python keeps .pyc files): reading that is about ten times
-    faster than parsing TOML. The cache is keyed by the file's size and mtime, is
-    skipped silently where the folder is read-only, and is not written under
-    PYTHONDONTWRITEBYTECODE."""
+    faster than parsing TOML. The cache is keyed by the file's size and mtime and
+    is skipped silently where it cannot be written. Under PYTHONDONTWRITEBYTECODE
+    it goes to the user's cache folder instead of __pycache__."""
     if not cache:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     st = path.stat()
     key = (_CACHE_FORMAT, st.st_size, st.st_mtime_ns)
-    store = path.parent / "__pycache__" / (path.name + ".marshal")
+    store = _toml_cache_path(path)
     try:
         with open(store, "rb") as fh:
             stored_key, data = marshal.load(fh)
@@ -170,12 +179,10 @@ def read_toml(path: Path, cache: bool = False) -> dict:
     except (OSError, EOFError, ValueError, TypeError):
         pass
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    if sys.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: no .pyc files, and no cache either
-        return data
     tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
     try:
         blob = marshal.dumps((key, data))  # ValueError for dates, which marshal cannot hold
-        store.parent.mkdir(exist_ok=True)
+        store.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(blob)
         os.replace(tmp, store)  # atomic: concurrent workers never read half a file
     except (OSError, ValueError):

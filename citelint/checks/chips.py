@@ -12,23 +12,23 @@ import regex
 
 from ..model import Safety, Severity
 from ..outlets import normalize
-from ..rule import Context, Example, Rule
+from ..rule import Context, Example, LazyPattern, Rule
 from .common import NAME, UNITSTOP, has_artefact, is_stopname, known_outlet, learned, overlaps_finding
 
 _PLUS = r"\+[ \t]?(?P<n>\d{1,2})" + UNITSTOP
 _NL_PLUS = r"\.?[ \t]*\n[ \t]*\+[ \t]?\d{1,2}(?=[ \t]*(?:\n|$))"
 # Tokens of a trailing chip cluster, tried in this order at each position.
-_CHAIN = regex.compile(r"(?P<name>" + NAME + r")\+\d{1,2}(?:[ ]?" + NAME + r"\+\d{1,2})+(?:" + NAME + r")?(?![\p{L}\p{N}])")
-_CHIP = regex.compile(r"\*{0,2}(?P<name>" + NAME + r")\*{0,2}(?:[ \t]*\((?P<paren>[^()\n]{1,40})\))?"
+_CHAIN = LazyPattern(r"(?P<name>" + NAME + r")\+\d{1,2}(?:[ ]?" + NAME + r"\+\d{1,2})+(?:" + NAME + r")?(?![\p{L}\p{N}])")
+_CHIP = LazyPattern(r"\*{0,2}(?P<name>" + NAME + r")\*{0,2}(?:[ \t]*\((?P<paren>[^()\n]{1,40})\))?"
                       r"(?:[ \t]?" + _PLUS + r"|(?P<nl>" + _NL_PLUS + r"))")
-_PLIST = regex.compile(r"\((?P<items>[^()\n]{2,160})\)")
-_SEP = regex.compile(r"[|,;]")
-_ORPHAN = regex.compile(_PLUS)
-_BARE = regex.compile(r"\*{0,2}(?P<name>" + NAME + r")\*{0,2}")
-_END = regex.compile(r"[ \t]*\.?[ \t]*(?=\n|$)")
-_WS = regex.compile(r"[ \t]*")
-_HAS_PLUS = regex.compile(r"\+[ \t]?\d")
-_BOUNDARY = regex.compile(r"(?:(?<=[.!?\u201d\"')\]])[ \t]+|^[ \t]*)(?=\*{0,2}[\p{Lu}\p{Lt}a-z0-9])", regex.M)
+_PLIST = LazyPattern(r"\((?P<items>[^()\n]{2,160})\)")
+_SEP = LazyPattern(r"[|,;]")
+_ORPHAN = LazyPattern(_PLUS)
+_BARE = LazyPattern(r"\*{0,2}(?P<name>" + NAME + r")\*{0,2}")
+_END = LazyPattern(r"[ \t]*\.?[ \t]*(?=\n|$)")
+_WS = LazyPattern(r"[ \t]*")
+_HAS_PLUS = LazyPattern(r"\+[ \t]?\d")
+_BOUNDARY = LazyPattern(r"(?:(?<=[.!?\u201d\"')\]])[ \t]+|^[ \t]*)(?=\*{0,2}[\p{Lu}\p{Lt}a-z0-9])", regex.M)
 
 
 def _split_items(items: str) -> list[str]:
@@ -273,7 +273,7 @@ class LoneChipCount(Rule):
         Example("The table:\n+2\n", None),
         Example("Results:\n+3 degrees\n+44 20 7946 0000\n", trap=True),
     ]
-    _LONE = regex.compile(r"(?m)^[ \t]*\+[ \t]?\d{1,2}[ \t]*$\n?")
+    _LONE = LazyPattern(r"(?m)^[ \t]*\+[ \t]?\d{1,2}[ \t]*$\n?")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
@@ -307,7 +307,7 @@ class ChipLink(Rule):
                 "It handles 256k tokens.\n", "markdown"),
         Example("See [the report](https://x.org) and [1](https://x.org/1).\n", trap=True, format="markdown"),
     ]
-    _LINK = regex.compile(r"[ \t]?\(?\[(?:!\[[^\]]*\]\([^)]*\))?[^\]\n]{1,80}?[ ]?\+[ ]?\d{1,2}"
+    _LINK = LazyPattern(r"[ \t]?\(?\[(?:!\[[^\]]*\]\([^)]*\))?[^\]\n]{1,80}?[ ]?\+[ ]?\d{1,2}"
                           r"(?:!\[[^\]]*\]\([^)]*\)[^\]\n]{1,80}?\+\d{1,2})*\](?:\((?P<url>[^)\s]*)\))?\)?")
 
     def check(self, ctx: Context):
@@ -327,6 +327,26 @@ class ChipLink(Rule):
                               replacement="", url=url or None)
 
 
+def _at_parens(text: str, pattern, reach: int):
+    """Matches of `pattern` that start up to `reach` characters before an opening
+    bracket. Brackets are rare enough that visiting each beats scanning every
+    position of a long article with the whole pattern."""
+    i = text.find("(")
+    done = -1
+    while i >= 0:
+        line_start = text.rfind("\n", 0, i) + 1
+        line_end = text.find("\n", i)
+        if line_end < 0:
+            line_end = len(text)
+        m = pattern.search(text, max(done, line_start, i - reach), line_end)
+        if m and m.start() <= i:
+            yield m
+            done = m.end()
+            i = text.find("(", done)
+        else:
+            i = text.find("(", i + 1)
+
+
 class OutletListParenthesis(Rule):
     code = "CHP005"
     name = "outlet-list-parenthesis"
@@ -343,15 +363,13 @@ class OutletListParenthesis(Rule):
         Example("Three cities (Karachi, Lahore, Quetta) voted. They voted (Karachi, Lahore, Quetta).\n", trap=True),
         Example("ISLAMABAD (Reuters) — The talks resumed.\n", trap=True),
     ]
-    _PAREN = regex.compile(r"[ \t]?\((?P<items>[^()\n]{2,160}?(?:,[ \t]*[^()\n]{2,60}?)+)\)"
+    _PAREN = LazyPattern(r"[ \t]?\((?P<items>[^()\n]{2,160}?(?:,[ \t]*[^()\n]{2,60}?)+)\)"
                            r"(?=[ \t]*[,.;]?[ \t]*(?:\+\d{1,2}[.,]?)?[ \t]*(?:$|\n))", regex.M)
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        if "(" not in text:
-            return
-        for m in self._PAREN.finditer(text):
+        for m in _at_parens(text, self._PAREN, 1):
             items = _split_items(m.group("items"))
             if len(items) < 2 or not all(known_outlet(ctx, i) for i in items):
                 continue
@@ -373,14 +391,12 @@ class DomainNameDuplicate(Rule):
         Example("Visit example.com (a test site) for more.\n", trap=True),
     ]
     prefilter = (".com", ".in", ".pk", ".co.uk", ".org", ".net", ".tv", ".news", ".COM", ".Com")
-    _DUP = regex.compile(r"(?i)\b(?P<d>[a-z0-9-]+)\.(?:com|in|pk|co\.uk|org|net|tv|news)\b[ \t]*\((?P<n>[^)\n]{2,40})\)")
+    _DUP = LazyPattern(r"(?i)\b(?P<d>[a-z0-9-]+)\.(?:com|in|pk|co\.uk|org|net|tv|news)\b[ \t]*\((?P<n>[^)\n]{2,40})\)")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        if "(" not in text:
-            return
-        for m in self._DUP.finditer(text):
+        for m in _at_parens(text, self._DUP, 60):
             d, n = normalize(m.group("d")), normalize(m.group("n")).replace(" ", "")
             if not n or not d.startswith(n):
                 continue  # a domain and some other words in brackets

@@ -5,7 +5,7 @@ from __future__ import annotations
 import regex
 
 from ..outlets import load_registry, normalize
-from ..rule import Context
+from ..rule import Context, LazyPattern
 
 # A source-chip label: capitalised words, a bare domain, or a chip word.
 NAME = (r"(?:[\p{Lu}\p{Lt}][\p{L}\p{N}&'\u2019.\-]*(?:[ ][\p{Lu}\p{Lt}&][\p{L}\p{N}&'\u2019.\-]*){0,4}"
@@ -23,8 +23,8 @@ STOPNAMES = frozenset({
     "gold", "yesterday", "w", "drama", "really", "pick", "challenge", "c", "a", "b", "x", "v", "n",
     "espn", "paramount", "discovery", "nintendo switch online", "xbox game pass", "google one",
 })
-_DOMAIN = regex.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", regex.I)
-SENTENCE_END = regex.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=[ \t]|$)", regex.M)
+_DOMAIN = LazyPattern(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", regex.I)
+SENTENCE_END = LazyPattern(r"[.!?][\"'\u201d\u2019)\]]*(?=[ \t]|$)", regex.M)
 
 
 def registry(ctx: Context):

@@ -9,10 +9,10 @@ import regex
 
 from ..model import Safety, Severity
 from ..outlets import normalize
-from ..rule import Context, Example, Rule
+from ..rule import Context, Example, LazyPattern, Rule
 from .common import known_outlet, overlaps_finding, registry, sentence_span
 
-_TAG = regex.compile(r"[ \t]?\[(?P<o>[\p{Lu}][\p{L}\p{N}&'\u2019. \-]{1,40})\](?![(\[:])"
+_TAG = LazyPattern(r"[ \t]?\[(?P<o>[\p{Lu}][\p{L}\p{N}&'\u2019. \-]{1,40})\](?![(\[:])"
                      r"(?=[ \t]*[.,;:]?[ \t]*(?:$|\n))", regex.M)
 
 
@@ -95,6 +95,24 @@ class BracketedOutletTag(Rule):
                               replacement="")
 
 
+def _crumb_lines(text: str):
+    """Lines that end in "Page"/"page" or in a short "via Name": the only places a
+    crumb can be. Substring searches, since "page" and "via" are common words."""
+    seen = set()
+    for word, tail in (("Page", 0), ("page", 0), (" via ", 42)):
+        i = text.find(word)
+        while i >= 0:
+            eol = text.find("\n", i)
+            eol = len(text) if eol < 0 else eol
+            rest = text[i + len(word):eol]
+            if (not rest.strip(" \t") if tail == 0 else 0 < len(rest.strip()) <= tail):
+                sol = text.rfind("\n", 0, i) + 1
+                if sol not in seen:
+                    seen.add(sol)
+                    yield sol, eol
+            i = text.find(word, i + len(word))
+
+
 class TrailingCreditCrumb(Rule):
     code = "CHP009"
     name = "trailing-credit-crumb"
@@ -113,18 +131,15 @@ class TrailingCreditCrumb(Rule):
         Example("Turn to page 3.\nHe spoke via video link from London.\nHis Facebook Page\n", trap=True),
     ]
     prefilter = ("Page", "page", "via")
-    _CRUMB = regex.compile(
+    _CRUMB = LazyPattern(
         r"(?m)(?<=[.!?][\"'\u201d]?)[ \t]+(?:[\p{Lu}]\.[ \t]+)?(?P<o>[\p{Lu}][\p{L}&'\u2019.]+(?: [\p{Lu}][\p{L}&'\u2019.]+){0,3})"
         r"[ \t]+(?:Page|page)[ \t]*$|(?<=[.!?][\"'\u201d]?)[ \t]+via[ \t]+(?P<o>[\p{Lu}][\p{L}&'\u2019. ]{1,40}?)[ \t]*$")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        for line in self._CANDIDATE_LINE.finditer(text):
-            yield from self._check_line(ctx, view, text, line.start(), line.end())
-
-    # Only lines ending in "Page" or in "via Name" can hold a crumb; find those first.
-    _CANDIDATE_LINE = regex.compile(r"(?m)^[^\n]*(?:[ \t](?:Page|page)|[ \t]via[ \t]+[^\n]{1,41}?)[ \t]*$")
+        for start, end in _crumb_lines(text):
+            yield from self._check_line(ctx, view, text, start, end)
 
     def _check_line(self, ctx, view, text, start, end):
         for m in self._CRUMB.finditer(text, start, end):

@@ -12,16 +12,18 @@ from dataclasses import dataclass
 
 import regex
 
+from ..rule import LazyPattern
+
 from .registry import Form, Outlet, Registry
 
 # Words around a name that show it is credited as a source.
-_CUE_BEFORE = regex.compile(r"(?i)(?:according to|reported by|told|quoted by|cited by|via|said|carried by"
+_CUE_BEFORE = LazyPattern(r"(?i)(?:according to|reported by|told|quoted by|cited by|via|said|carried by"
                             r"|\(|\[)[ \t]*$")
-_CUE_AFTER = regex.compile(r"(?i)^(?:[ \t]*(?:reported|reports|said|says|quoted|cited|noted|wrote|added|published"
+_CUE_AFTER = LazyPattern(r"(?i)^(?:[ \t]*(?:reported|reports|said|says|quoted|cited|noted|wrote|added|published"
                            r"|\)|\])|[ \t]?\+[ \t]?\d)")
-_DOMAIN = regex.compile(r"(?<![\w@./-])(?:[A-Za-z0-9-]+\.)+(?:com|org|net|tv|news|co\.uk|in|pk|af|bd|lk|np|ae|qa"
+_DOMAIN = LazyPattern(r"(?<![\w@./-])(?:[A-Za-z0-9-]+\.)+(?:com|org|net|tv|news|co\.uk|in|pk|af|bd|lk|np|ae|qa"
                         r"|sa|com\.pk|com\.au|co\.in|info)(?![\w.-]|\.\w)", regex.I)
-_HANDLE = regex.compile(r"(?<![\w.@/\\])@(?P<h>[A-Za-z0-9_]{2,15})(?![\w@]|\.[A-Za-z]{2,}\b)")
+_HANDLE = LazyPattern(r"(?<![\w.@/\\])@(?P<h>[A-Za-z0-9_]{2,15})(?![\w@]|\.[A-Za-z]{2,}\b)")
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,9 @@ def has_cue(text: str, start: int, end: int) -> bool:
 
 # A run of capitalised words, with the small words names use inside them
 # ("Times of India", "Voice of America"). Mentions are looked up among its n-grams.
-_RUN = regex.compile(r"[\p{Lu}0-9][\p{L}\p{N}&'\u2019.\-]*(?:[ ](?:(?:of|and|the|de|du|la|le|al|el|for|on|in|at)[ ])*"
+_RUN = LazyPattern(r"[\p{Lu}0-9][\p{L}\p{N}&'\u2019.\-]*(?:[ ](?:(?:of|and|the|de|du|la|le|al|el|for|on|in|at)[ ])*"
                      r"[\p{Lu}0-9&][\p{L}\p{N}&'\u2019.\-]*)*")
-_WORD = regex.compile(r"\S+")
+_WORD = LazyPattern(r"\S+")
 _MAX_WORDS = 7
 
 

