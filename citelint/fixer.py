@@ -6,6 +6,7 @@ empty), that site alone is tidied; the rest of the text is never touched.
 """
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Callable
@@ -72,7 +73,7 @@ def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:
         out_len += len(e.text)
         removed = text[e.start:e.end]
         if not e.text and removed.strip():
-            sites.append((out_len, removed.endswith(("\n", "\r"))))
+            sites.append((out_len, removed.endswith(("\n", "\r")), _gap(removed)))
         last = e.end
     parts.append(text[last:])
     return tidy_sites("".join(parts), sites), count
@@ -83,8 +84,16 @@ def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:
 _WINDOW = 256
 
 
-def tidy_sites(text: str, sites: list[tuple[int, bool]]) -> str:
-    """Tidy each (position, ate_newline) site, right to left, each one seeing the
+def _gap(removed: str) -> str:
+    """What a deletion stood for between its neighbours: "space" when it took
+    the space before or after it, "visible" when readers saw it, else ""."""
+    if removed[0] in " \t" or removed[-1] in " \t":
+        return "space"
+    return "visible" if any(c.isprintable() and not c.isspace() for c in removed) else ""
+
+
+def tidy_sites(text: str, sites: list[tuple]) -> str:
+    """Tidy each (position, ate_newline[, gap]) site, right to left, each one seeing the
     text as the sites after it left it. Each site reads and rewrites only a
     window around itself, so a draft with many fixes is tidied in time
     proportional to its length, not length times sites."""
@@ -92,8 +101,11 @@ def tidy_sites(text: str, sites: list[tuple[int, bool]]) -> str:
     mid = ""                      # text tidied so far that the next site may still reach
     done: list[str] = []          # finished text after mid, last piece first
     tail = 0                      # total length of `done`
-    for pos, ate_newline in reversed(sites):
-        p = min(pos, cut + len(mid) + tail)
+    floor = len(text)             # where the last site's tidying began to change the text
+    for pos, ate_newline, *gap in reversed(sites):
+        # A site inside text the last one rewrote (two deletions side by side) is
+        # tidied where that rewrite began, not at an offset that now means other text.
+        p = min(pos, cut + len(mid) + tail, floor)
         w = _WINDOW
         while True:
             if p + w < cut:  # the window ends in untouched text: what lies beyond is finished
@@ -114,8 +126,22 @@ def tidy_sites(text: str, sites: list[tuple[int, bool]]) -> str:
         if rest:
             done.append(rest)
             tail += len(rest)
-        mid, cut = tidy_site(window, p - a, ate_newline), a
+        tidied = tidy_site(window, p - a, ate_newline, *gap)
+        if tidied != window:
+            floor = a + _common_prefix(window, tidied)
+        mid, cut = tidied, a
     return head[:cut] + mid + "".join(reversed(done))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:  # binary search: each comparison runs in C
+        m = (lo + hi + 1) // 2
+        if a[:m] == b[:m]:
+            lo = m
+        else:
+            hi = m - 1
+    return lo
 
 
 def _reach_ok(window: str, p: int, more_left: bool, more_right: bool) -> bool:
@@ -160,16 +186,17 @@ def _overlaps(e: Edit, accepted: list[Edit], starts: list[int]) -> bool:
     return False
 
 
-def tidy_site(t: str, p: int, ate_newline: bool) -> str:
-    """Tidy what a deletion left at position p of t."""
+def tidy_site(t: str, p: int, ate_newline: bool, gap: str = "") -> str:
+    """Tidy what a deletion left at position p of t. `gap` (see _gap) says
+    whether the deletion separated the words either side of it."""
     while True:  # an emptied "( )" is removed and its own site tidied in turn
-        t, again = _tidy_once(t, p, ate_newline)
+        t, again = _tidy_once(t, p, ate_newline, gap)
         if again is None:
             return t
-        p, ate_newline = again, False
+        p, ate_newline, gap = again, False, ""
 
 
-def _tidy_once(t: str, p: int, ate_newline: bool) -> tuple[str, int | None]:
+def _tidy_once(t: str, p: int, ate_newline: bool, gap: str = "") -> tuple[str, int | None]:
     """One tidying step: the new text, and a site left to tidy (or None)."""
     n = len(t)
     l = p
@@ -200,9 +227,30 @@ def _tidy_once(t: str, p: int, ate_newline: bool) -> tuple[str, int | None]:
         t, q = t[:l] + t[r:], l
     elif r - l >= 2:
         return t[:l] + " " + t[r:], None
+    elif r == l and _joins_words(t, p, gap):
+        return t[:p] + " " + t[p:], None  # "slowed【85†L261】in" -> "slowed in", not "slowedin"
     else:
         q = p
     return _tidy_punctuation(t, q)
+
+
+_OPENERS = "([{\u201c\u2018\"'"
+
+
+def _joins_words(t: str, p: int, gap: str) -> bool:
+    """Whether a deletion at p, with no space left there, glued two words."""
+    a, b = t[p - 1], t[p]
+    if not gap or a.isspace() or b.isspace() or a in _OPENERS:
+        return False
+    if gap == "space":  # it took the only space between them
+        return b.isalnum() or b in _OPENERS
+    # Something visible stood between two letters or digits; not in scripts
+    # written without spaces.
+    return a.isalnum() and b.isalnum() and not (_wide(a) or _wide(b))
+
+
+def _wide(c: str) -> bool:
+    return unicodedata.east_asian_width(c) in ("W", "F")
 
 
 def _blank_line_end(t: str, p: int) -> int | None:
