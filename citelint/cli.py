@@ -112,7 +112,13 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, (BaselineError, ConfigError, PackError, PatternTimeout, RegistryError)):
             print(f"citelint: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
-        raise
+        import os
+        if os.environ.get("CITELINT_DEBUG"):
+            raise
+        detail = " ".join(str(exc).split())[:300]
+        print(f"citelint: error: internal error: {type(exc).__name__}{': ' + detail if detail else ''}; "
+              f"please report this (CITELINT_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _resolver(args):
@@ -242,7 +248,11 @@ def _check_stdin(args, settings, job):
         return FileResult(name, notice=str(exc)), echo
     except InputError as exc:
         return FileResult(name, error=str(exc)), echo
-    res, final = check_text(text, name, settings, job)
+    try:
+        res, final = check_text(text, name, settings, job)
+    except Exception as exc:  # one line, never a traceback; stdin is echoed unchanged
+        from .parallel import failure_message
+        return FileResult(name, error=failure_message(name, exc)), echo
     if job.keep_source:
         res.source = final
     if echo is not None and final != text:
@@ -261,16 +271,25 @@ def _emit_report(args, report, stream) -> None:
     body = reports.FORMATS[args.format](report, color=color, statistics=inline)
     if to_file:
         try:
-            with open(args.output_file, "w", encoding="utf-8") as fh:
+            # A file name that is not UTF-8 (a surrogate escape) is written as \udcff, not a crash.
+            with open(args.output_file, "w", encoding="utf-8", errors="backslashreplace") as fh:
                 fh.write(body)
         except OSError as exc:
             raise UsageError(f"{args.output_file}: cannot write report: {exc.strerror or exc}") from None
     else:
-        stream.write(body)
+        _write(stream, body)
     if args.statistics and not inline:
         # A report for another tool stays whole; the counts go where a person reads.
         side = stream if to_file else sys.stderr
-        side.write(reports.FORMATS["text"](report, color=reports.use_color(side), statistics=True))
+        _write(side, reports.FORMATS["text"](report, color=reports.use_color(side), statistics=True))
+
+
+def _write(stream, text: str) -> None:
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:  # a path that is not valid UTF-8, on a strict stream
+        enc = getattr(stream, "encoding", None) or "utf-8"
+        stream.write(text.encode(enc, "backslashreplace").decode(enc))
 
 
 def cmd_rules(args) -> int:

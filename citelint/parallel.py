@@ -104,6 +104,19 @@ def check_file(path: str, settings, job: Job) -> FileResult:
         return FileResult(path, notice=str(exc))
     except InputError as exc:
         return FileResult(path, error=str(exc))
+    except Exception as exc:  # one bad file must not end the run or show a traceback
+        return FileResult(path, error=failure_message(path, exc))
+
+
+def failure_message(path: str, exc: Exception) -> str:
+    """One line for an unexpected error on one file (CITELINT_DEBUG=1 re-raises it)."""
+    if os.environ.get("CITELINT_DEBUG"):
+        raise exc
+    from .packs import PatternTimeout
+    if isinstance(exc, PatternTimeout):  # a rule's pattern ran out of time on this file
+        return str(exc)
+    detail = " ".join(str(exc).split())[:300]
+    return f"{path}: internal error: {type(exc).__name__}{': ' + detail if detail else ''}; please report this"
 
 
 def _check_many(chunk):
