@@ -6,6 +6,7 @@ import hashlib
 import os
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,11 +35,13 @@ class SourceFile:
     mode: int | None = None
 
 
-def is_binary(data: bytes) -> bool:
+def is_binary(data: bytes, wide: bool = False) -> bool:
+    """Whether data looks like a binary file. `wide`: the draft is named as
+    UTF-16 or UTF-32, where NUL bytes are ordinary, so only magic numbers count."""
     head = data[:8192]
     if head.startswith(_MAGIC):
         return True
-    if b"\x00" not in head:
+    if wide or b"\x00" not in head:
         return False
     # A stray NUL in a draft is still text; a file full of control bytes is not.
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
@@ -49,16 +52,17 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
     bom = b""
     enc = encoding or "utf-8"
     try:
-        utf8 = codecs.lookup(enc).name == "utf-8"
+        named = codecs.lookup(enc).name
     except LookupError:
         raise InputError(f"{path}: unknown encoding {enc!r}") from None
+    utf8 = named == "utf-8"
     for mark, name in _BOMS:
         # A BOM names the encoding, unless the caller named another one.
         if data.startswith(mark) and (encoding is None or (utf8 and name == "utf-8")):
             bom, enc = mark, name
             break
     body = data[len(bom):]
-    if not bom and is_binary(data):
+    if not bom and is_binary(data, wide=named.startswith(("utf-16", "utf-32"))):
         raise BinaryFile(f"{path}: binary file, skipped")
     try:
         return body.decode(enc), enc, bom
@@ -70,15 +74,23 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
         raise InputError(f"{path}: unknown encoding {enc!r}") from None
 
 
-def read_source(path: str, encoding: str | None = None) -> SourceFile:
+def read_bytes(path: str) -> tuple[bytes, os.stat_result]:
+    """A regular file's bytes and status; InputError for anything else."""
     try:
-        with open(path, "rb") as fh:
+        # Non-blocking, so a FIFO or device named like a draft is refused below,
+        # not waited on forever; it changes nothing for a regular file.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode):
                 raise InputError(f"{path}: not a regular file")
-            data = fh.read()
+            return fh.read(), st
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_source(path: str, encoding: str | None = None) -> SourceFile:
+    data, st = read_bytes(path)
     text, enc, bom = decode(data, path, encoding)
     return SourceFile(path, text, enc, bom, hashlib.sha256(data).hexdigest(), stat.S_IMODE(st.st_mode))
 
@@ -95,6 +107,10 @@ def write_source(sf: SourceFile, text: str) -> None:
     then a rename. A symlink is followed, never replaced. A file that changed
     since it was read is left alone."""
     data = encode(sf, text)
+    if hashlib.sha256(encode(sf, sf.text)).hexdigest() != sf.digest:
+        # Some encodings (stateful ones such as ISO-2022-JP) would write bytes
+        # the fix never touched differently: refuse rather than change them.
+        raise InputError(f"{sf.path}: {sf.encoding} does not give back this file's bytes exactly; not fixed")
     target = os.path.realpath(sf.path)
     try:
         with open(target, "rb") as fh:
@@ -104,6 +120,7 @@ def write_source(sf: SourceFile, text: str) -> None:
     except OSError as exc:
         raise InputError(f"{sf.path}: cannot write: {exc.strerror or exc}") from None
     folder = os.path.dirname(target) or "."
+    _remove_stale_temps(folder)
     if not os.access(target, os.W_OK) and os.geteuid() != 0:
         raise InputError(f"{sf.path}: read-only; not fixed")
     if not (st.st_mode & 0o222):
@@ -130,6 +147,31 @@ def write_source(sf: SourceFile, text: str) -> None:
             os.close(fd)
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+# A write takes milliseconds, so a temporary file this old was left by a run that
+# was killed (SIGKILL, power loss) between creating it and renaming it.
+STALE_TEMP_AGE = 3600.0
+_SWEPT: set[str] = set()
+
+
+def _remove_stale_temps(folder: str) -> None:
+    """Delete `.citelint-*.tmp` files a killed run left in folder (once per
+    folder per process). They hold a complete or partial fixed copy; the
+    draft itself is always whole, because only a finished copy is renamed."""
+    if folder in _SWEPT:
+        return
+    _SWEPT.add(folder)
+    cutoff = time.time() - STALE_TEMP_AGE
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(".citelint-") and n.endswith(".tmp")]
+        for name in names:
+            p = os.path.join(folder, name)
+            st = os.lstat(p)
+            if stat.S_ISREG(st.st_mode) and st.st_mtime < cutoff:
+                os.unlink(p)
+    except OSError:
+        pass  # tidying up is a courtesy; the fix itself goes ahead
 
 
 def relpath(path: Path) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .baseline import content_key
 from .cache import file_key
 from .engine import Linter
-from .files import BinaryFile, InputError, decode, encode, read_source, write_source
+from .files import BinaryFile, InputError, decode, encode, read_bytes, read_source, write_source
 from .fixer import MAX_ITERATIONS
 from .model import Finding, Safety
 
@@ -136,9 +136,8 @@ def _from_cache(path: str, settings, job: Job, cache) -> FileResult | None:
     if not bucket.entries:
         return None  # a cold cache: no need to read the file twice
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
+        data = read_bytes(path)[0]  # never blocks on a FIFO named like a draft
+    except InputError:
         return None  # let the real read report it
     findings = bucket.get(file_key(path, hashlib.sha256(data).hexdigest()), path)
     if findings is None or _needs_work(findings, settings, job):
