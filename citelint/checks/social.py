@@ -33,16 +33,29 @@ class EmbedChrome(Rule):
         Example("Intro.\nView this post on Instagram\nMore.\n", "Intro.\nMore.\n"),
         Example("Twitter's picture host was pic.twitter dot com.\n", trap=True),
     ]
-    _CHROME = LazyPattern(
-        r"[ \t]?\bpic\.twitter\.com/[A-Za-z0-9]+"
-        r"|(?mi)^[ \t]*(?:View this post on Instagram|A (?:post|photo|video) (?:shared|posted) by [^\n]{1,80}\(@[\w.]{1,30}\)[^\n]{0,40})[ \t]*$\n?")
+    _PIC = LazyPattern(r"[ \t]?\bpic\.twitter\.com/[A-Za-z0-9]+")
+    _LINE = LazyPattern(r"(?mi)^[ \t]*(?:View this post on Instagram|A (?:post|photo|video) (?:shared|posted) by "
+                        r"[^\n]{1,80}\(@[\w.]{1,30}\)[^\n]{0,40})[ \t]*$\n?")
+    prefilter = ("pic.twitter.com/", "nstagram", "NSTAGRAM", "(@")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        if "pic.twitter" not in text and "nstagram" not in text and "osted by" not in text and "hared by" not in text:
-            return
-        for m in self._CHROME.finditer(text):
+        found = list(self._PIC.finditer(text)) if "pic.twitter.com/" in text else []
+        # Instagram chrome is a whole line: read only lines that could be one.
+        for key in ("nstagram", "NSTAGRAM", "(@"):
+            i = text.find(key)
+            while i >= 0:
+                start = text.rfind("\n", 0, i) + 1
+                end = text.find("\n", i)
+                end = len(text) if end < 0 else end + 1
+                found.extend(self._LINE.finditer(text, start, end))
+                i = text.find(key, end)
+        seen = set()
+        for m in sorted(found, key=lambda m: m.start()):
+            if m.start() in seen:
+                continue
+            seen.add(m.start())
             yield ctx.finding(self, view, m.start(), m.end(), f"embedded-post chrome `{m.group().strip()}`",
                               replacement="")
 
