@@ -206,6 +206,8 @@ def load_pack(path: Path, label: str | None = None, builtin: bool = False) -> li
     unknown = set(data) - {"pack", "rule"}
     if unknown:
         raise PackError(f"{where}: unknown top-level key(s): {', '.join(sorted(unknown))}")
+    if not isinstance(data.get("rule", []), list):
+        raise PackError(f"{where}: `rule` must be an array of tables ([[rule]])")
     rules = []
     for i, spec in enumerate(data.get("rule", [])):
         rules.append(_rule_from_spec(spec, where, i, lazy=builtin))
@@ -222,6 +224,18 @@ def _rule_from_spec(spec: dict, where: str, index: int, lazy: bool = False) -> P
     for key in ("code", "name", "pattern", "message"):
         if key not in spec:
             raise PackError(f"{where}: rule {code}: missing `{key}`")
+    # A user's pack is untrusted data: every value must have its documented type.
+    for key in _STRING_KEYS & set(spec):
+        if not isinstance(spec[key], str):
+            raise PackError(f"{where}: rule {code}: `{key}` must be a string")
+    if not isinstance(spec.get("default", True), bool):
+        raise PackError(f"{where}: rule {code}: `default` must be true or false")
+    for key in ("example", "trap"):
+        items = spec.get(key, [])
+        if not isinstance(items, list) or not all(
+                isinstance(e, dict) and all(isinstance(v, str) for v in e.values()) for e in items):
+            raise PackError(f"{where}: rule {code}: each `{key}` must be a table of strings")
+    _check_message(spec["message"], where, code)
     for e in spec.get("example", []):
         if set(e) - _EXAMPLE_KEYS or "bad" not in e:
             raise PackError(f"{where}: rule {code}: an example takes `bad`, `good` and `format`")
@@ -239,4 +253,39 @@ def _rule_from_spec(spec: dict, where: str, index: int, lazy: bool = False) -> P
         if isinstance(exc, PackError):
             raise
         raise PackError(f"{where}: rule {code}: {exc}") from None
+    if rule.fix_kind == "replace" and not lazy:
+        _check_replacement(rule)
     return rule
+
+
+_STRING_KEYS = {"code", "name", "severity", "scope", "pattern", "message", "fix", "replacement",
+                "fix-safety", "fix-title", "quotes", "requires", "unless", "summary", "why"}
+
+
+def _check_message(message: str, where: str, code) -> None:
+    """A message names only `{match}` or a pattern group: a template, never an
+    expression (`{match.__class__}` would walk Python objects)."""
+    import string
+    try:
+        fields = list(string.Formatter().parse(message))
+    except ValueError as exc:
+        raise PackError(f"{where}: rule {code}: `message` is not a valid template: {exc}") from None
+    for _, field, spec, conversion in fields:
+        if field is None:
+            continue
+        if not field.isidentifier() or conversion or "{" in (spec or ""):
+            raise PackError(f"{where}: rule {code}: `message` may only name {{match}} or a pattern "
+                            f"group, not {{{field}{'!' + conversion if conversion else ''}"
+                            f"{':' + spec if spec else ''}}}")
+
+
+def _check_replacement(rule: "PatternRule") -> None:
+    """Try the replacement on a stand-in match with the same groups, so a bad
+    escape or an unknown group is a configuration error, not a failure mid-run."""
+    names = {n: name for name, n in rule.pattern.groupindex.items()}
+    stand_in = regex.compile("".join(f"(?P<{names[i]}>)" if i in names else "()"
+                                     for i in range(1, rule.pattern.groups + 1)))
+    try:
+        stand_in.match("").expand(rule.replacement)
+    except (regex.error, IndexError) as exc:
+        raise PackError(f"{rule.where}: rule {rule.code}: `replacement` is not valid for its pattern: {exc}") from None

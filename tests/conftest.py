@@ -15,6 +15,6 @@ def linter():
 
 # Property tests: "ci" (the default) runs enough examples to matter in about a
 # minute; HYPOTHESIS_PROFILE=nightly runs many more. No timing: deadline=None.
-hypothesis_settings.register_profile("ci", max_examples=60, deadline=None)
+hypothesis_settings.register_profile("ci", max_examples=300, deadline=None)
 hypothesis_settings.register_profile("nightly", max_examples=2000, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
