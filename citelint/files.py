@@ -113,9 +113,7 @@ def write_source(sf: SourceFile, text: str) -> None:
         raise InputError(f"{sf.path}: {sf.encoding} does not give back this file's bytes exactly; not fixed")
     target = os.path.realpath(sf.path)
     try:
-        with open(target, "rb") as fh:
-            if hashlib.sha256(fh.read()).hexdigest() != sf.digest:
-                raise InputError(f"{sf.path}: changed since it was read; not overwritten")
+        _check_unchanged(sf, target)
         st = os.stat(target)
     except OSError as exc:
         raise InputError(f"{sf.path}: cannot write: {exc.strerror or exc}") from None
@@ -138,6 +136,7 @@ def write_source(sf: SourceFile, text: str) -> None:
             os.chown(tmp, st.st_uid, st.st_gid)
         except OSError:
             pass  # keeping the owner needs privileges we may not have; the mode is kept
+        _check_unchanged(sf, target)  # again, just before the rename: writing took time
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
@@ -147,6 +146,12 @@ def write_source(sf: SourceFile, text: str) -> None:
             os.close(fd)
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _check_unchanged(sf: SourceFile, target: str) -> None:
+    with open(target, "rb") as fh:
+        if hashlib.sha256(fh.read()).hexdigest() != sf.digest:
+            raise InputError(f"{sf.path}: changed since it was read; not overwritten")
 
 
 # A write takes milliseconds, so a temporary file this old was left by a run that
