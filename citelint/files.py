@@ -5,8 +5,11 @@ import codecs
 import hashlib
 import os
 import stat
+import signal
 import tempfile
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +126,11 @@ def write_source(sf: SourceFile, text: str) -> None:
         raise InputError(f"{sf.path}: read-only; not fixed")
     if not (st.st_mode & 0o222):
         raise InputError(f"{sf.path}: read-only; not fixed")
+    with _signals_held():
+        _write_temp_and_rename(sf, data, folder, target, st)
+
+
+def _write_temp_and_rename(sf: SourceFile, data: bytes, folder: str, target: str, st) -> None:
     fd, tmp = None, None
     try:
         fd, tmp = tempfile.mkstemp(prefix=".citelint-", suffix=".tmp", dir=folder)
@@ -146,6 +154,26 @@ def write_source(sf: SourceFile, text: str) -> None:
             os.close(fd)
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
+
+
+@contextmanager
+def _signals_held():
+    """Hold Ctrl-C (SIGINT) and SIGTERM while the temporary copy is written and
+    renamed, then act on them: an interrupted run leaves each draft old or new
+    and no temporary file. (SIGKILL cannot be held: see _remove_stale_temps.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; it is the one signals interrupt
+        return
+    held: list[int] = []
+    wanted = [s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s]
+    previous = {s: signal.signal(s, lambda signum, frame: held.append(signum)) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, signal.SIG_DFL if handler is None else handler)
+        if held:
+            signal.raise_signal(held[0])
 
 
 def _check_unchanged(sf: SourceFile, target: str) -> None:

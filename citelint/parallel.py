@@ -119,8 +119,35 @@ def failure_message(path: str, exc: Exception) -> str:
     return f"{path}: internal error: {type(exc).__name__}{': ' + detail if detail else ''}; please report this"
 
 
+_INTERRUPTED = [False]  # in a worker: Ctrl-C reached it, so it takes on no more files
+_BUSY = [False]         # in a worker: checking a chunk (else idle, waiting for one)
+
+
+def _worker_init() -> None:
+    """Ctrl-C reaches the workers too. An idle worker notes it and waits to be
+    shut down (a KeyboardInterrupt there would print a traceback); a busy one
+    stops between steps (writes are never cut: see files.write_source)."""
+    import signal
+
+    def interrupted(signum, frame):
+        _INTERRUPTED[0] = True
+        if _BUSY[0]:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
+
+
 def _check_many(chunk):
-    return [check_file(*item) for item in chunk]
+    if _INTERRUPTED[0]:
+        raise KeyboardInterrupt  # chunks already queued are dropped at once, not checked
+    _BUSY[0] = True
+    try:
+        return [check_file(*item) for item in chunk]
+    except KeyboardInterrupt:
+        _INTERRUPTED[0] = True
+        raise
+    finally:
+        _BUSY[0] = False
 
 
 def _needs_work(findings: list[Finding], settings, job: Job) -> bool:
@@ -206,7 +233,8 @@ def _parallel(items, jobs: int, progress) -> list[FileResult]:
     chunks = [items[k:k + size] for k in range(0, len(items), size)]
     ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     out: list[FileResult] = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=ctx,
+                             initializer=_worker_init) as pool:
         try:
             for batch in pool.map(_check_many, chunks):
                 out.extend(batch)
