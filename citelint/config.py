@@ -137,6 +137,7 @@ class Resolver:
     def __init__(self, config: str | None = None, isolated: bool = False, overrides: dict | None = None):
         self.overrides = overrides or {}
         self._cache: dict[Path, Settings] = {}
+        self._applied: dict[tuple, Settings] = {}  # one overridden copy per settings object
         self._fixed: Settings | None = None
         if isolated:
             self._fixed = Settings(root=str(Path.cwd()))
@@ -187,7 +188,12 @@ class Resolver:
         for key in ("archive_endpoint", "online_timeout"):
             if o.get(key) is not None:
                 changes[key] = o[key]
-        return replace(s, **changes)
+        if not changes:
+            return s  # the same object: caches keyed on settings stay hits
+        key = (id(s), tuple(sorted(changes.items())))
+        if key not in self._applied:
+            self._applied[key] = replace(s, **changes)
+        return self._applied[key]
 
 
 def _best(code: str, selectors) -> int:

@@ -34,9 +34,13 @@ def iter_files(paths, resolver, force_exclude: bool = False):
     unless `force_exclude` (pre-commit passes files by name). A file reached
     twice (named twice, or named and inside a named folder) is checked once:
     two workers fixing one file would trip over each other."""
-    seen: set[str] = set()
+    seen: set = set()
     for path, settings in _targets(paths, resolver, force_exclude):
-        key = os.path.realpath(path)
+        try:
+            st = os.stat(path)
+            key = (st.st_dev, st.st_ino)  # one stat, where realpath costs one per path component
+        except OSError:
+            key = os.path.realpath(path)  # missing: reported when it is read
         if key not in seen:
             seen.add(key)
             yield path, settings
