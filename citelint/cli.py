@@ -100,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"citelint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
+        import signal
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the workers' shutdown
         print("citelint: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:

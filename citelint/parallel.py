@@ -135,6 +135,19 @@ def _worker_init() -> None:
             raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, interrupted)
+    # A worker waits on a pipe it also holds open, so it never sees its parent
+    # die (killed, or cut short at exit): it leaves when it is orphaned.
+    import threading
+    import time
+    parent = os.getppid()
+
+    def watch():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent and not _BUSY[0]:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="citelint-orphan-watch", daemon=True).start()
 
 
 def _check_many(chunk):
