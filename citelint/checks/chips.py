@@ -340,19 +340,29 @@ class ChipLink(Rule):
                               replacement="", url=url or None)
 
 
-def _at_parens(text: str, pattern, reach: int):
-    """Matches of `pattern` that start up to `reach` characters before an opening
-    bracket. Brackets are rare enough that visiting each beats scanning every
-    position of a long article with the whole pattern."""
+def _at_parens(text: str, pattern, before: int, after: int | None):
+    """Matches of `pattern` around each opening bracket: brackets are rare, so
+    visiting each beats scanning every position of a long article. The window
+    is bounded (`after=None`: an anchored match at the bracket or the space
+    before it), so a megabyte on one line stays linear."""
     i = text.find("(")
     done = -1
     while i >= 0:
-        line_start = text.rfind("\n", 0, i) + 1
-        line_end = text.find("\n", i)
-        if line_end < 0:
-            line_end = len(text)
-        m = pattern.search(text, max(done, line_start, i - reach), line_end)
-        if m and m.start() <= i:
+        m = None
+        if after is None:
+            for j in (i - 1, i):
+                if j >= max(done, 0):
+                    m = pattern.match(text, j)
+                    if m:
+                        break
+        else:
+            line_start = text.rfind("\n", max(0, i - before), i) + 1 or max(0, i - before)
+            line_end = text.find("\n", i, i + after)
+            m = pattern.search(text, max(done, line_start, i - before),
+                               line_end if line_end >= 0 else min(len(text), i + after))
+            if m and m.start() > i:
+                m = None
+        if m:
             yield m
             done = m.end()
             i = text.find("(", done)
@@ -382,7 +392,7 @@ class OutletListParenthesis(Rule):
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        for m in _at_parens(text, self._PAREN, 1):
+        for m in _at_parens(text, self._PAREN, 1, None):
             items = _split_items(m.group("items"))
             if len(items) < 2 or not all(known_outlet(ctx, i) for i in items):
                 continue
@@ -409,7 +419,7 @@ class DomainNameDuplicate(Rule):
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        for m in _at_parens(text, self._DUP, 60):
+        for m in _at_parens(text, self._DUP, 60, 48):
             d, n = normalize(m.group("d")), normalize(m.group("n")).replace(" ", "")
             if not n or not d.startswith(n):
                 continue  # a domain and some other words in brackets

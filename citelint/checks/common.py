@@ -75,13 +75,17 @@ def overlaps_finding(ctx: Context, view, start: int, end: int, prefixes=("CHP",)
     return False
 
 
+_SENTENCE_REACH = 2000
+
+
 def sentence_span(text: str, pos: int) -> tuple[int, int]:
     """The sentence around `pos` within its line: after the previous sentence
     end (or the line start) up to its own end (or the line end)."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    line_end = text.find("\n", pos)
+    # Bounded on both sides, so a megabyte on one line stays linear.
+    line_start = max(text.rfind("\n", 0, pos) + 1, pos - _SENTENCE_REACH)
+    line_end = text.find("\n", pos, pos + _SENTENCE_REACH)
     if line_end < 0:
-        line_end = len(text)
+        line_end = min(len(text), pos + _SENTENCE_REACH)
     start = line_start
     for m in SENTENCE_END.finditer(text, line_start, pos):
         start = m.end()
