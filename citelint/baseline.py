@@ -127,10 +127,15 @@ class Baseline:
     def write(self) -> None:
         rows = [{"path": e.path, "code": e.code, "text": e.text, "key": e.key, "count": n}
                 for e, n in sorted(self.entries.items(), key=lambda kv: _order(kv[0]))]
-        body = json.dumps({"version": FORMAT_VERSION, "tool": "citelint",
-                           "about": "Findings accepted on purpose: `citelint check --baseline` "
-                                    "does not report them. Rewrite with --write-baseline.",
-                           "findings": rows}, ensure_ascii=False, indent=2) + "\n"
+        doc = {"version": FORMAT_VERSION, "tool": "citelint",
+               "about": "Findings accepted on purpose: `citelint check --baseline` "
+                        "does not report them. Rewrite with --write-baseline.",
+               "findings": rows}
+        body = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        try:
+            body.encode("utf-8")
+        except UnicodeEncodeError:  # a file name that is not UTF-8: \u escapes round-trip it
+            body = json.dumps(doc, ensure_ascii=True, indent=2) + "\n"
         tmp = None
         try:
             fd, tmp = tempfile.mkstemp(prefix=".citelint-baseline-", suffix=".tmp", dir=self.base)
