@@ -43,7 +43,11 @@ class Linter:
             for f in rule.check(ctx):
                 if f is not None:  # ctx.finding() returns None where policy drops a finding
                     ctx.findings.append(f)
-        findings = suppress(doc, ctx.findings)
+        return self.finish(doc, ctx.findings)
+
+    def finish(self, doc: Document, found: list[Finding]) -> list[Finding]:
+        """Suppression comments, severity overrides and 1-based positions, in order."""
+        findings = suppress(doc, [f for f in found if f is not None])
         for f in findings:
             if f.code in self.severity:
                 f.severity = self.severity[f.code]

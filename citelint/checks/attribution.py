@@ -6,7 +6,7 @@ from ..model import Safety, Severity
 from ..outlets import has_cue, is_shortener, unwrap
 from ..rule import Context, Example, Rule
 from .common import overlaps_finding, registry
-from .social import handles
+from .social import uncredited_handles
 
 def _garble_hits(text: str, forms: dict):
     """(start, end, form) for each whole-word occurrence of a garbled form.
@@ -118,13 +118,7 @@ class OutletHandle(Rule):
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
-        text = view.text
-        reg = None
-        for m in handles(ctx):
-            if text[m.start() - 1:m.start()] == "(":
-                continue
-            reg = reg or registry(ctx)
-            o = reg.by_handle(m.group("h"))
+        for m, o in uncredited_handles(ctx):
             if o is None:
                 continue
             yield ctx.finding(self, view, m.start(), m.end(), f"`{m.group()}` is {o.name}'s handle: name the outlet",

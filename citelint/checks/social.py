@@ -12,6 +12,17 @@ _HANDLE = LazyPattern(r"(?<![\w.@/\\])@(?P<h>[A-Za-z0-9_]{2,15})(?![\w@]|\.[A-Za
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 
 
+def uncredited_handles(ctx: Context):
+    """(match, outlet or None) for each handle not written as a `Name (@handle)` credit."""
+    text = ctx.doc.prose.text
+    reg = None
+    for m in handles(ctx):
+        if text[m.start() - 1:m.start()] == "(":
+            continue  # "Name (@handle)" is a credit
+        reg = reg or registry(ctx)
+        yield m, reg.by_handle(m.group("h"))
+
+
 def handles(ctx: Context) -> list[regex.Match]:
     if "handles" not in ctx.cache:
         text = ctx.doc.prose.text
@@ -102,13 +113,8 @@ class StrayHandle(Rule):
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
-        text = view.text
-        reg = None
-        for m in handles(ctx):
-            if text[m.start() - 1:m.start()] == "(":
-                continue  # "Name (@handle)" is a credit
-            reg = reg or registry(ctx)
-            if reg.by_handle(m.group("h")):
+        for m, outlet in uncredited_handles(ctx):
+            if outlet is not None:
                 continue  # an outlet's handle: ATR003 names the outlet
             yield ctx.finding(self, view, m.start(), m.end(), f"social handle `{m.group()}` in body text")
 

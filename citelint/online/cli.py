@@ -176,7 +176,6 @@ def run_online(args, targets, results, job, stdin_out):
 
 def lint_online(linter, doc, rules, state, cites=None) -> list:
     """Linter.lint for the online rules alone, with the results in the context."""
-    from ..engine import suppress
     from ..rule import Context
 
     ctx = Context(doc, linter.settings)
@@ -185,14 +184,7 @@ def lint_online(linter, doc, rules, state, cites=None) -> list:
         ctx.cache["online-citations"] = cites
     for rule in rules:
         ctx.findings.extend(rule.check(ctx))
-    findings = suppress(doc, ctx.findings)
-    for f in findings:
-        if f.code in linter.severity:
-            f.severity = linter.severity[f.code]
-        f.path = doc.path
-        f.line, f.column = doc.line_col(f.start)
-        f.end_line, f.end_column = doc.line_col(f.end)
-    return findings
+    return linter.finish(doc, ctx.findings)
 
 
 def _apply(res, doc, findings, args, stdin_out) -> tuple[str, int]:
