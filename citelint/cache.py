@@ -10,9 +10,7 @@ must never be able to run code.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -128,6 +126,7 @@ class Bucket:
         self.entries: dict[str, list] = {}
         self.dirty = False
         try:
+            import json
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") == _FORMAT and isinstance(data.get("entries"), dict):
                 self.entries = data["entries"]
@@ -157,6 +156,8 @@ class Bucket:
             return
         while len(self.entries) > MAX_ENTRIES:
             self.entries.pop(next(iter(self.entries)))
+        import json
+        import tempfile
         body = json.dumps({"format": _FORMAT, "entries": self.entries}, separators=(",", ":"))
         self.dirty = False
         tmp = None

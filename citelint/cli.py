@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from . import __version__
@@ -139,7 +138,6 @@ def _resolver(args):
 
 def cmd_check(args) -> int:
     from . import reports
-    from .baseline import Baseline
     from .discover import iter_files
     from .parallel import Job, default_jobs, linter_for, run
 
@@ -147,7 +145,10 @@ def cmd_check(args) -> int:
         raise UsageError(f"unknown --format {args.format!r}; choose from {', '.join(reports.FORMATS)}")
     if args.baseline and args.write_baseline:
         raise UsageError("--baseline and --write-baseline cannot be combined")
-    baseline = Baseline.load(args.baseline) if args.baseline else None
+    baseline = None
+    if args.baseline:
+        from .baseline import Baseline
+        baseline = Baseline.load(args.baseline)
     fix_mode = bool(args.fix or args.fix_only or args.diff)
     resolver = _resolver(args)
     report = reports.Report(fix_mode=fix_mode)
@@ -198,6 +199,7 @@ def cmd_check(args) -> int:
         sys.stdout.write("".join(diffs))
         return EXIT_ERROR if errors else (EXIT_FINDINGS if diffs else EXIT_OK)
     if args.write_baseline:
+        from .baseline import Baseline
         Baseline.from_findings(args.write_baseline, report.findings).write()
         n = len(report.findings)
         print(f"citelint: recorded {n} finding{'s' if n != 1 else ''} in {args.write_baseline}",
@@ -300,6 +302,7 @@ def cmd_rules(args) -> int:
     settings = Resolver(args.config, args.isolated).for_path(".")
     rules = all_rules(settings.rule_packs)
     if args.format == "json":
+        import json
         print(json.dumps([r.docs() for r in rules], indent=2, ensure_ascii=False))
         return EXIT_OK
     for r in rules:
@@ -315,6 +318,7 @@ def cmd_rule(args) -> int:
     for r in all_rules():
         if r.code == code or r.name == args.code:
             if args.format == "json":
+                import json
                 print(json.dumps(r.docs(), indent=2, ensure_ascii=False))
             else:
                 print(rule_doc(r))
@@ -353,6 +357,7 @@ def cmd_outlets(args) -> int:
     settings = Resolver(args.config, args.isolated).for_path(".")
     found = load_registry(tuple(settings.outlets)).matching(args.query)
     if args.format == "json":
+        import json
         print(json.dumps([o.__dict__ for o in found], indent=2, ensure_ascii=False))
         return EXIT_OK if found else EXIT_FINDINGS
     if not found:

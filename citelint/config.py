@@ -7,7 +7,6 @@ Like ruff: the closest config file to a checked path wins (no merging);
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -114,12 +113,8 @@ def parse(table: dict, source: str, root: Path) -> Settings:
 
 def read_file(path: Path) -> Settings | None:
     """Settings from one config file, or None for a pyproject.toml without our table."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    from .datacache import load_toml
+    data = load_toml(path, str(path), ConfigError, "configuration")
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("citelint")
         if table is None:

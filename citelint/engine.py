@@ -5,9 +5,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from . import config as cfg
-from .document import Document, load
+from .document import Document, kind_for_path, load
 from .fixer import FixResult, fix_loop
 from .model import Finding, Severity
+from .prefilter import Plan
 from .registry import all_rules
 from .rule import Context, Rule
 
@@ -26,6 +27,7 @@ class Linter:
             from .outlets import load_registry
             load_registry(tuple(self.settings.outlets))
         self._per_path: dict[frozenset, list[Rule]] = {}
+        self._plans: dict[frozenset, Plan] = {}
 
     def rules_for(self, path: str) -> list[Rule]:
         ignored = frozenset(cfg.ignored_for(self.settings, path))
@@ -35,11 +37,25 @@ class Linter:
             self._per_path[ignored] = [r for r in self.rules if not any(r.code.startswith(i) or i == "ALL" for i in ignored)]
         return self._per_path[ignored]
 
+    def plan_for(self, path: str) -> Plan:
+        """The prefilter plan of the offline rules in force for `path`. (NET
+        rules run only in the online pass, which gives them its results.)"""
+        ignored = frozenset(cfg.ignored_for(self.settings, path))
+        if ignored not in self._plans:
+            rules = [r for r in self.rules_for(path) if r.scope != "online"]
+            self._plans[ignored] = Plan(rules, [r.prefilter_for(self.settings) for r in rules])
+        return self._plans[ignored]
+
     def lint(self, doc: Document) -> list[Finding]:
+        if doc.kind == "html":  # entities and tags: the views may hold what the source spells otherwise
+            texts = (doc.source, doc.prose.text, "\n".join(link.url for link in doc.links))
+        else:  # every view is the source with parts masked, so the source holds all they hold
+            texts = (doc.source,)
+        return self._run(doc, self.plan_for(doc.path).select(texts))
+
+    def _run(self, doc: Document, rules: list[Rule]) -> list[Finding]:
         ctx = Context(doc, self.settings)
-        for rule in self.rules_for(doc.path):
-            if rule.prefilter and not ctx.may_match(rule):
-                continue
+        for rule in rules:
             for f in rule.check(ctx):
                 if f is not None:  # ctx.finding() returns None where policy drops a finding
                     ctx.findings.append(f)
@@ -58,11 +74,17 @@ class Linter:
         return findings
 
     def lint_text(self, text: str, kind: str | None = None, path: str = "-") -> list[Finding]:
-        return self.lint(load(text, kind, path))
+        kind = kind or kind_for_path(path)
+        if kind == "html":
+            return self.lint(load(text, kind, path))
+        rules = self.plan_for(path).select((text,))
+        if not rules:  # the common case: nothing to look for, so no view is built
+            return []
+        return self._run(load(text, kind, path), rules)
 
     def fix_text(self, text: str, kind: str | None = None, path: str = "-",
                  unsafe: bool = False) -> FixResult:
-        return fix_loop(text, lambda t: self.lint(load(t, kind, path)), unsafe)
+        return fix_loop(text, lambda t: self.lint_text(t, kind, path), unsafe)
 
 
 @dataclass

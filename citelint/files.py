@@ -6,7 +6,6 @@ import hashlib
 import os
 import stat
 import signal
-import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -133,6 +132,7 @@ def write_source(sf: SourceFile, text: str) -> None:
 def _write_temp_and_rename(sf: SourceFile, data: bytes, folder: str, target: str, st) -> None:
     fd, tmp = None, None
     try:
+        import tempfile
         fd, tmp = tempfile.mkstemp(prefix=".citelint-", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as out:
             fd = None

@@ -11,20 +11,16 @@ compiles its pattern at all.
 """
 from __future__ import annotations
 
-import marshal
-import os
-import sys
-import tomllib
 from pathlib import Path
 from typing import Iterable
 
 import regex
 
+from .datacache import load_toml, read_toml  # noqa: F401 (read_toml: tests use it here)
 from .model import Finding, Safety, Severity
 from .rule import Context, Example, Rule, validate_rule
 
 PATTERN_TIMEOUT = 2.0  # seconds a single pattern may spend on one view
-_CACHE_FORMAT = 1      # of read_toml's cache files
 
 _RULE_KEYS = {
     "code", "name", "severity", "scope", "pattern", "message", "fix", "replacement",
@@ -151,58 +147,11 @@ def _compile(pattern: str, where: str, code: str, key: str):
         raise PackError(f"{where}: rule {code}: `{key}` does not compile: {exc}") from None
 
 
-def _toml_cache_path(path: Path) -> Path:
-    if not sys.dont_write_bytecode:
-        return path.parent / "__pycache__" / (path.name + ".marshal")
-    import hashlib
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    digest = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return Path(base) / "citelint" / "toml" / f"{path.name}.{digest}.marshal"
-
-
-def read_toml(path: Path, cache: bool = False) -> dict:
-    """Parse a TOML file. With `cache`, keep the parsed data as marshal beside it
-    in __pycache__ (as Python keeps .pyc files): reading that is about ten times
-    faster than parsing TOML. The cache is keyed by the file's size and mtime and
-    is skipped silently where it cannot be written. Under PYTHONDONTWRITEBYTECODE
-    it goes to the user's cache folder instead of __pycache__."""
-    if not cache:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    st = path.stat()
-    key = (_CACHE_FORMAT, st.st_size, st.st_mtime_ns)
-    store = _toml_cache_path(path)
-    try:
-        with open(store, "rb") as fh:
-            stored_key, data = marshal.load(fh)
-        if stored_key == key:
-            return data
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
-    try:
-        blob = marshal.dumps((key, data))  # ValueError for dates, which marshal cannot hold
-        store.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(blob)
-        os.replace(tmp, store)  # atomic: concurrent workers never read half a file
-    except (OSError, ValueError):
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
-    return data
-
-
 def load_pack(path: Path, label: str | None = None, builtin: bool = False) -> list[PatternRule]:
     """The rules in one pack. `builtin` packs (shipped and tested with citelint)
     are read through the cache and compile their patterns lazily."""
     where = label or str(path)
-    try:
-        data = read_toml(path, cache=builtin)
-    except OSError as exc:
-        raise PackError(f"{where}: cannot read rule pack: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise PackError(f"{where}: not valid TOML: {exc}") from None
+    data = load_toml(path, where, PackError, "rule pack", cache=builtin)
     unknown = set(data) - {"pack", "rule"}
     if unknown:
         raise PackError(f"{where}: unknown top-level key(s): {', '.join(sorted(unknown))}")

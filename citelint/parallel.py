@@ -6,7 +6,6 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 
-from .baseline import content_key
 from .cache import file_key
 from .engine import Linter
 from .files import BinaryFile, InputError, decode, encode, read_bytes, read_source, write_source
@@ -60,6 +59,9 @@ def linter_for(settings) -> Linter:
 
 
 def fingerprint(findings: list[Finding], text: str) -> None:
+    if not findings:
+        return
+    from .baseline import content_key
     for f in findings:  # what a baseline needs: the text is not at hand later
         f.extra["fingerprint"] = content_key(f, text)
         f.extra["matched"] = text[f.start:f.end][:200]

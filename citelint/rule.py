@@ -42,15 +42,21 @@ class Rule:
     fix_title: str = ""
     quotes: str = "report"      # inside quoted speech / blockquotes: fix, report or skip
     default: bool = True        # enabled unless the configuration says otherwise
-    # Strings one of which must occur in what the rule reads (its scope's text)
-    # for it to find anything. The engine skips the rule where none occurs, so a
-    # document without candidates costs a few substring scans, not a regex.
+    # Strings one of which must occur in what the rule reads for it to find
+    # anything. The engine skips the rule where none occurs (see prefilter.py),
+    # so a document without candidates costs a few substring tests, not a regex.
+    # Choose strings with an uncommon character where you can: `[cite`, not `cite`.
     prefilter: tuple[str, ...] = ()
     examples: list[Example] = []
     origin: str = ""            # where the rule is defined, for `citelint rule`
 
     def check(self, ctx: "Context") -> Iterable[Finding]:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def prefilter_for(self, settings) -> tuple[str, ...]:
+        """The prefilter under these settings (a rule whose strings are data,
+        such as the registry's garbles, overrides this)."""
+        return self.prefilter
 
     def docs(self) -> dict:
         return {
@@ -76,37 +82,6 @@ class Context:
         if "raw" not in self.cache:
             self.cache["raw"] = View(self.doc.source)
         return self.cache["raw"]
-
-    def may_match(self, rule: Rule) -> bool:
-        """False when none of the rule's `prefilter` strings occurs in its scope.
-        (One substring scan per string: about a microsecond on a 3 KB article.
-        Sharing scans between rules, by first looking for an uncommon character
-        of each string once per document, measured no faster.)"""
-        if not rule.prefilter:
-            return True
-        texts = self._scope(rule.scope)
-        for s in rule.prefilter:
-            for t in texts:
-                if s in t:
-                    return True
-        return False
-
-    def _scope(self, scope: str) -> tuple[str, ...]:
-        """The texts a scope's rules read."""
-        key = ("scope", scope)
-        if key not in self.cache:
-            doc = self.doc
-            if scope == "prose":
-                texts = (doc.prose.text,)
-            elif scope == "markup":
-                texts = (doc.markup.text,)
-            elif scope == "url":
-                # One joined text: a string that spans two links only makes the rule run.
-                texts = ("\n".join(link.url for link in doc.links),)
-            else:  # a document rule may read the source or either view
-                texts = (doc.source, doc.prose.text, doc.markup.text)
-            self.cache[key] = texts
-        return self.cache[key]
 
     def views(self, scope: str) -> Iterator[View]:
         if scope == "prose":

@@ -1,6 +1,7 @@
 """The speed-ups change nothing but speed: prefilters, lazily compiled patterns,
 the cached pack reader, the plain-Markdown fast path, the quote index and the
 plugin pre-scan each give what the slow way gives."""
+import copy
 import os
 import sys
 from pathlib import Path
@@ -14,23 +15,26 @@ from citelint.document import Document
 from citelint.engine import Linter
 from citelint.config import Settings
 from citelint.packs import PackError, PatternRule, load_pack, read_toml
+from citelint.prefilter import Plan, guard
 from citelint.registry import _may_have_plugins, builtin_rules
 
-PATTERN_RULES = [r for r in builtin_rules() if isinstance(r, PatternRule)]
+RULES = [r for r in builtin_rules() if r.scope != "online"]
+PATTERN_RULES = [r for r in RULES if isinstance(r, PatternRule)]
 PREFILTERED = [r for r in PATTERN_RULES if r.prefilter]
 
 
-def _without_prefilter(rule: PatternRule) -> PatternRule:
-    clone = object.__new__(PatternRule)
-    clone.__dict__.update(rule.__dict__, prefilter=())
+def _without_prefilter(rule):
+    clone = copy.copy(rule)
+    clone.prefilter = ()
+    clone.prefilter_for = lambda settings: ()
     return clone
 
 
 @pytest.fixture(scope="module")
 def pair():
-    """Every rule, with and without the built-in packs' prefilters."""
+    """Every rule, with and without its prefilter."""
     rules = builtin_rules()
-    plain = tuple(_without_prefilter(r) if isinstance(r, PatternRule) else r for r in rules)
+    plain = tuple(_without_prefilter(r) for r in rules)
     s = Settings(select=("ALL",))
     return Linter(s, rules), Linter(s, plain)
 
@@ -43,9 +47,37 @@ def test_most_builtin_pattern_rules_have_a_prefilter():
     assert len(PREFILTERED) >= len(PATTERN_RULES) - 2
 
 
+def test_every_builtin_rule_has_a_prefilter():
+    """A rule without one runs on every document and makes every document build
+    its views; most articles hold no debris at all."""
+    settings = Settings(select=("ALL",))
+    assert [r.code for r in RULES if not r.prefilter_for(settings)] == []
+
+
+def test_plan_guards_fold_and_skip():
+    class R:
+        def __init__(self, *p):
+            self.prefilter = p
+    hash_, sources, upper, pua, always = R("#"), R("ources"), R("OURCES", "tweet"), R("\ue200"), R()
+    plan = Plan([hash_, sources, upper, pua, always])
+    assert guard("[cite") == "[" and guard("tweet") in "tweet" and guard("x\ue200") == "\ue200"
+    assert plan.select(["plain words"]) == [always]
+    assert plan.select(["# Sources"]) == [hash_, sources, upper, always]  # "OURCES" folds with "ources"
+    assert plan.select(["a tweet\ue200"]) == [upper, pua, always]
+    assert Plan([always]).select(["x"]) == [always]
+
+
+def test_a_clean_text_builds_no_view(monkeypatch):
+    import citelint.engine as engine
+    linter = Linter(Settings())
+    monkeypatch.setattr(engine, "load", lambda *a, **k: pytest.fail("a view was built"))
+    assert linter.lint_text("Markets rose on Monday after the vote.\n", "text") == []
+    assert linter.lint_text("# Markets\n\nMarkets rose on Monday.\n", "markdown") == []
+
+
 # Text made of pieces of every rule's own examples, shuffled and cut: it holds
 # near-misses of every pattern, which is where a wrong prefilter would show.
-_PIECES = sorted({p for r in PATTERN_RULES for e in r.examples
+_PIECES = sorted({p for r in RULES for e in r.examples
                   for p in tuple(e.text[:n] for n in (3, 8, 20, 60)) + (e.text[-12:], e.text)})
 
 
@@ -60,7 +92,7 @@ def test_prefilters_never_change_findings(pair, parts, kind):
 
 def test_prefilters_on_every_example(pair):
     fast, slow = pair
-    for rule in PATTERN_RULES:
+    for rule in RULES:
         for e in rule.examples:
             assert _key(fast.lint_text(e.text, e.format)) == _key(slow.lint_text(e.text, e.format)), rule.code
 

@@ -475,14 +475,14 @@ def test_an_unexpected_error_on_one_file_is_one_line_and_the_run_goes_on(tmp_pat
     boom.write_text("Anything.\n")
     ok = tmp_path / "ok.txt"
     ok.write_text("Prices rose" + ART + ".\n")
-    real_lint = Linter.lint
+    real_run = Linter._run
 
-    def lint(self, doc):  # a rule with a bug, on one file
+    def run(self, doc, rules):  # a rule with a bug, on one file
         if doc.path.endswith("boom.txt"):
             raise RuntimeError("a rule fell over\non two lines")
-        return real_lint(self, doc)
+        return real_run(self, doc, rules)
 
-    monkeypatch.setattr(Linter, "lint", lint)
+    monkeypatch.setattr(Linter, "_run", run)
     assert cli.main(["check", "--isolated", "--no-cache", "--fix", str(boom), str(ok)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err == [f"citelint: error: {boom}: internal error: RuntimeError: a rule fell over on two lines; "

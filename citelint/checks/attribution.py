@@ -3,7 +3,7 @@ different outlet than the one named, and outlet handles used in place of names."
 from __future__ import annotations
 
 from ..model import Safety, Severity
-from ..outlets import has_cue, is_shortener, unwrap
+from ..outlets import has_cue, is_shortener, load_registry, unwrap
 from ..rule import Context, Example, Rule
 from .common import overlaps_finding, registry
 from .social import uncredited_handles
@@ -42,6 +42,10 @@ class NonCanonicalOutletName(Rule):
         Example("\"Ndtv said it,\" he wrote.\n", trap=True),
     ]
 
+    def prefilter_for(self, settings) -> tuple[str, ...]:
+        # The garbles are registry data (a newsroom's outlet files may add some).
+        return tuple(load_registry(tuple(getattr(settings, "outlets", ()) or ())).garble_variants())
+
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
@@ -60,6 +64,7 @@ class LinkOutletMismatch(Rule):
     name = "link-outlet-mismatch"
     severity = Severity.WARNING
     origin = "citelint/checks/attribution.py"
+    prefilter = ("]", "href", "HREF", "Href")
     summary = "Finds a link whose text names one outlet while the link goes to another: `[Reuters](https://www.dawn.com/…)`."
     why = ("The credit and the source disagree, so one of them is wrong. Archive, AMP and redirect links are "
            "unwrapped first; sister outlets and a paper linking a wire story it carries are not mismatches.")
@@ -108,6 +113,7 @@ class OutletHandle(Rule):
     fix_title = "Name the outlet"
     quotes = "skip"
     origin = "citelint/checks/attribution.py"
+    prefilter = ("@",)
     summary = "Finds a known outlet's social handle used in body text, `@dawn_com`, and suggests the outlet's name."
     why = "News copy credits outlets by name; a handle reads as a pasted post. `Dawn (@dawn_com)` style credits are left alone."
     examples = [

@@ -127,6 +127,7 @@ class ChipCluster(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the chips"
     origin = "citelint/checks/chips.py"
+    prefilter = ("+",)
     summary = ("Finds source chips pasted after a sentence: `Pakistan Today +3 Geo News +3 | Ndtv.com (NDTV) +3`, "
                "`Financial Times + 2`, a chip split over lines (`Reddit⏎+6`), with any outlet list and `, +3` tail.")
     why = ("A chat assistant's search answer ends sentences with source pills; pasted, they become a run of outlet "
@@ -208,6 +209,7 @@ class GluedChipChain(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the chain"
     origin = "citelint/checks/chips.py"
+    prefilter = ("+",)
     summary = "Finds chains of two or more glued chips such as `IT Governance+3ISO+3ISO+3` anywhere in a sentence."
     why = ("Glued `Name+N` chains are how source pills paste into plain text. Two or more segments in a row are "
            "never prose, so the chain is deleted; a single glued `Name+1` is left to CHP002's guards.")
@@ -277,6 +279,7 @@ class LoneChipCount(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the line"
     origin = "citelint/checks/chips.py"
+    prefilter = ("+",)
     summary = "Finds a `+2` alone on its line, left where a chip split over lines."
     why = ("Copying a chip-laden answer as plain text puts each chip's count on its own line. It is deleted when "
            "the draft shows other assistant debris; otherwise (a results table typed one item per line) it is reported.")
@@ -311,6 +314,7 @@ class ChipLink(Rule):
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the chip link"
     origin = "citelint/checks/chips.py"
+    prefilter = ("+",)
     summary = "Finds source chips kept as links: `[AP News+1](https://apnews.com/…)`, `[wiki.archlinux +2]`."
     why = ("Copy-as-Markdown keeps a chip as a link whose text is the chip. The link may be the real source, so "
            "the fix (which deletes it) is unsafe: the report names the link so the source can be attributed in words.")
@@ -377,6 +381,7 @@ class OutletListParenthesis(Rule):
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the outlet list"
     origin = "citelint/checks/chips.py"
+    prefilter = ("(",)
     summary = "Finds a parenthesised list of outlets closing a sentence, `(Reuters, Dawn, Geo News).`, left where linked chips were."
     why = ("ChatGPT cites with `([Reuters](…), [Dawn](…))`; when the links are stripped, a bare list of outlet names "
            "is left. Every item must be a known outlet or a domain; `(Karachi, Lahore, Quetta)` is not touched. "

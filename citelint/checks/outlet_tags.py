@@ -51,6 +51,7 @@ class RepeatedOutletTag(Rule):
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the repeated tag"
     origin = "citelint/checks/outlet_tags.py"
+    prefilter = ("[",)
     summary = "Finds an outlet tag after a sentence that already names that outlet: `According to Dawn, … [Dawn].`"
     why = "The sentence already attributes the claim; the trailing tag is a leftover chip and only repeats it."
     examples = [
@@ -76,6 +77,7 @@ class BracketedOutletTag(Rule):
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the tag (or attribute the outlet in words)"
     origin = "citelint/checks/outlet_tags.py"
+    prefilter = ("[",)
     summary = "Finds a bracketed outlet name closing a sentence: `terrorists. [Geo News].`"
     why = ("A source chip whose link was stripped leaves the outlet's name in brackets. It is not how a news story "
            "attributes, but it does name a source, so deleting it is an editor's call (unsafe fix). Only known outlets "

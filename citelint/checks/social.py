@@ -2,6 +2,8 @@
 near-duplicate handles, and sentences that point at an embed that is not there."""
 from __future__ import annotations
 
+import re
+
 import regex
 
 from ..model import Safety, Severity
@@ -76,6 +78,7 @@ class EmbeddedPostByline(Rule):
     name = "embedded-post-byline"
     severity = Severity.WARNING
     origin = "citelint/checks/social.py"
+    prefilter = ("(@",)
     summary = "Finds a pasted tweet byline such as `— Arfa Khan (@thearfakhan) November 12, 2025`."
     why = "An embedded post was copied as text. Re-embed it, or quote it and attribute it in words."
     examples = [
@@ -102,6 +105,7 @@ class StrayHandle(Rule):
     severity = Severity.INFO
     quotes = "skip"
     origin = "citelint/checks/social.py"
+    prefilter = ("@",)
     summary = "Finds social-media handles in body text, outside quotes and outside a `Name (@handle)` credit."
     why = ("News style names people and outlets; a bare handle is often left from a pasted post. It is only "
            "information: a handle can be the story (`@ImranKhanPTI wrote…`).")
@@ -125,6 +129,8 @@ class StrayHashtag(Rule):
     severity = Severity.INFO
     quotes = "skip"
     origin = "citelint/checks/social.py"
+    # "#" then a letter: Markdown headings put "# " in nearly every article.
+    prefilter = (re.compile(r"#[^\W\d]\w"),)
     summary = "Finds hashtags pasted from a post: in a run of hashtags, at the end of a line, or beside a pasted post."
     why = "Hashtags copied with a post are noise in print. A hashtag discussed as a topic (`the #MeToo movement`) is left alone."
     examples = [
@@ -173,6 +179,7 @@ class NearDuplicateHandle(Rule):
     name = "near-duplicate-handle"
     severity = Severity.WARNING
     origin = "citelint/checks/social.py"
+    prefilter = ("@",)
     summary = "Finds two handles in one draft that differ by a typo: `@mathrubhumi` and `@matthrubhumi`."
     why = "One of them is probably wrong, and a wrong handle credits a stranger. Either spelling could be the real account, so it is only reported."
     examples = [
@@ -221,15 +228,35 @@ class MissingEmbedReference(Rule):
     _DEICTIC = LazyPattern(
         r"\b(?:[Cc]onfirmed|[Ss]hared|[Pp]osted|[Dd]eleted|[Qq]uoted|[Rr]etweeted)\s+(?:this|the following|the above|that)"
         r"\s+(?:tweet|post|video|reel|story)\b|\b(?:[Tt]his|[Tt]he following)\s+(?:tweet|post)\s+(?:from|by)\s+@\w+")
-    # "this tweet", "the following post"…: a pair is rare where each word alone is common.
-    prefilter = tuple(f"{d} {n}" for d in ("this", "that", "following", "above", "This")
-                      for n in ("tweet", "post", "video", "reel", "story"))
+    _NOUNS = ("tweet", "post", "video", "reel", "story")
+    prefilter = _NOUNS
+
+    def _matches(self, text: str):
+        """What `_DEICTIC.finditer` finds, searched for only around each noun:
+        the nouns are common words, and trying the pattern at every position of
+        an article costs far more than a few substring searches."""
+        hits = []
+        for noun in self._NOUNS:
+            i = text.find(noun)
+            while i >= 0:
+                hits.append(i)
+                i = text.find(noun, i + 1)
+        done = 0
+        for i in sorted(hits):
+            if i < done:
+                continue
+            # A match ends at its noun or soon after; it starts at most a verb,
+            # "the following" and some spaces before it.
+            m = self._DEICTIC.search(text, max(done, i - 80), i + 60)
+            if m and m.start() <= i:
+                done = m.end()
+                yield m
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
         done = -1
-        for m in self._DEICTIC.finditer(text):
+        for m in self._matches(text):
             s, e = sentence_span(text, m.start())
             if s < done:
                 continue

@@ -3,28 +3,28 @@ text to print or write with -o."""
 from __future__ import annotations
 
 import os
+from importlib import import_module
 
-from . import github, junit, rdjson, sarif, text
-from . import json as json_report
-from .common import DOCS_URL, Report, applicable, finding_dict, statistics
-
-JSON_VERSION = json_report.JSON_VERSION
+from .common import DOCS_URL, JSON_VERSION, Report, applicable, finding_dict, statistics
 
 
-def _html(report, **kw):
-    from . import html  # the page's template is only read when asked for
-    return html.write(report, **kw)
+def _writer(module: str, name: str = "write"):
+    """A format's writer, imported when a report is written in that format: a
+    one-file check loads one writer, not eight (and not their json, xml, html)."""
+    def write(report, **kw):
+        return getattr(import_module(f".{module}", __name__), name)(report, **kw)
+    return write
 
 
 FORMATS = {
-    "text": text.write,
-    "json": json_report.write,
-    "json-lines": json_report.write_lines,
-    "sarif": sarif.write,
-    "github": github.write,
-    "rdjson": rdjson.write,
-    "junit": junit.write,
-    "html": _html,
+    "text": _writer("text"),
+    "json": _writer("json"),
+    "json-lines": _writer("json", "write_lines"),
+    "sarif": _writer("sarif"),
+    "github": _writer("github"),
+    "rdjson": _writer("rdjson"),
+    "junit": _writer("junit"),
+    "html": _writer("html"),
 }
 # With --statistics these print the counts instead of the findings (as ruff does);
 # the others are read by other tools, so they stay whole and the counts go beside them.

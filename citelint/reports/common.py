@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from .. import __version__
 from ..model import Finding, Safety
 
+JSON_VERSION = "1"  # of --format json; see README.md
 DOCS_URL = "https://citelint.readthedocs.io/rules/{code}"
 INFO_URL = "https://citelint.readthedocs.io/"
 TOOL = "citelint"

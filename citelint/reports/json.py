@@ -4,9 +4,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .common import TOOL, VERSION, Report, finding_dict, stale_dicts, statistics as rule_counts
+from .common import JSON_VERSION, TOOL, VERSION, Report, finding_dict, stale_dicts, statistics as rule_counts
 
-JSON_VERSION = "1"
 
 
 def _dump(obj, **kw) -> str:
