@@ -35,9 +35,40 @@ def guard(s: str | re.Pattern) -> str:
     """The least common character of `s`; for a pattern, its first character
     if that is a plain one, else "" (no guard: the pattern is always tried)."""
     if isinstance(s, re.Pattern):
-        first = s.pattern[:1]
-        return first if first and first not in ".^$*+?{}[]\\|()" else ""
+        p = s.pattern
+        if s.flags & re.VERBOSE or _top_level_alternation(p):
+            return ""
+        if p[:1] == "\\" and p[1:2] and not p[1].isalnum():
+            first, rest = p[1], p[2:]  # an escaped character: `\)` is guarded by ")"
+        elif p[:1] and p[0] not in ".^$*+?{}[]|()\\":
+            first, rest = p[0], p[1:]
+        else:
+            return ""
+        if rest[:1] in ("*", "?", "{") or (s.flags & re.IGNORECASE and first.isalpha()):
+            return ""  # the first character may be missing, or in either case
+        return first
     return max(s, key=lambda c: _RANK.get(c, len(_BY_FREQUENCY)))
+
+
+def _top_level_alternation(p: str) -> bool:
+    depth, i, in_class = 0, 0, False
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]" or p[i - 1] == "["
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 def _rank(g: str) -> int:

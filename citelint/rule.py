@@ -143,9 +143,24 @@ class LazyPattern:
 
     def __getattr__(self, name):
         if self._compiled is None:
-            import regex
-            self._compiled = regex.compile(*self._args, **self._kwargs)
+            self._compiled = self._compile(*self._args, **self._kwargs)
         return getattr(self._compiled, name)
+
+    @staticmethod
+    def _compile(*args, **kwargs):
+        import regex
+        return regex.compile(*args, **kwargs)
+
+
+class LazyRe(LazyPattern):
+    """A LazyPattern compiled with the standard library's `re`: for patterns
+    that need nothing `regex` adds, where `re` scans several times faster
+    (`(?i)` and `(?m)^` above all)."""
+    __slots__ = ()
+
+    @staticmethod
+    def _compile(*args, **kwargs):
+        return _re.compile(*args, **kwargs)
 
 
 def validate_rule(rule: Rule, where: str) -> None:

@@ -3,7 +3,8 @@ different outlet than the one named, and outlet handles used in place of names."
 from __future__ import annotations
 
 from ..model import Safety, Severity
-from ..outlets import has_cue, is_shortener, load_registry, unwrap
+from ..outlets import has_cue, is_shortener, unwrap
+from ..outlets.registry import garble_variants
 from ..rule import Context, Example, Rule
 from .common import overlaps_finding, registry
 from .social import uncredited_handles
@@ -44,7 +45,7 @@ class NonCanonicalOutletName(Rule):
 
     def prefilter_for(self, settings) -> tuple[str, ...]:
         # The garbles are registry data (a newsroom's outlet files may add some).
-        return tuple(load_registry(tuple(getattr(settings, "outlets", ()) or ())).garble_variants())
+        return garble_variants(tuple(getattr(settings, "outlets", ()) or ()))
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
@@ -64,7 +65,7 @@ class LinkOutletMismatch(Rule):
     name = "link-outlet-mismatch"
     severity = Severity.WARNING
     origin = "citelint/checks/attribution.py"
-    prefilter = ("]", "href", "HREF", "Href")
+    prefilter = ("]", "<a", "<A")  # a Markdown link's text, or an HTML anchor
     summary = "Finds a link whose text names one outlet while the link goes to another: `[Reuters](https://www.dawn.com/…)`."
     why = ("The credit and the source disagree, so one of them is wrong. Archive, AMP and redirect links are "
            "unwrapped first; sister outlets and a paper linking a wire story it carries are not mismatches.")

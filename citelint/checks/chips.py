@@ -8,6 +8,8 @@ channel) is reported as a possible chip and never changed.
 """
 from __future__ import annotations
 
+import re
+
 import regex
 
 from ..model import Safety, Severity
@@ -381,7 +383,8 @@ class OutletListParenthesis(Rule):
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the outlet list"
     origin = "citelint/checks/chips.py"
-    prefilter = ("(",)
+    # A bracket closing its line (or its line's chip count): one fast `re` scan.
+    prefilter = (re.compile(r"\)[ \t]*[,.;]?[ \t]*(?:\+\d{1,2}[.,]?)?[ \t]*(?:[\r\n]|\Z)"),)
     summary = "Finds a parenthesised list of outlets closing a sentence, `(Reuters, Dawn, Geo News).`, left where linked chips were."
     why = ("ChatGPT cites with `([Reuters](…), [Dawn](…))`; when the links are stripped, a bare list of outlet names "
            "is left. Every item must be a known outlet or a domain; `(Karachi, Lahore, Quetta)` is not touched. "
@@ -418,7 +421,8 @@ class DomainNameDuplicate(Rule):
         Example("The report was carried by Ndtv.com (NDTV) on Monday.\n"),
         Example("Visit example.com (a test site) for more.\n", trap=True),
     ]
-    prefilter = (".com", ".in", ".pk", ".co.uk", ".org", ".net", ".tv", ".news", ".COM", ".Com")
+    # One `re` scan for a domain's ending followed by a bracket, not eight substring searches.
+    prefilter = (re.compile(r"\.(?:com|in|pk|co\.uk|org|net|tv|news)\b[ \t]*\(", re.I),)
     _DUP = LazyPattern(r"(?i)\b(?P<d>[a-z0-9-]+)\.(?:com|in|pk|co\.uk|org|net|tv|news)\b[ \t]*\((?P<n>[^)\n]{2,40})\)")
 
     def check(self, ctx: Context):

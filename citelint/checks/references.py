@@ -5,7 +5,7 @@ import re
 
 
 from ..model import Safety, Severity
-from ..rule import Context, Example, LazyPattern, Rule
+from ..rule import Context, Example, LazyPattern, LazyRe, Rule
 
 # A pasted definition line: "[1]: https://… "Title"" (ChatGPT's copy-as-Markdown).
 _DEF_LINE = re.compile(
@@ -209,7 +209,7 @@ class SourcesTrailer(Rule):
         Example("Sources\nThe minister and two aides spoke on condition of anonymity.\n", trap=True),
     ]
     prefilter = ("ources", "OURCES", "itations", "ITATIONS", "eferences", "EFERENCES")
-    _HEAD = LazyPattern(r"(?mi)^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:sources|citations|references)(?:\*\*)?[ \t]*:?[ \t]*$")
+    _HEAD = LazyRe(r"(?mi)^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:sources|citations|references)(?:\*\*)?[ \t]*:?[ \t]*$")
     _ENTRY = LazyPattern(
         r"^[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+|\[\d{1,3}\][ \t:]*|\(\d{1,3}\)[ \t]*)?"
         r"(?:\[[^\]\n]{1,200}\]\((?:https?://)?[^)\s]+\)|<?https?://\S+>?|[^\n]{1,80}?[ \t]+\+\d{1,2})"

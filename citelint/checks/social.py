@@ -229,6 +229,7 @@ class MissingEmbedReference(Rule):
         r"\b(?:[Cc]onfirmed|[Ss]hared|[Pp]osted|[Dd]eleted|[Qq]uoted|[Rr]etweeted)\s+(?:this|the following|the above|that)"
         r"\s+(?:tweet|post|video|reel|story)\b|\b(?:[Tt]his|[Tt]he following)\s+(?:tweet|post)\s+(?:from|by)\s+@\w+")
     _NOUNS = ("tweet", "post", "video", "reel", "story")
+    _DETERMINERS = ("this", "that", "following", "above", "This")
     prefilter = _NOUNS
 
     def _matches(self, text: str):
@@ -245,6 +246,9 @@ class MissingEmbedReference(Rule):
         for i in sorted(hits):
             if i < done:
                 continue
+            before = text[max(0, i - 24):i]
+            if not any(d in before for d in self._DETERMINERS):
+                continue  # "a post", "the story": no pointer at an embed
             # A match ends at its noun or soon after; it starts at most a verb,
             # "the following" and some spaces before it.
             m = self._DEICTIC.search(text, max(done, i - 80), i + 60)

@@ -147,7 +147,7 @@ class Registry:
             for forms in self._names.values():
                 for f in forms:
                     if f.kind == "garble":
-                        for variant in (f.text, f.text.lower(), f.text.upper(), f.text.title()):
+                        for variant in _variants(f.text):
                             self._garbles.setdefault(variant, f)
         return self._garbles
 
@@ -249,15 +249,20 @@ def _forms(o: Outlet):
 
 
 _FIELDS = tuple(f.name for f in fields(Outlet))
-_CACHE_FORMAT = 1  # of the built-in registry's cache
+_CACHE_FORMAT = 2  # of the built-in registry's cache
 
 
-def _builtin() -> tuple[list[Outlet], dict[str, str]]:
-    """The built-in outlets, in file order, and their names normalised. Both are
-    kept in a marshal cache (see datacache.py): validating 900 entries and
-    normalising 2,300 names would cost every one-file check 40 ms."""
+def _variants(text: str) -> tuple[str, ...]:
+    """A garble as written, and lower-, upper- and title-cased."""
+    return tuple(dict.fromkeys((text, text.lower(), text.upper(), text.title())))
+
+
+def _builtin_data() -> tuple[list, dict[str, str], list[str]]:
+    """The built-in outlets as field tuples (in file order), their names
+    normalised, and every garble's variants. All three are kept in a marshal
+    cache (see datacache.py): validating 900 entries and normalising 2,300
+    names would cost every one-file check 40 ms."""
     files = sorted(builtin_dir().glob("*.toml"))
-    key = (_CACHE_FORMAT, tuple((p.name, st.st_size, st.st_mtime_ns) for p in files for st in [p.stat()]))
 
     def compute():
         outlets: dict[str, Outlet] = {}
@@ -266,20 +271,35 @@ def _builtin() -> tuple[list[Outlet], dict[str, str]]:
                 outlets[o.id] = o
         rows = [tuple(getattr(o, f) for f in _FIELDS) for o in outlets.values()]
         names = {text: normalize(text) for o in outlets.values() for text, _ in _forms(o)}
-        return rows, names
+        garbles = list(dict.fromkeys(v for o in outlets.values() for g in o.garbles for v in _variants(g)))
+        return rows, names, garbles
 
     from ..datacache import cached
-    rows, names = cached(builtin_dir() / "registry", key, compute)
-    return [Outlet(*row) for row in rows], names
+    return cached(builtin_dir() / "registry", _builtin_key(), compute)
+
+
+def _builtin_key() -> tuple:
+    """What the built-in registry's caches are keyed by: every file's size and mtime."""
+    files = sorted(builtin_dir().glob("*.toml"))
+    return (_CACHE_FORMAT, tuple((p.name, st.st_size, st.st_mtime_ns) for p in files for st in [p.stat()]))
+
+
+def garble_variants(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """What Registry.garble_variants() holds, without building the registry
+    when there are no house files (ATR001's prefilter needs only this)."""
+    if extra:
+        return tuple(load_registry(extra).garble_variants())
+    from ..datacache import cached  # a small cache of its own: the registry's is 200 KB
+    return tuple(cached(builtin_dir() / "garbles", _builtin_key(), lambda: _builtin_data()[2]))
 
 
 @lru_cache(maxsize=16)
 def load_registry(extra: tuple[str, ...] = ()) -> Registry:
     """The built-in registry, with the files in `extra` applied on top."""
     reg = Registry()
-    outlets, normalized = _builtin()
-    for o in outlets:
-        reg.add(o)
+    rows, normalized, _ = _builtin_data()
+    for row in rows:
+        reg.add(Outlet(*row))
     for p in extra:
         for o in read_file(Path(p)):
             reg.add(o)
