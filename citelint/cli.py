@@ -358,7 +358,7 @@ def cmd_outlets(args) -> int:
     found = load_registry(tuple(settings.outlets)).matching(args.query)
     if args.format == "json":
         import json
-        print(json.dumps([o.__dict__ for o in found], indent=2, ensure_ascii=False))
+        print(json.dumps([o.as_dict() for o in found], indent=2, ensure_ascii=False))
         return EXIT_OK if found else EXIT_FINDINGS
     if not found:
         print(f"no outlet matches {args.query!r}")

@@ -7,8 +7,9 @@ Like ruff: the closest config file to a checked path wins (no merging);
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+
+from .record import Value
 
 CONFIG_NAMES = (".citelint.toml", "citelint.toml", "pyproject.toml")
 _LIST_KEYS = ("select", "extend-select", "ignore", "rule-packs", "outlets", "exclude",
@@ -22,24 +23,31 @@ class ConfigError(ValueError):
     """A configuration problem; the message names the file."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    select: tuple[str, ...] | None = None
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    rule_packs: tuple[str, ...] = ()
-    outlets: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    extend_exclude: tuple[str, ...] = ()
-    severity: tuple[tuple[str, str], ...] = ()
-    unsafe_fixes: bool = False
-    allow_hosts: tuple[str, ...] = ()
-    archive_endpoint: str | None = None
-    online_timeout: float | None = None
-    respect_gitignore: bool = True
-    root: str = "."          # folder that relative globs and paths are read from
-    source: str | None = None  # the file these settings came from
+class Settings(Value):
+    """The settings in force for a file: hashable (they key per-settings caches)
+    and never changed in place (`replace` returns new settings)."""
+    _fields = ("select", "extend_select", "ignore", "per_file_ignores", "rule_packs", "outlets", "exclude",
+               "extend_exclude", "severity", "unsafe_fixes", "allow_hosts", "archive_endpoint",
+               "online_timeout", "respect_gitignore", "root", "source")
+    __slots__ = _fields
+
+    def __init__(self, select: tuple[str, ...] | None = None, extend_select: tuple[str, ...] = (),
+                 ignore: tuple[str, ...] = (), per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (),
+                 rule_packs: tuple[str, ...] = (), outlets: tuple[str, ...] = (), exclude: tuple[str, ...] = (),
+                 extend_exclude: tuple[str, ...] = (), severity: tuple[tuple[str, str], ...] = (),
+                 unsafe_fixes: bool = False, allow_hosts: tuple[str, ...] = (), archive_endpoint: str | None = None,
+                 online_timeout: float | None = None, respect_gitignore: bool = True,
+                 root: str = ".",            # folder that relative globs and paths are read from
+                 source: str | None = None):  # the file these settings came from
+        self.select, self.extend_select, self.ignore = select, extend_select, ignore
+        self.per_file_ignores, self.rule_packs, self.outlets = per_file_ignores, rule_packs, outlets
+        self.exclude, self.extend_exclude, self.severity = exclude, extend_exclude, severity
+        self.unsafe_fixes, self.allow_hosts, self.archive_endpoint = unsafe_fixes, allow_hosts, archive_endpoint
+        self.online_timeout, self.respect_gitignore = online_timeout, respect_gitignore
+        self.root, self.source = root, source
+
+    def __reduce__(self):  # pickled for worker processes (Dask, multiprocessing)
+        return (type(self), self._values())
 
     def as_toml(self) -> str:
         """The settings in force, as a `[tool.citelint]`-style listing."""
@@ -187,7 +195,7 @@ class Resolver:
             return s  # the same object: caches keyed on settings stay hits
         key = (id(s), tuple(sorted(changes.items())))
         if key not in self._applied:
-            self._applied[key] = replace(s, **changes)
+            self._applied[key] = s.replace(**changes)
         return self._applied[key]
 
 

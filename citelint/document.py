@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from functools import cached_property
 
+from .record import Record
 from .view import MASK, View, ViewBuilder, line_col, line_starts
 
 KINDS = ("text", "markdown", "html")
@@ -25,38 +25,40 @@ def kind_for_path(path: str) -> str:
     return "text"
 
 
-@dataclass
-class Link:
-    url: str            # decoded destination
-    view: View          # maps url offsets to source offsets
-    start: int          # source span of the destination
-    end: int
-    kind: str           # markdown, image, definition, autolink, bare, html
-    text: str = ""      # anchor text, if any
-    text_start: int = -1
-    text_end: int = -1
-    label: str = ""     # reference-definition label
+class Link(Record):
+    __slots__ = ("url", "view", "start", "end", "kind", "text", "text_start", "text_end", "label")
+    _fields = __slots__
+
+    def __init__(self, url: str, view: View, start: int, end: int, kind: str, text: str = "",
+                 text_start: int = -1, text_end: int = -1, label: str = ""):
+        self.url = url            # decoded destination
+        self.view = view          # maps url offsets to source offsets
+        self.start, self.end = start, end  # source span of the destination
+        self.kind = kind          # markdown, image, definition, autolink, bare, html
+        self.text = text          # anchor text, if any
+        self.text_start, self.text_end = text_start, text_end
+        self.label = label        # reference-definition label
 
 
-@dataclass
-class Directive:
+class Directive(Record):
     """A suppression comment: disable/enable from `start`, or ignore up to `end`."""
-    action: str
-    codes: tuple[str, ...]
-    start: int
-    end: int
+    __slots__ = ("action", "codes", "start", "end")
+    _fields = __slots__
+
+    def __init__(self, action: str, codes: tuple[str, ...], start: int, end: int):
+        self.action, self.codes, self.start, self.end = action, codes, start, end
 
 
-@dataclass
 class Document:
-    source: str
-    kind: str = "text"
-    path: str = "-"
-    prose: View = None
-    markup: View = None
-    links: list[Link] = field(default_factory=list)
-    directives: list[Directive] = field(default_factory=list)
-    quote_blocks: list[tuple[int, int]] = field(default_factory=list)  # prose-view spans
+    """A draft's source and the views its rules read."""
+
+    def __init__(self, source: str, kind: str = "text", path: str = "-"):
+        self.source, self.kind, self.path = source, kind, path
+        self.prose: View = None
+        self.markup: View = None
+        self.links: list[Link] = []
+        self.directives: list[Directive] = []
+        self.quote_blocks: list[tuple[int, int]] = []  # prose-view spans
 
     @cached_property
     def line_starts(self) -> list[int]:

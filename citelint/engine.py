@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from . import config as cfg
 from .document import Document, kind_for_path, load
@@ -87,12 +86,14 @@ class Linter:
         return fix_loop(text, lambda t: self.lint_text(t, kind, path), unsafe)
 
 
-@dataclass
 class _State:
-    pos: int
-    all_off: bool       # a bare `disable` is in force...
-    off: frozenset      # ...or these selectors are disabled...
-    on: frozenset = frozenset()  # ...except these, enabled again after a bare disable
+    __slots__ = ("pos", "all_off", "off", "on")
+
+    def __init__(self, pos: int, all_off: bool, off: frozenset, on: frozenset = frozenset()):
+        self.pos = pos
+        self.all_off = all_off  # a bare `disable` is in force...
+        self.off = off          # ...or these selectors are disabled...
+        self.on = on            # ...except these, enabled again after a bare disable
 
 
 def _matches(code: str, selectors) -> bool:

@@ -9,8 +9,9 @@ import signal
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+
+from .record import Record
 
 _MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x7fELF",
           b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!", b"\xd0\xcf\x11\xe0",
@@ -27,14 +28,15 @@ class BinaryFile(InputError):
     pass
 
 
-@dataclass
-class SourceFile:
-    path: str          # as given, for reports
-    text: str
-    encoding: str
-    bom: bytes
-    digest: str        # hash of the bytes read, to detect changes before writing
-    mode: int | None = None
+class SourceFile(Record):
+    __slots__ = ("path", "text", "encoding", "bom", "digest", "mode")
+    _fields = __slots__
+
+    def __init__(self, path: str, text: str, encoding: str, bom: bytes, digest: str, mode: int | None = None):
+        self.path = path      # as given, for reports
+        self.text, self.encoding, self.bom = text, encoding, bom
+        self.digest = digest  # hash of the bytes read, to detect changes before writing
+        self.mode = mode
 
 
 def is_binary(data: bytes, wide: bool = False) -> bool:

@@ -8,21 +8,25 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from typing import Callable
 
 from .model import Edit, Finding, Fix, Safety
+from .record import Record
 
 MAX_ITERATIONS = 10
 _CLOSERS = ".,;:!?)\u201d\u2019"  # punctuation a removal must not leave a space before
 
 
-@dataclass
-class FixResult:
-    text: str
-    applied: int = 0                 # fixes applied over all iterations
-    remaining: list[Finding] = field(default_factory=list)  # findings on the final text
-    converged: bool = True
+class FixResult(Record):
+    __slots__ = ("text", "applied", "remaining", "converged")
+    _fields = __slots__
+
+    def __init__(self, text: str, applied: int = 0, remaining: list[Finding] | None = None,
+                 converged: bool = True):
+        self.text = text
+        self.applied = applied                # fixes applied over all iterations
+        self.remaining = remaining if remaining is not None else []  # findings on the final text
+        self.converged = converged
 
 
 def fix_loop(text: str, lint: Callable[[str], list[Finding]], unsafe: bool = False) -> FixResult:

@@ -6,15 +6,17 @@ and a deeper file's lines beat a shallower file's. (Not read: the global
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from .record import Record, Value
 
-@dataclass(frozen=True)
-class Pattern:
-    regex: re.Pattern
-    negate: bool
-    dir_only: bool
+
+class Pattern(Value):
+    __slots__ = ("regex", "negate", "dir_only")
+    _fields = __slots__
+
+    def __init__(self, regex: re.Pattern, negate: bool, dir_only: bool):
+        self.regex, self.negate, self.dir_only = regex, negate, dir_only
 
 
 def _translate(pat: str) -> str:
@@ -91,10 +93,13 @@ def parse_line(line: str) -> Pattern | None:
     return Pattern(re.compile(regex, re.S), negate, dir_only)
 
 
-@dataclass
-class IgnoreFile:
-    base: Path            # the folder its patterns are relative to
-    patterns: list[Pattern]
+class IgnoreFile(Record):
+    __slots__ = ("base", "patterns")
+    _fields = __slots__
+
+    def __init__(self, base: Path, patterns: list[Pattern]):
+        self.base = base  # the folder its patterns are relative to
+        self.patterns = patterns
 
     @classmethod
     def read(cls, path: Path, base: Path) -> "IgnoreFile | None":

@@ -1,8 +1,9 @@
 """The small value types every part of citelint shares: edits, fixes, findings."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
+
+from .record import Record, Value
 
 
 class Severity(str, Enum):
@@ -16,20 +17,24 @@ class Safety(str, Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True, order=True)
-class Edit:
+class Edit(Value):
     """Replace source[start:end] with `text`. Offsets are in characters of the decoded file."""
+    __slots__ = ("start", "end", "text")
+    _fields = __slots__
 
-    start: int
-    end: int
-    text: str = ""
+    def __init__(self, start: int, end: int, text: str = ""):
+        self.start, self.end, self.text = start, end, text
+
+    def __lt__(self, other: "Edit") -> bool:  # edits sort by position
+        return self._values() < other._values()
 
 
-@dataclass(frozen=True)
-class Fix:
-    edits: tuple[Edit, ...]
-    safety: Safety = Safety.SAFE
-    title: str = ""
+class Fix(Value):
+    __slots__ = ("edits", "safety", "title")
+    _fields = __slots__
+
+    def __init__(self, edits: tuple[Edit, ...], safety: Safety = Safety.SAFE, title: str = ""):
+        self.edits, self.safety, self.title = edits, safety, title
 
     @property
     def start(self) -> int:
@@ -40,23 +45,21 @@ class Fix:
         return max(e.end for e in self.edits)
 
 
-@dataclass
-class Finding:
-    code: str
-    name: str
-    severity: Severity
-    message: str
-    start: int  # character offsets into the source text
-    end: int
-    fix: Fix | None = None
-    path: str = "-"
-    # Filled in by the engine once the source is known (1-based).
-    line: int = 0
-    column: int = 0
-    end_line: int = 0
-    end_column: int = 0
-    url: str | None = None  # a link the finding is about (online checks, chips with links)
-    extra: dict = field(default_factory=dict)
+class Finding(Record):
+    __slots__ = ("code", "name", "severity", "message", "start", "end", "fix", "path",
+                 "line", "column", "end_line", "end_column", "url", "extra")
+    _fields = __slots__
+
+    def __init__(self, code: str, name: str, severity: Severity, message: str, start: int, end: int,
+                 fix: Fix | None = None, path: str = "-", line: int = 0, column: int = 0,
+                 end_line: int = 0, end_column: int = 0, url: str | None = None, extra: dict | None = None):
+        self.code, self.name, self.severity, self.message = code, name, severity, message
+        self.start, self.end = start, end  # character offsets into the source text
+        self.fix, self.path = fix, path
+        # Filled in by the engine once the source is known (1-based).
+        self.line, self.column, self.end_line, self.end_column = line, column, end_line, end_column
+        self.url = url  # a link the finding is about (online checks, chips with links)
+        self.extra = {} if extra is None else extra
 
     @property
     def fixable(self) -> str | None:

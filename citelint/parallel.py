@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
 
 from .cache import file_key
 from .engine import Linter
 from .files import BinaryFile, InputError, decode, encode, read_bytes, read_source, write_source
 from .fixer import MAX_ITERATIONS
 from .model import Finding, Safety
+from .record import Record, Value
 
 # Starting worker processes costs about as much as checking 1 MB of drafts, so
 # smaller runs (a pre-commit hook's handful of files) stay in one process.
@@ -18,31 +18,37 @@ PARALLEL_MIN_FILES = 16
 PARALLEL_MIN_BYTES = 1_000_000
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(Value):
     """What to do with every file of a run."""
-    fix: bool = False           # apply fixes (also with --diff, which writes nothing)
-    diff: bool = False
-    unsafe: bool = False        # --unsafe-fixes on the command line
-    kind: str | None = None
-    encoding: str | None = None
-    keep_source: bool = False   # return the final text (for reports that show it)
+    __slots__ = ("fix", "diff", "unsafe", "kind", "encoding", "keep_source")
+    _fields = __slots__
+
+    def __init__(self, fix: bool = False, diff: bool = False, unsafe: bool = False, kind: str | None = None,
+                 encoding: str | None = None, keep_source: bool = False):
+        self.fix = fix              # apply fixes (also with --diff, which writes nothing)
+        self.diff = diff
+        self.unsafe = unsafe        # --unsafe-fixes on the command line
+        self.kind, self.encoding = kind, encoding
+        self.keep_source = keep_source  # return the final text (for reports that show it)
 
     def unsafe_for(self, settings) -> bool:
         return self.unsafe or settings.unsafe_fixes
 
 
-@dataclass
-class FileResult:
-    path: str
-    findings: list[Finding] = field(default_factory=list)
-    fixed: int = 0
-    diff: str = ""
-    source: str | None = None
-    error: str | None = None      # one line: the file could not be checked or written
-    notice: str | None = None     # one line: skipped (binary)
-    warning: str | None = None    # one line: fixes did not settle
-    cache_key: str | None = None  # the final bytes' key, when the findings may be cached
+class FileResult(Record):
+    __slots__ = ("path", "findings", "fixed", "diff", "source", "error", "notice", "warning", "cache_key")
+    _fields = __slots__
+
+    def __init__(self, path: str, findings: list[Finding] | None = None, fixed: int = 0, diff: str = "",
+                 source: str | None = None, error: str | None = None, notice: str | None = None,
+                 warning: str | None = None, cache_key: str | None = None):
+        self.path = path
+        self.findings = findings if findings is not None else []
+        self.fixed, self.diff, self.source = fixed, diff, source
+        self.error = error            # one line: the file could not be checked or written
+        self.notice = notice          # one line: skipped (binary)
+        self.warning = warning        # one line: fixes did not settle
+        self.cache_key = cache_key    # the final bytes' key, when the findings may be cached
 
 
 _LINTERS: dict = {}  # per process; filled before forking, so workers inherit them

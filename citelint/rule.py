@@ -8,11 +8,11 @@ Rules from TOML packs (see packs.py) and plugin rules (entry-point group
 from __future__ import annotations
 
 import re as _re
-from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from .document import Document
 from .model import Edit, Finding, Fix, Safety, Severity
+from .record import Record
 from .view import View
 
 CODE_RE = _re.compile(r"^[A-Z]{1,4}[0-9]{3}$")
@@ -21,14 +21,13 @@ SCOPES = ("prose", "markup", "url", "document", "online")  # online: NET rules, 
 QUOTE_POLICIES = ("fix", "report", "skip")
 
 
-@dataclass
-class Example:
+class Example(Record):
     """A documented example: `bad` text, the `good` text after fixing (None when
     the rule only reports), or a trap (`bad` is None) that must not fire."""
-    text: str
-    fixed: str | None = None
-    format: str = "text"
-    trap: bool = False
+    _fields = ("text", "fixed", "format", "trap")
+
+    def __init__(self, text: str, fixed: str | None = None, format: str = "text", trap: bool = False):
+        self.text, self.fixed, self.format, self.trap = text, fixed, format, trap
 
 
 class Rule:
@@ -68,13 +67,14 @@ class Rule:
         }
 
 
-@dataclass
 class Context:
     """Per-document state shared by the rules that run over it."""
-    doc: Document
-    settings: object = None
-    findings: list[Finding] = field(default_factory=list)  # what earlier rules reported
-    cache: dict = field(default_factory=dict)               # memo for shared computations
+    __slots__ = ("doc", "settings", "findings", "cache")
+
+    def __init__(self, doc: Document, settings=None):
+        self.doc, self.settings = doc, settings
+        self.findings: list[Finding] = []  # what earlier rules reported
+        self.cache: dict = {}              # memo for shared computations
 
     @property
     def raw(self) -> View:

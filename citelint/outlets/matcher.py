@@ -8,10 +8,9 @@ credit phrase ("according to", "reported"), a bracket, a chip count or a link.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import regex
 
+from ..record import Value
 from ..rule import LazyPattern
 
 from .registry import Form, Outlet, Registry
@@ -26,14 +25,14 @@ _DOMAIN = LazyPattern(r"(?<![\w@./-])(?:[A-Za-z0-9-]+\.)+(?:com|org|net|tv|news|
 _HANDLE = LazyPattern(r"(?<![\w.@/\\])@(?P<h>[A-Za-z0-9_]{2,15})(?![\w@]|\.[A-Za-z]{2,}\b)")
 
 
-@dataclass(frozen=True)
-class Mention:
-    start: int
-    end: int
-    text: str
-    outlets: tuple[Outlet, ...]
-    method: str        # name, alias, abbreviation, ambiguous, garble, domain, handle
-    cued: bool         # credited as a source by the words around it
+class Mention(Value):
+    __slots__ = ("start", "end", "text", "outlets", "method", "cued")
+    _fields = __slots__
+
+    def __init__(self, start: int, end: int, text: str, outlets: tuple[Outlet, ...], method: str, cued: bool):
+        self.start, self.end, self.text, self.outlets = start, end, text, outlets
+        self.method = method  # name, alias, abbreviation, ambiguous, garble, domain, handle
+        self.cued = cued      # credited as a source by the words around it
 
 
 def has_cue(text: str, start: int, end: int) -> bool:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
+
+from ..record import Value
 
 KINDS = ("newspaper", "broadcaster", "agency", "site", "magazine", "aggregator")
 _LIST_FIELDS = ("aliases", "abbreviations", "ambiguous", "garbles", "domains", "hosts",
@@ -23,37 +24,39 @@ class RegistryError(ValueError):
     """A registry file that cannot be used; the message names the file and entry."""
 
 
-@dataclass(frozen=True)
-class Outlet:
-    id: str
-    name: str
-    aliases: tuple[str, ...] = ()
-    abbreviations: tuple[str, ...] = ()
-    ambiguous: tuple[str, ...] = ()
-    garbles: tuple[str, ...] = ()
-    common_word: bool = False
-    domains: tuple[str, ...] = ()
-    hosts: tuple[str, ...] = ()
-    legacy_domains: tuple[str, ...] = ()
-    handles: tuple[str, ...] = ()
-    country: str = ""
-    languages: tuple[str, ...] = ()
-    kind: str = "site"
-    owner: str = ""
-    role: str = ""      # for aggregators: aggregator, social, archive, shortener, reference
-    origin: str = ""
+class Outlet(Value):
+    _fields = ("id", "name", "aliases", "abbreviations", "ambiguous", "garbles", "common_word", "domains",
+               "hosts", "legacy_domains", "handles", "country", "languages", "kind", "owner", "role", "origin")
+    __slots__ = _fields
+
+    def __init__(self, id: str, name: str, aliases: tuple[str, ...] = (), abbreviations: tuple[str, ...] = (),
+                 ambiguous: tuple[str, ...] = (), garbles: tuple[str, ...] = (), common_word: bool = False,
+                 domains: tuple[str, ...] = (), hosts: tuple[str, ...] = (), legacy_domains: tuple[str, ...] = (),
+                 handles: tuple[str, ...] = (), country: str = "", languages: tuple[str, ...] = (),
+                 kind: str = "site", owner: str = "", role: str = "", origin: str = ""):
+        self.id, self.name, self.aliases, self.abbreviations = id, name, aliases, abbreviations
+        self.ambiguous, self.garbles, self.common_word = ambiguous, garbles, common_word
+        self.domains, self.hosts, self.legacy_domains, self.handles = domains, hosts, legacy_domains, handles
+        self.country, self.languages, self.kind, self.owner = country, languages, kind, owner
+        self.role = role  # for aggregators: aggregator, social, archive, shortener, reference
+        self.origin = origin
+
+    def __reduce__(self):
+        return (type(self), self._values())
 
     @property
     def is_platform(self) -> bool:
         return self.kind == "aggregator"
 
 
-@dataclass(frozen=True)
-class Form:
+class Form(Value):
     """One way of writing an outlet's name, and what kind of form it is."""
-    outlet: Outlet
-    text: str
-    kind: str  # name, alias, abbreviation, ambiguous, garble
+    __slots__ = ("outlet", "text", "kind")
+    _fields = __slots__
+
+    def __init__(self, outlet: Outlet, text: str, kind: str):
+        self.outlet, self.text = outlet, text
+        self.kind = kind  # name, alias, abbreviation, ambiguous, garble
 
 
 def normalize(name: str) -> str:
@@ -66,16 +69,16 @@ def normalize(name: str) -> str:
     return s
 
 
-@dataclass
 class Registry:
-    outlets: dict[str, Outlet] = field(default_factory=dict)
-    _names: dict[str, list[Form]] = field(default_factory=dict)
-    _hosts: dict[str, Outlet] = field(default_factory=dict)
-    _domains: dict[str, Outlet] = field(default_factory=dict)
-    _handles: dict[str, Outlet] = field(default_factory=dict)
-    _matcher: object = field(default=None, repr=False)  # built by matcher_for(), once
-    _initials: dict | None = field(default=None, repr=False)  # built by garbled(), once
-    _garbles: dict | None = field(default=None, repr=False)   # built by garble_variants(), once
+    def __init__(self):
+        self.outlets: dict[str, Outlet] = {}
+        self._names: dict[str, list[Form]] = {}
+        self._hosts: dict[str, Outlet] = {}
+        self._domains: dict[str, Outlet] = {}
+        self._handles: dict[str, Outlet] = {}
+        self._matcher = None                 # built by matcher_for(), once
+        self._initials: dict | None = None   # built by garbled(), once
+        self._garbles: dict | None = None    # built by garble_variants(), once
 
     def add(self, o: Outlet) -> None:
         self.outlets[o.id] = o
@@ -248,7 +251,7 @@ def _forms(o: Outlet):
             yield text, kind
 
 
-_FIELDS = tuple(f.name for f in fields(Outlet))
+_FIELDS = Outlet._fields
 _CACHE_FORMAT = 2  # of the built-in registry's cache
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 from .. import __version__
 from ..model import Finding, Safety
@@ -14,17 +13,20 @@ TOOL = "citelint"
 VERSION = __version__
 
 
-@dataclass
 class Report:
-    findings: list[Finding] = field(default_factory=list)
-    files: int = 0
-    fixed: int = 0                  # fixes applied (with --fix)
-    fix_mode: bool = False
-    unsafe: bool = False
-    sources: dict = field(default_factory=dict)   # path -> final text, for writers that show it
-    rules: dict = field(default_factory=dict)     # code -> Rule, for writers that describe rules
-    paths: list[str] = field(default_factory=list)  # every file checked, in order
-    stale: list = field(default_factory=list)     # baseline entries no longer found (with --baseline)
+    """What a run found, filled in as files are checked and handed to a writer."""
+
+    def __init__(self, findings: list[Finding] | None = None, files: int = 0, fixed: int = 0,
+                 fix_mode: bool = False, unsafe: bool = False, sources: dict | None = None,
+                 rules: dict | None = None, paths: list[str] | None = None, stale: list | None = None):
+        self.findings = findings if findings is not None else []
+        self.files = files
+        self.fixed = fixed                # fixes applied (with --fix)
+        self.fix_mode, self.unsafe = fix_mode, unsafe
+        self.sources = sources if sources is not None else {}  # path -> final text, for writers that show it
+        self.rules = rules if rules is not None else {}        # code -> Rule, for writers that describe rules
+        self.paths = paths if paths is not None else []        # every file checked, in order
+        self.stale = stale if stale is not None else []        # baseline entries gone (with --baseline)
 
 
 def docs_url(code: str) -> str:
