@@ -46,9 +46,6 @@ class Settings(Value):
         self.online_timeout, self.respect_gitignore = online_timeout, respect_gitignore
         self.root, self.source = root, source
 
-    def __reduce__(self):  # pickled for worker processes (Dask, multiprocessing)
-        return (type(self), self._values())
-
     def as_toml(self) -> str:
         """The settings in force, as a `[tool.citelint]`-style listing."""
         lines = [f"# from {self.source or 'defaults (no configuration file)'}",

@@ -18,11 +18,7 @@ EXTENSIONS = tuple(_EXT)
 
 
 def kind_for_path(path: str) -> str:
-    low = path.lower()
-    for ext, kind in _EXT.items():
-        if low.endswith(ext):
-            return kind
-    return "text"
+    return _EXT.get(path[path.rfind("."):].lower(), "text") if "." in path else "text"
 
 
 class Link(Record):

@@ -100,7 +100,11 @@ class Plan:
             tests.setdefault((s.lower(), True) if folded else (s, False), set()).update(idx)
         groups: dict[tuple[str, bool], list[tuple]] = {}
         for (s, low), idx in tests.items():
-            groups.setdefault((guard(s), low), []).append((s, frozenset(idx)))
+            g = guard(s)
+            # (string to search for, or None when the guard was the whole string; rules; pattern's search)
+            entry = (None, frozenset(idx), s.search) if isinstance(s, re.Pattern) else \
+                (None if s == g else s, frozenset(idx), None)
+            groups.setdefault((g, low), []).append(entry)
         # (guard, lower-cased?, what it guards): rare guards first, so their cheap misses come first.
         order = sorted(groups, key=lambda k: (-_rank(k[0]), k))
         self._groups = [(g, low, groups[g, low]) for g, low in order]
@@ -115,16 +119,21 @@ class Plan:
         for text in texts:
             lowered = None
             for g, low, entries in (self._ascii_groups if text.isascii() else self._groups):
-                t = text
                 if low:
-                    t = lowered = text.lower() if lowered is None else lowered
+                    if lowered is None:
+                        lowered = text.lower()
+                    t = lowered
+                else:
+                    t = text
                 if g not in t:  # ("" is in every text)
                     continue
-                for s, idx in entries:
+                for s, idx, search in entries:
                     if idx <= hit:
                         continue
-                    if s.search(t) if isinstance(s, re.Pattern) else (len(s) == 1 or s in t):
+                    if search is not None:
+                        if search(t):
+                            hit |= idx
+                    elif s is None or s in t:
                         hit |= idx
-        if len(hit) == len(self.rules):
-            return self.rules
-        return [r for i, r in enumerate(self.rules) if i in hit]
+        rules = self.rules
+        return [rules[i] for i in sorted(hit)]

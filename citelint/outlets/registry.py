@@ -41,9 +41,6 @@ class Outlet(Value):
         self.role = role  # for aggregators: aggregator, social, archive, shortener, reference
         self.origin = origin
 
-    def __reduce__(self):
-        return (type(self), self._values())
-
     @property
     def is_platform(self) -> bool:
         return self.kind == "aggregator"
