@@ -175,6 +175,26 @@ def linearity(series) -> tuple[str, float]:
     return "\n".join(rows), (top / low if low > 0 else float("inf"))
 
 
+def api_seconds(corpus: Path, names: list[str], runs: int, repo: Path = REPO) -> float:
+    """Median seconds to lint the named articles through the Python API with a
+    warm Linter (texts already read): what a long-lived process (a CMS hook, a
+    Dask worker, an editor integration) pays per batch, without start-up."""
+    sys.path.insert(0, str(repo))
+    import citelint
+
+    texts = [((corpus / n).read_text(encoding="utf-8"), n) for n in names]
+    linter = citelint.linter()
+    for text, name in texts:  # warm-up: first-use pattern compiles, the registry
+        linter.lint_text(text, None, name)
+    times = []
+    for _ in range(max(3, runs)):
+        t = time.perf_counter()
+        for text, name in texts:
+            linter.lint_text(text, None, name)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
 def rule_profile(corpus: Path, top: int, repo: Path = REPO) -> str:
     """Seconds the shared prefilter pass and each rule spend over the txt and md
     corpus, in process (a rule's time counts only documents its prefilter let in)."""
@@ -305,11 +325,14 @@ def main(argv=None) -> int:
     slow = r["cite_txt"]["wall"] / r["floor_txt"]["wall"]
     checks.append((f"whole txt corpus vs one-regex floor: {slow:.2f}x the floor's time "
                    f"({r['floor_txt']['mbs']:.1f} MB/s)", "within 4x", slow <= 4))
+    api = api_seconds(corpus, sub_txt, runs, repo)
     if "pl_500" in r:
         fast = r["pl_500"]["wall"] / r["cite_500"]["wall"]
-        checks.append((f"500 txt subset vs proselint: {fast:.0f}x faster", ">= 50x", fast >= 50))
+        checks.append((f"500 txt subset vs proselint: {fast:.0f}x faster (through the Python API with a warm "
+                       f"Linter: {api * 1000:.0f} ms, {r['pl_500']['wall'] / api:.0f}x)", ">= 50x", fast >= 50))
     else:
-        checks.append(("500 txt subset vs proselint: not measured (proselint not installed)", ">= 50x", None))
+        checks.append((f"500 txt subset vs proselint: not measured (proselint not installed; the Python API with a "
+                       f"warm Linter: {api * 1000:.0f} ms)", ">= 50x", None))
     cold = r["cite_1"]["wall"] * 1000
     checks.append((f"cold check of one 3 KB file: {cold:.0f} ms "
                    f"(interpreter + floor: {r['floor_1']['wall'] * 1000:.0f} ms)", "<= 120 ms", cold <= 120))

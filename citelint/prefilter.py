@@ -71,6 +71,19 @@ def _top_level_alternation(p: str) -> bool:
     return False
 
 
+def _grouped(tests: dict[tuple, set[int]]) -> list[tuple]:
+    """(guard, lower-cased?, entries) for each guard, rare guards first (their
+    cheap misses come first). An entry is (the string to search for, or None
+    when the guard is the whole string; the rules it lets run; a pattern's search)."""
+    groups: dict[tuple[str, bool], list[tuple]] = {}
+    for (s, low), idx in tests.items():
+        g = guard(s)
+        entry = (None, frozenset(idx), s.search) if isinstance(s, re.Pattern) else \
+            (None if s == g else s, frozenset(idx), None)
+        groups.setdefault((g, low), []).append(entry)
+    return [(g, low, groups[g, low]) for g, low in sorted(groups, key=lambda k: (-_rank(k[0]), k))]
+
+
 def _rank(g: str) -> int:
     return _RANK.get(g, len(_BY_FREQUENCY)) if g else -1
 
@@ -94,21 +107,15 @@ class Plan:
         for s in wanted:
             if isinstance(s, str) and s.isascii():
                 variants[s.lower()] = variants.get(s.lower(), 0) + 1
-        tests: dict[tuple, set[int]] = {}  # (string or pattern, lower-cased?) -> rules
+        folded: dict[tuple, set[int]] = {}  # (string or pattern, lower-cased?) -> rules
         for s, idx in wanted.items():
-            folded = isinstance(s, str) and s.isascii() and variants[s.lower()] > 1
-            tests.setdefault((s.lower(), True) if folded else (s, False), set()).update(idx)
-        groups: dict[tuple[str, bool], list[tuple]] = {}
-        for (s, low), idx in tests.items():
-            g = guard(s)
-            # (string to search for, or None when the guard was the whole string; rules; pattern's search)
-            entry = (None, frozenset(idx), s.search) if isinstance(s, re.Pattern) else \
-                (None if s == g else s, frozenset(idx), None)
-            groups.setdefault((g, low), []).append(entry)
-        # (guard, lower-cased?, what it guards): rare guards first, so their cheap misses come first.
-        order = sorted(groups, key=lambda k: (-_rank(k[0]), k))
-        self._groups = [(g, low, groups[g, low]) for g, low in order]
-        self._ascii_groups = [group for group in self._groups if group[0].isascii()]
+            fold = isinstance(s, str) and s.isascii() and variants[s.lower()] > 1
+            folded.setdefault((s.lower(), True) if fold else (s, False), set()).update(idx)
+        # ASCII texts: case variants searched for once, in the lower-cased text. Other
+        # texts: every string as written, since str.lower() of a non-ASCII text first
+        # allocates twelve bytes a character (a 10 MB draft would briefly take 140 MB).
+        self._ascii_groups = [g for g in _grouped(folded) if g[0].isascii()]
+        self._groups = _grouped({(s, False): idx for s, idx in wanted.items()})
         self.everything = len(self.always) == len(self.rules)
 
     def select(self, texts: Sequence[str]) -> list:

@@ -64,7 +64,23 @@ def test_plan_guards_fold_and_skip():
     assert plan.select(["plain words"]) == [always]
     assert plan.select(["# Sources"]) == [hash_, sources, upper, always]  # "OURCES" folds with "ources"
     assert plan.select(["a tweet\ue200"]) == [upper, pua, always]
+    assert plan.select(["Sources \u00e9"]) == [sources, always]  # not ASCII: every string as written
+    assert plan.select(["SOURCES \u00e9"]) == [upper, always]
     assert Plan([always]).select(["x"]) == [always]
+
+
+def test_plan_does_not_copy_a_large_non_ascii_text():
+    """str.lower() of a non-ASCII text allocates twelve bytes a character first."""
+    import tracemalloc
+    plan = Linter(Settings()).plan_for("big.txt")
+    text = "Caf\u00e9 society and the Sources of news. " * 50_000  # 2 MB, not ASCII
+    tracemalloc.start()
+    try:
+        plan.select((text,))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < len(text) // 4
 
 
 def test_a_clean_text_builds_no_view(monkeypatch):
