@@ -108,13 +108,17 @@ def finding_to_json(f: Finding) -> dict:
     return d
 
 
+_SEVERITIES = {s.value: s for s in Severity}  # a dict look-up, not Enum.__call__: a warm run
+_SAFETIES = {s.value: s for s in Safety}      # rebuilds every finding it reports
+
+
 def finding_from_json(d: dict, path: str) -> Finding:
     fix = None
     if "f" in d:
         safety, title, edits = d["f"]
-        fix = Fix(tuple(Edit(a, b, t) for a, b, t in edits), Safety(safety), title)
+        fix = Fix(tuple(Edit(a, b, t) for a, b, t in edits), _SAFETIES[safety], title)
     line, col, end_line, end_col = d["p"]
-    return Finding(d["c"], d["n"], Severity(d["s"]), d["m"], d["o"][0], d["o"][1], fix, path,
+    return Finding(d["c"], d["n"], _SEVERITIES[d["s"]], d["m"], d["o"][0], d["o"][1], fix, path,
                    line, col, end_line, end_col, d.get("u"), dict(d.get("x") or {}))
 
 

@@ -7,6 +7,7 @@ Like ruff: the closest config file to a checked path wins (no merging);
 from __future__ import annotations
 
 import fnmatch
+import os
 from pathlib import Path, PurePosixPath
 
 from .record import Value
@@ -138,6 +139,7 @@ class Resolver:
         self.overrides = overrides or {}
         self._cache: dict[Path, Settings] = {}
         self._applied: dict[tuple, Settings] = {}  # one overridden copy per settings object
+        self._by_folder: dict[str, Settings] = {}  # a file's folder, as written -> its settings
         self._fixed: Settings | None = None
         if isolated:
             self._fixed = Settings(root=str(Path.cwd()))
@@ -147,9 +149,17 @@ class Resolver:
                 raise ConfigError(f"{config}: configuration file not found")
             self._fixed = read_file(p) or Settings(root=str(p.parent.resolve()), source=str(p))
 
-    def for_path(self, path: str | Path) -> Settings:
+    def for_path(self, path: str | Path, is_dir: bool | None = None) -> Settings:
+        """The settings for `path`; `is_dir=False` (the caller knows it names a
+        file) saves a stat and a Path per file, which a 500-file run notices."""
         if self._fixed is not None:
             return self._apply(self._fixed)
+        if is_dir is False:
+            folder = os.path.dirname(os.fspath(path))
+            found = self._by_folder.get(folder)
+            if found is None:
+                found = self._by_folder[folder] = self._find(Path(folder or ".").absolute())
+            return self._apply(found)
         p = Path(path).absolute()
         folder = p if p.is_dir() else p.parent
         return self._apply(self._find(folder))

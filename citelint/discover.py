@@ -52,7 +52,7 @@ def _targets(paths, resolver, force_exclude: bool):
         if p.is_dir():
             yield from _walk(p, resolver)
         else:
-            settings = resolver.for_path(p)
+            settings = resolver.for_path(arg, is_dir=False)
             if force_exclude and is_excluded(p, settings):
                 continue
             yield str(p), settings
@@ -79,8 +79,10 @@ def _walk(top: Path, resolver):
                          and not is_excluded(here / d, settings) and not ignored(d, True))
         for d in dirs:
             stacks[(here / d).absolute()] = stack
+        excluding = bool(settings.exclude or settings.extend_exclude)
+        prefix = "" if str(here) == "." else str(here) + os.sep  # str(here / name), without a Path per file
         for name in sorted(names):
             if name.lower().endswith(EXTENSIONS) and not name.startswith("."):
-                path = here / name
-                if not is_excluded(path, settings) and not ignored(name, False):
-                    yield str(path), settings  # a file's settings are its folder's
+                if (excluding and is_excluded(here / name, settings)) or ignored(name, False):
+                    continue
+                yield prefix + name, settings  # a file's settings are its folder's

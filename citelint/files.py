@@ -84,11 +84,18 @@ def read_bytes(path: str) -> tuple[bytes, os.stat_result]:
         # Non-blocking, so a FIFO or device named like a draft is refused below,
         # not waited on forever; it changes nothing for a regular file.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
+        try:
+            st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 raise InputError(f"{path}: not a regular file")
-            return fh.read(), st
+            # Plain reads on the descriptor: no buffered file object per draft.
+            chunks, want = [], st.st_size + 1
+            while chunk := os.read(fd, want):
+                chunks.append(chunk)
+                want = 1 << 16
+            return b"".join(chunks), st
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
