@@ -222,10 +222,12 @@ def cmd_check(args) -> int:
 
 
 def _run_files(args, targets, job, run, default_jobs):
-    from .cache import Cache
     from .progress import Progress
     # Online results depend on the network, not on the file: never cached here.
-    cache = None if args.no_cache or getattr(args, "online", False) else Cache()
+    cache = None
+    if not (args.no_cache or getattr(args, "online", False)):
+        from .cache import Cache
+        cache = Cache()
     progress = Progress(len(targets), sys.stderr)
     try:
         return run(targets, job, args.jobs or default_jobs(), cache, progress)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 import stat
+import sys
 import signal
 import threading
 import time
@@ -35,7 +35,7 @@ class SourceFile(Record):
     def __init__(self, path: str, text: str, encoding: str, bom: bytes, digest: str, mode: int | None = None):
         self.path = path      # as given, for reports
         self.text, self.encoding, self.bom = text, encoding, bom
-        self.digest = digest  # hash of the bytes read, to detect changes before writing
+        self.digest = digest  # SHA-256 of the bytes read (to detect changes before writing), or None
         self.mode = mode
 
 
@@ -100,10 +100,17 @@ def read_bytes(path: str) -> tuple[bytes, os.stat_result]:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def read_source(path: str, encoding: str | None = None) -> SourceFile:
+def read_source(path: str, encoding: str | None = None, digest: bool = True) -> SourceFile:
+    """A draft's text. `digest=False` (a check that neither writes nor caches)
+    skips hashing the bytes, and with it importing hashlib on a one-file check."""
     data, st = read_bytes(path)
     text, enc, bom = decode(data, path, encoding)
-    return SourceFile(path, text, enc, bom, hashlib.sha256(data).hexdigest(), stat.S_IMODE(st.st_mode))
+    return SourceFile(path, text, enc, bom, sha256_hex(data) if digest else None, stat.S_IMODE(st.st_mode))
+
+
+def sha256_hex(data: bytes) -> str:
+    import hashlib  # here, not at the top: a check that neither writes nor caches never needs it
+    return hashlib.sha256(data).hexdigest()
 
 
 def encode(sf: SourceFile, text: str) -> bytes:
@@ -118,7 +125,9 @@ def write_source(sf: SourceFile, text: str) -> None:
     then a rename. A symlink is followed, never replaced. A file that changed
     since it was read is left alone."""
     data = encode(sf, text)
-    if hashlib.sha256(encode(sf, sf.text)).hexdigest() != sf.digest:
+    if sf.digest is None:
+        raise ValueError("write_source needs a SourceFile read with its digest")
+    if sha256_hex(encode(sf, sf.text)) != sf.digest:
         # Some encodings (stateful ones such as ISO-2022-JP) would write bytes
         # the fix never touched differently: refuse rather than change them.
         raise InputError(f"{sf.path}: {sf.encoding} does not give back this file's bytes exactly; not fixed")
@@ -154,7 +163,20 @@ def _write_temp_and_rename(sf: SourceFile, data: bytes, folder: str, target: str
         except OSError:
             pass  # keeping the owner needs privileges we may not have; the mode is kept
         _check_unchanged(sf, target)  # again, just before the rename: writing took time
-        os.replace(tmp, target)
+        if _exchange(tmp, target):
+            # Swapped atomically: `tmp` now holds what the draft held an instant
+            # ago. An editor's save that landed after the check is there, not
+            # lost: swap it back and leave the draft alone.
+            with open(tmp, "rb") as fh:
+                before = fh.read()
+            if sha256_hex(before) != sf.digest:
+                if not _exchange(tmp, target):
+                    kept, tmp = tmp, None  # cannot undo: keep the editor's version beside the draft
+                    raise InputError(f"{sf.path}: changed while being fixed; the other version is kept as {kept}")
+                raise InputError(f"{sf.path}: changed since it was read; not overwritten")
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, target)  # (no atomic exchange here: a save in the last instant can be lost)
         tmp = None
     except OSError as exc:
         raise InputError(f"{sf.path}: cannot write: {exc.strerror or exc}") from None
@@ -185,10 +207,39 @@ def _signals_held():
             signal.raise_signal(held[0])
 
 
+_RENAME_EXCHANGE = 2  # Linux renameat2() flag
+_renameat2: list = []   # the libc function, looked up once ([None] where there is none)
+
+
+def _exchange(a: str, b: str) -> bool:
+    """Swap two paths atomically (Linux renameat2 with RENAME_EXCHANGE, through
+    ctypes: os has no binding). False where the system or file system cannot."""
+    if not _renameat2:
+        fn = None
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+                fn = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+                if fn is not None:
+                    fn.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+                    fn.restype = ctypes.c_int
+            except (OSError, ImportError):
+                fn = None
+        _renameat2.append(fn)
+    fn = _renameat2[0]
+    if fn is None:
+        return False
+    at_fdcwd = -100
+    return fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
 def _check_unchanged(sf: SourceFile, target: str) -> None:
+    # Read and close first, then compare: the caller renames right after the
+    # comparison, with no system call (where another thread could run) between.
     with open(target, "rb") as fh:
-        if hashlib.sha256(fh.read()).hexdigest() != sf.digest:
-            raise InputError(f"{sf.path}: changed since it was read; not overwritten")
+        now = fh.read()
+    if sha256_hex(now) != sf.digest:
+        raise InputError(f"{sf.path}: changed since it was read; not overwritten")
 
 
 # A write takes milliseconds, so a temporary file this old was left by a run that

@@ -14,11 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-import regex
-
 from .datacache import load_toml, read_toml  # noqa: F401 (read_toml: tests use it here)
 from .model import Finding, Safety, Severity
-from .rule import Context, Example, Rule, validate_rule
+from .rule import Context, Example, Rule, lazy_regex, validate_rule
 
 PATTERN_TIMEOUT = 2.0  # seconds a single pattern may spend on one view
 
@@ -142,8 +140,8 @@ def _prefilter(value, where: str, code: str) -> tuple[str, ...]:
 
 def _compile(pattern: str, where: str, code: str, key: str):
     try:
-        return regex.compile(pattern, regex.V0)
-    except regex.error as exc:
+        return lazy_regex.compile(pattern, lazy_regex.V0)
+    except lazy_regex.error as exc:
         raise PackError(f"{where}: rule {code}: `{key}` does not compile: {exc}") from None
 
 
@@ -232,9 +230,9 @@ def _check_replacement(rule: "PatternRule") -> None:
     """Try the replacement on a stand-in match with the same groups, so a bad
     escape or an unknown group is a configuration error, not a failure mid-run."""
     names = {n: name for name, n in rule.pattern.groupindex.items()}
-    stand_in = regex.compile("".join(f"(?P<{names[i]}>)" if i in names else "()"
+    stand_in = lazy_regex.compile("".join(f"(?P<{names[i]}>)" if i in names else "()"
                                      for i in range(1, rule.pattern.groups + 1)))
     try:
         stand_in.match("").expand(rule.replacement)
-    except (regex.error, IndexError) as exc:
+    except (lazy_regex.error, IndexError) as exc:
         raise PackError(f"{rule.where}: rule {rule.code}: `replacement` is not valid for its pattern: {exc}") from None

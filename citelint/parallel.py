@@ -2,12 +2,10 @@
 there are enough files to repay starting them, and always in the order given."""
 from __future__ import annotations
 
-import hashlib
 import os
 
-from .cache import file_key
 from .engine import Linter
-from .files import BinaryFile, InputError, decode, encode, read_bytes, read_source, write_source
+from .files import BinaryFile, InputError, decode, encode, read_bytes, read_source, sha256_hex, write_source
 from .fixer import MAX_ITERATIONS
 from .model import Finding, Safety
 from .record import Record, Value
@@ -20,16 +18,17 @@ PARALLEL_MIN_BYTES = 1_000_000
 
 class Job(Value):
     """What to do with every file of a run."""
-    __slots__ = ("fix", "diff", "unsafe", "kind", "encoding", "keep_source")
+    __slots__ = ("fix", "diff", "unsafe", "kind", "encoding", "keep_source", "cached")
     _fields = __slots__
 
     def __init__(self, fix: bool = False, diff: bool = False, unsafe: bool = False, kind: str | None = None,
-                 encoding: str | None = None, keep_source: bool = False):
+                 encoding: str | None = None, keep_source: bool = False, cached: bool = True):
         self.fix = fix              # apply fixes (also with --diff, which writes nothing)
         self.diff = diff
         self.unsafe = unsafe        # --unsafe-fixes on the command line
         self.kind, self.encoding = kind, encoding
         self.keep_source = keep_source  # return the final text (for reports that show it)
+        self.cached = cached        # results go to a findings cache (so each needs its bytes' key)
 
     def unsafe_for(self, settings) -> bool:
         return self.unsafe or settings.unsafe_fixes
@@ -98,13 +97,17 @@ def check_text(text: str, name: str, settings, job: Job) -> tuple[FileResult, st
 def check_file(path: str, settings, job: Job) -> FileResult:
     """Read, check, and with --fix write back one draft. Runs in workers."""
     try:
-        sf = read_source(path, job.encoding)
+        sf = read_source(path, job.encoding, digest=job.fix or job.cached)
         res, final = check_text(sf.text, path, settings, job)
         if final == sf.text:
-            res.cache_key = file_key(path, sf.digest)
+            if job.cached:
+                from .cache import file_key
+                res.cache_key = file_key(path, sf.digest)
         elif not job.diff:
             write_source(sf, final)
-            res.cache_key = file_key(path, hashlib.sha256(encode(sf, final)).hexdigest())
+            if job.cached:
+                from .cache import file_key
+                res.cache_key = file_key(path, sha256_hex(encode(sf, final)))
         if job.keep_source:
             res.source = final if not job.diff else sf.text
         return res
@@ -187,7 +190,8 @@ def _from_cache(path: str, settings, job: Job, cache) -> FileResult | None:
         data = read_bytes(path)[0]  # never blocks on a FIFO named like a draft
     except InputError:
         return None  # let the real read report it
-    findings = bucket.get(file_key(path, hashlib.sha256(data).hexdigest()), path)
+    from .cache import file_key
+    findings = bucket.get(file_key(path, sha256_hex(data)), path)
     if findings is None or _needs_work(findings, settings, job):
         return None
     res = FileResult(path, findings)
@@ -202,6 +206,8 @@ def _from_cache(path: str, settings, job: Job, cache) -> FileResult | None:
 def run(targets: list[tuple[str, object]], job: Job, jobs: int = 1, cache=None, progress=None) -> list[FileResult]:
     """Check every (path, settings) target; results come back in the same order."""
     results: list[FileResult | None] = [None] * len(targets)
+    if cache is None and job.cached:
+        job = job.replace(cached=False)  # no cache: no file needs its bytes hashed
     todo: list[int] = []
     for i, (path, settings) in enumerate(targets):
         hit = _from_cache(path, settings, job, cache) if cache is not None else None
@@ -257,7 +263,9 @@ def _parallel(items, jobs: int, progress) -> list[FileResult]:
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=ctx,
                              initializer=_worker_init) as pool:
         try:
-            for batch in pool.map(_check_many, chunks):
+            with _ctrl_c_held():  # the workers fork here; each installs its own handler first
+                batches = pool.map(_check_many, chunks)
+            for batch in batches:
                 out.extend(batch)
                 if progress:
                     progress.step(len(batch))
@@ -265,6 +273,28 @@ def _parallel(items, jobs: int, progress) -> list[FileResult]:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     return out
+
+
+class _ctrl_c_held:
+    """Ctrl-C held while the pool forks its workers. A worker inherits the
+    handler in force when it forks, and one interrupted before its initializer
+    has installed its own would print multiprocessing's traceback. The parent
+    acts on a held Ctrl-C as soon as the workers are up."""
+
+    def __enter__(self):
+        import signal
+        import threading
+        self.held: list[int] = []
+        self.active = threading.current_thread() is threading.main_thread()  # only it may set handlers
+        if self.active:
+            self.previous = signal.signal(signal.SIGINT, lambda signum, frame: self.held.append(signum))
+
+    def __exit__(self, *exc):
+        import signal
+        if self.active:
+            signal.signal(signal.SIGINT, signal.SIG_DFL if self.previous is None else self.previous)
+            if self.held and exc[0] is None:
+                raise KeyboardInterrupt
 
 
 def default_jobs() -> int:

@@ -490,6 +490,34 @@ def test_an_unexpected_error_on_one_file_is_one_line_and_the_run_goes_on(tmp_pat
     assert ok.read_text() == "Prices rose.\n" and boom.read_text() == "Anything [1].\n"
 
 
+def test_a_save_between_the_last_check_and_the_rename_is_kept(tmp_path, monkeypatch):
+    """The last instant before the rename: the check has passed, then an editor
+    saves. Where the system can swap two files atomically, the fix is swapped
+    in, the swapped-out file is compared with what was read, and the editor's
+    save is swapped back."""
+    import citelint.files as files
+    if not sys.platform.startswith("linux"):
+        pytest.skip("renameat2(RENAME_EXCHANGE) is Linux's")
+    path = tmp_path / "draft.txt"
+    path.write_text("Prices rose" + ART + ".\n")
+    sf = files.read_source(str(path))
+    real_check = files._check_unchanged
+    calls = []
+
+    def check_then_editor_saves(sf_, target):
+        real_check(sf_, target)
+        calls.append(target)
+        if len(calls) == 2:  # the check just before the rename
+            (tmp_path / "editor.swp").write_text("The editor's version.\n")
+            os.replace(tmp_path / "editor.swp", path)
+
+    monkeypatch.setattr(files, "_check_unchanged", check_then_editor_saves)
+    with pytest.raises(files.InputError, match="changed since it was read"):
+        files.write_source(sf, "Prices rose.\n")
+    assert path.read_text() == "The editor's version.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["draft.txt"]  # no temporary file left
+
+
 def _hostile_folder(root):
     """Every kind of odd file above, in one folder (with enough files for the
     parallel path)."""

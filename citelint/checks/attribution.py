@@ -3,7 +3,6 @@ different outlet than the one named, and outlet handles used in place of names."
 from __future__ import annotations
 
 from ..model import Safety, Severity
-from ..outlets import has_cue, is_shortener, unwrap
 from ..outlets.registry import garble_variants
 from ..rule import Context, Example, Rule
 from .common import overlaps_finding, registry
@@ -50,6 +49,7 @@ class NonCanonicalOutletName(Rule):
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
+        from ..outlets.matcher import has_cue
         for start, end, form in sorted(_garble_hits(text, registry(ctx).garble_variants())):
             canonical, seen = form.outlet.name, text[start:end]
             if seen == canonical or not has_cue(text, start, end):
@@ -80,6 +80,7 @@ class LinkOutletMismatch(Rule):
     ]
 
     def check(self, ctx: Context):
+        from ..outlets.urls import is_shortener, unwrap
         reg = None
         for link in ctx.doc.links:
             if not link.text or link.kind not in ("markdown", "html"):

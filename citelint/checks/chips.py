@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 
-import regex
-
 from ..model import Safety, Severity
 from ..outlets import normalize
 from ..rule import Context, Example, LazyPattern, Rule
+from ..rule import lazy_regex as regex
 from .common import NAME, UNITSTOP, has_artefact, is_stopname, known_outlet, learned, overlaps_finding
 
 _PLUS = r"\+[ \t]?(?P<n>\d{1,2})" + UNITSTOP
@@ -30,7 +29,7 @@ _BARE = LazyPattern(r"\*{0,2}(?P<name>" + NAME + r")\*{0,2}")
 _END = LazyPattern(r"[ \t]*\.?[ \t]*(?=\n|$)")
 _WS = LazyPattern(r"[ \t]*")
 _HAS_PLUS = LazyPattern(r"\+[ \t]?\d")
-_BOUNDARY = LazyPattern(r"(?:(?<=[.!?\u201d\"')\]])[ \t]+|^[ \t]*)(?=\*{0,2}[\p{Lu}\p{Lt}a-z0-9])", regex.M)
+_BOUNDARY = LazyPattern(r"(?m)(?:(?<=[.!?\u201d\"')\]])[ \t]+|^[ \t]*)(?=\*{0,2}[\p{Lu}\p{Lt}a-z0-9])")
 
 
 def _split_items(items: str) -> list[str]:
@@ -394,8 +393,8 @@ class OutletListParenthesis(Rule):
         Example("Three cities (Karachi, Lahore, Quetta) voted. They voted (Karachi, Lahore, Quetta).\n", trap=True),
         Example("ISLAMABAD (Reuters) — The talks resumed.\n", trap=True),
     ]
-    _PAREN = LazyPattern(r"[ \t]?\((?P<items>[^()\n]{2,160}?(?:,[ \t]*[^()\n]{2,60}?)+)\)"
-                           r"(?=[ \t]*[,.;]?[ \t]*(?:\+\d{1,2}[.,]?)?[ \t]*(?:$|\n))", regex.M)
+    _PAREN = LazyPattern(r"(?m)[ \t]?\((?P<items>[^()\n]{2,160}?(?:,[ \t]*[^()\n]{2,60}?)+)\)"
+                           r"(?=[ \t]*[,.;]?[ \t]*(?:\+\d{1,2}[.,]?)?[ \t]*(?:$|\n))")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose

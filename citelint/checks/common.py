@@ -2,8 +2,6 @@
 facts earlier rules established, and sentence boundaries."""
 from __future__ import annotations
 
-import regex
-
 from ..outlets import load_registry, normalize
 from ..rule import Context, LazyPattern
 
@@ -23,8 +21,8 @@ STOPNAMES = frozenset({
     "gold", "yesterday", "w", "drama", "really", "pick", "challenge", "c", "a", "b", "x", "v", "n",
     "espn", "paramount", "discovery", "nintendo switch online", "xbox game pass", "google one",
 })
-_DOMAIN = LazyPattern(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$", regex.I)
-SENTENCE_END = LazyPattern(r"[.!?][\"'\u201d\u2019)\]]*(?=[ \t]|$)", regex.M)
+_DOMAIN = LazyPattern(r"(?i)^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$")
+SENTENCE_END = LazyPattern(r"(?m)[.!?][\"'\u201d\u2019)\]]*(?=[ \t]|$)")
 
 
 def registry(ctx: Context):

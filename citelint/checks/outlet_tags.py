@@ -5,15 +5,14 @@ are unsafe, for an editor to accept or to rewrite as "…, Geo News reported."
 """
 from __future__ import annotations
 
-import regex
-
 from ..model import Safety, Severity
 from ..outlets import normalize
 from ..rule import Context, Example, LazyPattern, Rule
+from ..rule import lazy_regex as regex
 from .common import known_outlet, overlaps_finding, registry, sentence_span
 
-_TAG = LazyPattern(r"[ \t]?\[(?P<o>[\p{Lu}][\p{L}\p{N}&'\u2019. \-]{1,40})\](?![(\[:])"
-                     r"(?=[ \t]*[.,;:]?[ \t]*(?:$|\n))", regex.M)
+_TAG = LazyPattern(r"(?m)[ \t]?\[(?P<o>[\p{Lu}][\p{L}\p{N}&'\u2019. \-]{1,40})\](?![(\[:])"
+                     r"(?=[ \t]*[.,;:]?[ \t]*(?:$|\n))")
 
 
 def _tags(ctx: Context, view, is_outlet):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-import regex
-
 from ..model import Safety, Severity
 from ..rule import Context, Example, LazyPattern, Rule
+from ..rule import lazy_regex as regex
 from .common import registry, sentence_span
 
 _HANDLE = LazyPattern(r"(?<![\w.@/\\])@(?P<h>[A-Za-z0-9_]{2,15})(?![\w@]|\.[A-Za-z]{2,}\b)")
