@@ -342,7 +342,7 @@ def main(argv=None) -> int:
     texts = [f.read_text(encoding="utf-8") for f in txt_files]
     sizes = [m for m in (1, 3, 10, 30, 100, 300) if m <= max_mb]
     if len(sizes) >= 2:
-        print(f"\n## Size series: 1 MB files of concatenated articles + generated debris\n", flush=True)
+        print("\n## Size series: 1 MB files of concatenated articles + generated debris\n", flush=True)
         table, ratio = linearity(size_series(b, cite, texts, sizes, 1.0, big_runs, "archive"))
         print(table)
         checks.append((f"time linear in archive size ({sizes[0]}-{sizes[-1]} MB): per-MB cost ratio {ratio:.2f}",

@@ -2,7 +2,6 @@
 the cached pack reader, the plain-Markdown fast path, the quote index and the
 plugin pre-scan each give what the slow way gives."""
 import copy
-import os
 import sys
 from pathlib import Path
 
@@ -14,7 +13,8 @@ import citelint.formats.markdown as md
 from citelint.document import Document
 from citelint.engine import Linter
 from citelint.config import Settings
-from citelint.packs import PackError, PatternRule, load_pack, read_toml
+from citelint.datacache import read_toml
+from citelint.packs import PackError, PatternRule, load_pack
 from citelint.prefilter import Plan, guard
 from citelint.registry import _may_have_plugins, builtin_rules
 

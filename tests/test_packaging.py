@@ -2,7 +2,6 @@
 installed copy in a clean virtual environment, from any folder."""
 import os
 import subprocess
-import sys
 import tomllib
 import venv
 from pathlib import Path
