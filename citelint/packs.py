@@ -94,9 +94,9 @@ class PatternRule(Rule):
             text = view.text
             if self.prefilter and not any(s in text for s in self.prefilter):
                 continue
-            if self.requires is not None and not _search(self.requires, text, self):
+            if self.requires is not None and not _search(self.requires, text, self, ctx.doc.path):
                 continue
-            if self.unless is not None and _search(self.unless, text, self):
+            if self.unless is not None and _search(self.unless, text, self, ctx.doc.path):
                 continue
             try:
                 for m in self.pattern.finditer(text, timeout=PATTERN_TIMEOUT):
@@ -118,12 +118,12 @@ class PatternRule(Rule):
                                      f"{PATTERN_TIMEOUT:g}s on {ctx.doc.path}; simplify the pattern")
 
 
-def _search(pattern, text: str, rule: PatternRule):
+def _search(pattern, text: str, rule: PatternRule, path: str):
     try:
         return pattern.search(text, timeout=PATTERN_TIMEOUT)
     except TimeoutError:
         raise PatternTimeout(f"{rule.where}: rule {rule.code} condition took longer than "
-                             f"{PATTERN_TIMEOUT:g}s; simplify the pattern") from None
+                             f"{PATTERN_TIMEOUT:g}s on {path}; simplify the pattern") from None
 
 
 def _pattern_text(pattern, where: str, code: str, key: str) -> str:

@@ -94,6 +94,7 @@ def test_a_catastrophic_pattern_is_stopped_by_the_time_limit(tmp_path, where):
     proc = run_with_pack(tmp_path, pack, draft)
     line = one_line_error(proc)
     assert "house.toml" in line and "HSE101" in line and f"{PATTERN_TIMEOUT:g}s" in line
+    assert "story.txt" in line  # the draft it ran out of time on
 
 
 def test_a_catastrophic_pattern_does_not_stop_other_files(tmp_path):
