@@ -45,7 +45,8 @@ class Rule:
     # anything. The engine skips the rule where none occurs (see prefilter.py),
     # so a document without candidates costs a few substring tests, not a regex.
     # Choose strings with an uncommon character where you can: `[cite`, not `cite`.
-    prefilter: tuple[str, ...] = ()
+    # A Python rule may also list compiled `re` patterns, for what a string cannot say.
+    prefilter: tuple = ()
     examples: list[Example] = []
     origin: str = ""            # where the rule is defined, for `citelint rule`
 

@@ -232,9 +232,10 @@ class MissingEmbedReference(Rule):
     prefilter = _NOUNS
 
     def _matches(self, text: str):
-        """What `_DEICTIC.finditer` finds, searched for only around each noun:
-        the nouns are common words, and trying the pattern at every position of
-        an article costs far more than a few substring searches."""
+        """What `_DEICTIC.finditer` finds (where the determiner is within 24
+        characters of its noun), searched for only around each noun: the nouns
+        are common words, and trying the pattern at every position of an
+        article costs far more than a few substring searches."""
         hits = []
         for noun in self._NOUNS:
             i = text.find(noun)

@@ -248,7 +248,6 @@ def _forms(o: Outlet):
             yield text, kind
 
 
-_FIELDS = Outlet._fields
 _CACHE_FORMAT = 2  # of the built-in registry's cache
 
 
@@ -262,25 +261,28 @@ def _builtin_data() -> tuple[list, dict[str, str], list[str]]:
     normalised, and every garble's variants. All three are kept in a marshal
     cache (see datacache.py): validating 900 entries and normalising 2,300
     names would cost every one-file check 40 ms."""
-    files = sorted(builtin_dir().glob("*.toml"))
+    files = _builtin_files()
 
     def compute():
         outlets: dict[str, Outlet] = {}
         for path in files:
             for o in read_file(path, f"rules/outlets/{path.name}"):
                 outlets[o.id] = o
-        rows = [tuple(getattr(o, f) for f in _FIELDS) for o in outlets.values()]
+        rows = [o._values() for o in outlets.values()]  # in Outlet's argument order
         names = {text: normalize(text) for o in outlets.values() for text, _ in _forms(o)}
         garbles = list(dict.fromkeys(v for o in outlets.values() for g in o.garbles for v in _variants(g)))
         return rows, names, garbles
 
     from ..datacache import cached
-    return cached(builtin_dir() / "registry", _builtin_key(), compute)
+    return cached(builtin_dir() / "registry", _builtin_key(files), compute)
 
 
-def _builtin_key() -> tuple:
+def _builtin_files() -> list[Path]:
+    return sorted(builtin_dir().glob("*.toml"))
+
+
+def _builtin_key(files: list[Path]) -> tuple:
     """What the built-in registry's caches are keyed by: every file's size and mtime."""
-    files = sorted(builtin_dir().glob("*.toml"))
     return (_CACHE_FORMAT, tuple((p.name, st.st_size, st.st_mtime_ns) for p in files for st in [p.stat()]))
 
 
@@ -290,7 +292,7 @@ def garble_variants(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     if extra:
         return tuple(load_registry(extra).garble_variants())
     from ..datacache import cached  # a small cache of its own: the registry's is 200 KB
-    return tuple(cached(builtin_dir() / "garbles", _builtin_key(), lambda: _builtin_data()[2]))
+    return tuple(cached(builtin_dir() / "garbles", _builtin_key(_builtin_files()), lambda: _builtin_data()[2]))
 
 
 @lru_cache(maxsize=16)
