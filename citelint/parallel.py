@@ -99,15 +99,12 @@ def check_file(path: str, settings, job: Job) -> FileResult:
     try:
         sf = read_source(path, job.encoding, digest=job.fix or job.cached)
         res, final = check_text(sf.text, path, settings, job)
-        if final == sf.text:
-            if job.cached:
-                from .cache import file_key
-                res.cache_key = file_key(path, sf.digest)
-        elif not job.diff:
+        written = final != sf.text and not job.diff
+        if written:
             write_source(sf, final)
-            if job.cached:
-                from .cache import file_key
-                res.cache_key = file_key(path, sha256_hex(encode(sf, final)))
+        if job.cached and (written or final == sf.text):  # the key of the bytes now on disk
+            from .cache import file_key
+            res.cache_key = file_key(path, sha256_hex(encode(sf, final)) if written else sf.digest)
         if job.keep_source:
             res.source = final if not job.diff else sf.text
         return res
