@@ -36,6 +36,24 @@ class Link(Record):
         self.label = label        # reference-definition label
 
 
+class Tag(Record):
+    """An HTML tag in the source (HTML files, and raw HTML inside Markdown)."""
+    __slots__ = ("name", "start", "end", "closing", "attrs")
+    _fields = __slots__
+
+    def __init__(self, name: str, start: int, end: int, closing: bool, attrs: str = ""):
+        self.name, self.start, self.end = name, start, end  # lower-case name, source span
+        self.closing, self.attrs = closing, attrs            # attrs: the raw attribute text
+
+    def attr(self, key: str) -> str | None:
+        """An attribute's raw value (entities not decoded), or None."""
+        m = re.search(r"(?:^|\s)" + re.escape(key) + r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""",
+                      self.attrs, re.I)
+        if not m:
+            return None
+        return next(g for g in m.groups() if g is not None)
+
+
 class Directive(Record):
     """A suppression comment: disable/enable from `start`, or ignore up to `end`."""
     __slots__ = ("action", "codes", "start", "end")
@@ -55,6 +73,7 @@ class Document:
         self.links: list[Link] = []
         self.directives: list[Directive] = []
         self.quote_blocks: list[tuple[int, int]] = []  # prose-view spans
+        self.tags: list[Tag] = []  # HTML tags, in source order (raw HTML in Markdown too)
 
     @cached_property
     def line_starts(self) -> list[int]:

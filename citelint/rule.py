@@ -70,12 +70,22 @@ class Rule:
 
 class Context:
     """Per-document state shared by the rules that run over it."""
-    __slots__ = ("doc", "settings", "findings", "cache")
+    __slots__ = ("doc", "settings", "findings", "cache", "_facts")
 
     def __init__(self, doc: Document, settings=None):
         self.doc, self.settings = doc, settings
-        self.findings: list[Finding] = []  # what earlier rules reported
+        self.findings: list[Finding] = []  # collected by the engine; rules never read them
         self.cache: dict = {}              # memo for shared computations
+        self._facts = None
+
+    @property
+    def facts(self):
+        """Evidence about the document that rules share (facts.py), computed
+        once and whatever rules are selected."""
+        if self._facts is None:
+            from .facts import Facts
+            self._facts = Facts(self.doc, self.settings, self)
+        return self._facts
 
     @property
     def raw(self) -> View:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model import Safety, Severity
 from ..outlets.registry import garble_variants
 from ..rule import Context, Example, Rule
-from .common import overlaps_finding, registry
+from .common import registry
 from .social import uncredited_handles
 
 def _garble_hits(text: str, forms: dict):
@@ -54,7 +54,7 @@ class NonCanonicalOutletName(Rule):
             canonical, seen = form.outlet.name, text[start:end]
             if seen == canonical or not has_cue(text, start, end):
                 continue
-            if overlaps_finding(ctx, view, start, end, ("CHP",)):
+            if ctx.facts.chips.overlaps(start, end):
                 continue
             yield ctx.finding(self, view, start, end, f"`{seen}` is not how {canonical} names itself: "
                               f"write \"{canonical}\"", replacement=canonical)

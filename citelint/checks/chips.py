@@ -14,7 +14,7 @@ from ..model import Safety, Severity
 from ..outlets import normalize
 from ..rule import Context, Example, LazyPattern, Rule
 from ..rule import lazy_regex as regex
-from .common import NAME, UNITSTOP, has_artefact, is_stopname, known_outlet, learned, overlaps_finding
+from .common import NAME, UNITSTOP, is_domain, is_stopname, known_outlet, registry
 
 _PLUS = r"\+[ \t]?(?P<n>\d{1,2})" + UNITSTOP
 _NL_PLUS = r"\.?[ \t]*\n[ \t]*\+[ \t]?\d{1,2}(?=[ \t]*(?:\n|$))"
@@ -37,16 +37,19 @@ def _split_items(items: str) -> list[str]:
 
 
 class _Cluster:
-    __slots__ = ("start", "end", "chips", "names", "plists", "pluses")
+    __slots__ = ("start", "end", "chips", "names", "plists", "pluses", "confident", "structural")
 
     def __init__(self, start):
         self.start, self.end = start, start
         self.chips, self.names, self.plists, self.pluses = 0, [], [], 0
+        self.confident = False   # a chip beyond doubt, or chip-shaped in a draft with debris
+        self.structural = ""     # the element it fills ("list item", "table cell"…): never a chip alone
 
 
-def parse_cluster(ctx: Context, text: str, start: int) -> _Cluster | None:
+def parse_cluster(ctx: Context, text: str, start: int, known=None) -> _Cluster | None:
     """Read chip tokens from `start`; a cluster must end the line or be followed
     by a new sentence, and hold at least one "+N"."""
+    known = known or (lambda n: known_outlet(ctx, n))
     c = _Cluster(start)
     pos = start
     last_good = None
@@ -80,7 +83,7 @@ def parse_cluster(ctx: Context, text: str, start: int) -> _Cluster | None:
         m = _PLIST.match(text, pos)
         if m:
             items = _split_items(m.group("items"))
-            if len(items) < 2 or not all(known_outlet(ctx, i) for i in items):
+            if len(items) < 2 or not all(known(i) for i in items):
                 break
             c.plists.append(items)
             c.names += items
@@ -98,7 +101,7 @@ def parse_cluster(ctx: Context, text: str, start: int) -> _Cluster | None:
             pos = m.end()
             continue
         m = _BARE.match(text, pos)
-        if m and c.chips > 0 and known_outlet(ctx, m.group("name")) and not is_stopname(m.group("name")):
+        if m and c.chips > 0 and known(m.group("name")) and not is_stopname(m.group("name")):
             c.names.append(m.group("name"))
             pos = m.end()
             last_good = pos
@@ -154,34 +157,16 @@ class ChipCluster(Rule):
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        if not _HAS_PLUS.search(text):
-            return
-        clusters = []
-        for line in _lines_with_plus(text):
-            ls, le = line
-            pos = ls
-            for b in _BOUNDARY.finditer(text, ls, le):
-                if b.start() < pos:
-                    continue
-                c = parse_cluster(ctx, text, b.end())
-                if c is None:
-                    continue
-                c.start = b.start()  # the space after the sentence goes with the chips
-                clusters.append(c)
-                pos = c.end
-        for c in clusters:  # learn outlets from confident chips before judging the rest
-            if c.chips >= 2 or any(known_outlet(ctx, n) for n in c.names):
-                learned(ctx).update(normalize(n) for n in c.names)
-        for c in clusters:
-            confident = c.chips >= 2 or bool(c.plists) or any(known_outlet(ctx, n) for n in c.names) \
-                or has_artefact(ctx)
+        for c in ctx.facts.chips.clusters:
             shown = text[c.start:c.end].strip().replace("\n", "\u23ce")
-            if confident:
+            if c.structural:
+                continue  # `<li>Clear slides +4</li>`, a score in a table: a count, not a chip
+            if c.confident:
                 yield ctx.finding(self, view, c.start, c.end, f"source chips pasted after the sentence: `{shown}`",
                                   replacement="")
             else:
                 yield ctx.finding(self, view, c.start, c.end, f"possible source chip `{shown}`: delete it if it is "
-                                  "not part of the story", severity=Severity.WARNING)
+                                  "not part of the story", severity=Severity.INFO)
 
 
 def _lines_with_plus(text: str):
@@ -226,19 +211,8 @@ class GluedChipChain(Rule):
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        for m in _chains(text):
-            names = regex.findall(r"(" + NAME + r")\+\d{1,2}", m.group())
-            if any(is_stopname(n) for n in names) or overlaps_finding(ctx, view, m.start(), m.end()):
-                continue
-            before = text[m.start() - 1:m.start()]
-            if before and not before.isspace() and before not in ".!?)]\"'\u201d":
-                continue  # glued to a word: `B*BBC+1…`, `0x…+1`
-            start = _trim_leading_words(ctx, text, m.start(), m.group("name"))
-            s = start - 1 if start > 0 and text[start - 1] in " \t" else start
-            f = ctx.finding(self, view, s, m.end(), f"glued source chips `{text[start:m.end()]}`", replacement="")
-            if f:
-                learned(ctx).update(normalize(n) for n in names)
-                yield f
+        for s, e, start in ctx.facts.chips.chains:
+            yield ctx.finding(self, view, s, e, f"glued source chips `{text[start:e]}`", replacement="")
 
 
 def _chains(text: str):
@@ -256,19 +230,19 @@ def _chains(text: str):
         done = line_end
 
 
-def _trim_leading_words(ctx: Context, text: str, start: int, first: str) -> int:
+def _trim_leading_words(ctx: Context, text: str, start: int, first: str, known) -> int:
     """The chain's first name may have swallowed capitalised words of the
     sentence ("Deputy Minister Reuters+1"): keep only the longest tail that is a
     known outlet, or the last word."""
     words = first.split(" ")
-    if len(words) == 1 or known_outlet(ctx, first):
+    if len(words) == 1 or known(first):
         return start
     before = text[:start].rstrip(" \t")
     if not before or before[-1] in ".!?)\"'\u201d\n":
         return start  # the chain opens the sentence: all of it is chip
     for i in range(1, len(words)):
         tail = " ".join(words[i:])
-        if known_outlet(ctx, tail):
+        if known(tail):
             return start + len(" ".join(words[:i])) + 1
     return start + len(" ".join(words[:-1])) + 1
 
@@ -297,52 +271,64 @@ class LoneChipCount(Rule):
         text = view.text
         if "+" not in text:
             return
+        chips = ctx.facts.chips
         for m in self._LONE.finditer(text):
-            if overlaps_finding(ctx, view, m.start(), m.end()):
+            if chips.overlaps(m.start(), m.end(), ("cluster", "chain")):
+                continue  # the count belongs to a chip cluster, which owns it
+            src = view.to_source(m.start(), m.end())[0][0]
+            if ctx.facts.table_cell(src, src + 1) or ctx.facts.enclosing(src, src + 1, ("li", "td", "th")):
                 continue
-            if has_artefact(ctx):
+            if ctx.facts.debris:
                 yield ctx.finding(self, view, m.start(), m.end(), "chip count left on a line of its own",
                                   replacement="")
             else:
                 yield ctx.finding(self, view, m.start(), m.end(), "possible chip count on a line of its own",
-                                  severity=Severity.WARNING)
+                                  severity=Severity.INFO)
 
 
 class ChipLink(Rule):
     code = "CHP004"
     name = "chip-link"
     severity = Severity.ERROR
-    fix_safety = Safety.UNSAFE
-    fix_title = "Delete the chip link"
+    fix_safety = Safety.SAFE
+    fix_title = "Keep the link, drop the chip counts"
     origin = "citelint/checks/chips.py"
     prefilter = ("+",)
     summary = "Finds source chips kept as links: `[AP News+1](https://apnews.com/…)`, `[wiki.archlinux +2]`."
-    why = ("Copy-as-Markdown keeps a chip as a link whose text is the chip. The link may be the real source, so "
-           "the fix (which deletes it) is unsafe: the report names the link so the source can be attributed in words.")
+    why = ("Copy-as-Markdown keeps a chip as a link whose text is the chip. The link is the source, so the fix keeps "
+           "it and its address and only drops the counts: the text becomes the outlet the link goes to (or the "
+           "first chip). A bracketed chip with no link (`[wiki.archlinux +2]`) is deleted like any plain-text chip. "
+           "A link text that merely holds a plus (`Rounds 3+4`, `UTC+5:30`) is not a chip.")
     examples = [
-        Example("It spread fast. [AP News+1](https://apnews.com/article/69855ab8)\n", "It spread fast.\n", "markdown"),
-        Example("It handles 256k tokens[sobot+1](https://www.sobot.io/blog/compare/).\n",
-                "It handles 256k tokens.\n", "markdown"),
+        Example("It spread fast. [AP News+1](https://apnews.com/article/69855ab8)\n",
+                "It spread fast. [AP News](https://apnews.com/article/69855ab8)\n", "markdown"),
+        Example("It handles 256k tokens [sobot +1](https://www.sobot.io/blog/compare/).\n",
+                "It handles 256k tokens [sobot](https://www.sobot.io/blog/compare/).\n", "markdown"),
+        Example("Troops moved. [Al Jazeera +2 BBC +2 aljazeera.com +2](https://www.aljazeera.com/news/x)\n",
+                "Troops moved. [Al Jazeera](https://www.aljazeera.com/news/x)\n", "markdown"),
+        Example("<p>Troops moved. <a href=\"https://www.bbc.com/news/x\">Reuters +1 BBC +2</a></p>\n",
+                "<p>Troops moved. <a href=\"https://www.bbc.com/news/x\">BBC</a></p>\n", "html"),
+        Example("Arch has a page on it [wiki.archlinux +2].\n", "Arch has a page on it.\n", "markdown"),
         Example("See [the report](https://x.org) and [1](https://x.org/1).\n", trap=True, format="markdown"),
+        Example("## [Rounds 3+4](#rounds)\n\nThe times are [UTC+5:30](https://time.is/UTC+5:30).\n",
+                trap=True, format="markdown"),
     ]
-    _LINK = LazyPattern(r"[ \t]?\(?\[(?:!\[[^\]]*\]\([^)]*\))?[^\]\n]{1,80}?[ ]?\+[ ]?\d{1,2}"
-                          r"(?:!\[[^\]]*\]\([^)]*\)[^\]\n]{1,80}?\+\d{1,2})*\](?:\((?P<url>[^)\s]*)\))?\)?")
 
     def check(self, ctx: Context):
+        chips = ctx.facts.chips
+        for link, names, keep in chips.links:
+            shown = ctx.doc.source[link.text_start:link.text_end]
+            if keep is None:  # an image or markup in the text: nothing to rewrite exactly
+                yield ctx.finding(self, ctx.raw, link.text_start, link.text_end,
+                                  f"source chip kept as a link `{shown}` (links to {link.url})", url=link.url)
+                continue
+            yield ctx.finding(self, ctx.raw, link.text_start, link.text_end,
+                              f"source chip kept as a link `{shown}`: keep the link as `{keep}`",
+                              replacement=keep, url=link.url)
         view = ctx.doc.prose
-        text = view.text
-        if "+" not in text:
-            return
-        for m in self._LINK.finditer(text):
-            url = m.group("url")
-            if url is None and not regex.search(r"[a-z]\s?\+\s?\d\]", m.group()):
-                continue
-            label = m.group().strip().split("](")[0].lstrip("([")
-            if regex.search(r"\+\d{1,2}" + UNITSTOP, label) is None:
-                continue
-            shown = f" (links to {url})" if url else ""
-            yield ctx.finding(self, view, m.start(), m.end(), f"source chip kept as a link `{label}]`{shown}",
-                              replacement="", url=url or None)
+        for s, e in chips.bracketed:
+            yield ctx.finding(self, view, s, e, f"source chip in brackets `{view.text[s:e].strip()}`",
+                              replacement="", title="Delete the chip")
 
 
 def _at_parens(text: str, pattern, before: int, after: int | None):
@@ -403,8 +389,8 @@ class OutletListParenthesis(Rule):
             items = _split_items(m.group("items"))
             if len(items) < 2 or not all(known_outlet(ctx, i) for i in items):
                 continue
-            if overlaps_finding(ctx, view, m.start(), m.end()):
-                continue
+            if ctx.facts.chips.overlaps(m.start(), m.end()):
+                continue  # a chip cluster owns it
             yield ctx.finding(self, view, m.start(), m.end(),
                               f"list of outlets `({m.group('items')})` left where source links were", replacement="")
 
@@ -431,7 +417,177 @@ class DomainNameDuplicate(Rule):
             d, n = normalize(m.group("d")), normalize(m.group("n")).replace(" ", "")
             if not n or not d.startswith(n):
                 continue  # a domain and some other words in brackets
-            if overlaps_finding(ctx, view, m.start(), m.end()):
-                continue
+            if ctx.facts.chips.overlaps(m.start(), m.end()):
+                continue  # a chip cluster owns it
             yield ctx.finding(self, view, m.start(), m.end(),
                               f"outlet given as a domain and a name (`{m.group()}`): keep one")
+
+
+# -- the analysis every chip rule reads (Facts.chips) -------------------------------
+
+_CHIP_TOKEN = LazyPattern(r"(?P<name>[^+\]\[]*?)[ ]?\+[ ]?(?P<n>\d{1,2})(?![\d:.,%\u00b0])")
+_BRACKET_CHIP = LazyPattern(r"[ \t]?\[(?P<label>[a-z0-9][\w.-]{1,60}[ ]?\+[ ]?\d{1,2})\](?![(\[:])")
+
+
+def chip_names(label: str) -> list[str] | None:
+    """The outlet names of a link text made only of chips (`AP News+1`,
+    `Al Jazeera +2 BBC +2`), or None when it is anything else."""
+    names, pos = [], 0
+    label = label.strip()
+    for m in _CHIP_TOKEN.finditer(label):
+        if m.start() != pos:
+            return None
+        name = m.group("name").strip(" \t*_|,;")
+        if not name or is_stopname(name) or not (name[-1].isalpha() or is_domain(name)) or len(name) > 60:
+            return None
+        if regex.search(r"\d", name) and not is_domain(name):
+            return None  # `Rounds 3+4`, `Windows 10 +2`: numbers, not chips
+        names.append(name)
+        pos = m.end()
+    return names if names and not label[pos:].strip(" \t|,;.") else None
+
+
+class ChipFacts:
+    """What the chip rules share: every chip-shaped thing in the draft, found once."""
+
+    def __init__(self):
+        self.clusters: list[_Cluster] = []
+        self.chains: list[tuple[int, int, int]] = []   # (start, end, start of the chip text), prose offsets
+        self.links: list[tuple] = []                   # (link, names, text to keep or None)
+        self.bracketed: list[tuple[int, int]] = []     # `[site +2]` with no link, prose offsets
+        self.learned: set[str] = set()                 # names used as chips beyond doubt
+        self.confident = False                         # some chip is one beyond doubt
+        self._spans: dict[str, list[tuple[int, int]]] = {}
+
+    def overlaps(self, start: int, end: int, kinds=("cluster", "chain", "link", "bracketed")) -> bool:
+        """Whether prose[start:end] overlaps a chip of these kinds."""
+        return any(a < end and start < b for k in kinds for a, b in self._spans.get(k, ()))
+
+
+def analyse(ctx: Context, facts) -> ChipFacts:
+    cf = ChipFacts()
+    view = ctx.doc.prose
+    text = view.text
+    if "+" not in text or not _HAS_PLUS.search(text):
+        return cf
+    reg_known = lambda n: _known(ctx, n, cf.learned)  # noqa: E731
+    # Chip links first: their names are chips beyond doubt.
+    for link in ctx.doc.links:
+        if link.kind not in ("markdown", "html") or link.text_start < 0 or "+" not in link.text:
+            continue
+        raw = ctx.doc.source[link.text_start:link.text_end]
+        names = chip_names(raw) if "<" not in raw and "](" not in raw else chip_names(_strip_images(raw))
+        if not names:
+            continue
+        keep = None if "<" in raw or "](" in raw or "[" in raw else _keep_name(ctx, names, link.url)
+        cf.links.append((link, names, keep))
+        cf.learned.update(normalize(n) for n in names)
+    if "[" in text:
+        for m in _BRACKET_CHIP.finditer(text):
+            if not chip_names(m.group("label")):
+                continue
+            src = view.to_source(m.start(), m.end())
+            if facts.link_text_at(src[0][0] + 1, src[-1][1] - 1) is not None:
+                continue
+            cf.bracketed.append((m.start(), m.end()))
+    # Clusters after sentences.
+    for line in _lines_with_plus(text):
+        ls, le = line
+        pos = ls
+        for b in _BOUNDARY.finditer(text, ls, le):
+            if b.start() < pos:
+                continue
+            c = parse_cluster(ctx, text, b.end(), reg_known)
+            if c is None:
+                continue
+            c.start = b.start()
+            if _in_link_text(view, facts, c.start, c.end) or any(
+                    a < c.end and c.start < e for a, e in cf.bracketed):
+                continue
+            cf.clusters.append(c)
+            pos = c.end
+    for c in cf.clusters:
+        if c.chips >= 2 or c.plists or any(reg_known(n) for n in c.names):
+            c.confident = True
+            cf.learned.update(normalize(n) for n in c.names)
+    # Glued chains not already inside a cluster.
+    cspans = [(c.start, c.end) for c in cf.clusters]
+    for m in _chains(text):
+        if any(a < m.end() and m.start() < b for a, b in cspans):
+            continue
+        names = regex.findall(r"(" + NAME + r")\+\d{1,2}", m.group())
+        if any(is_stopname(n) for n in names):
+            continue
+        before = text[m.start() - 1:m.start()]
+        if before and not before.isspace() and before not in ".!?)]\"'\u201d\ufffe":
+            continue  # glued to a word: `B*BBC+1…`, `0x…+1`
+        if _in_link_text(view, facts, m.start(), m.end()):
+            continue
+        start = _trim_leading_words(ctx, text, m.start(), m.group("name"), reg_known)
+        s = start - 1 if start > 0 and text[start - 1] in " \t" else start
+        cf.chains.append((s, m.end(), start))
+        cf.learned.update(normalize(n) for n in names)
+    confident_any = bool(cf.chains or cf.links or cf.bracketed or any(c.confident for c in cf.clusters))
+    cf.confident = confident_any
+    debris = confident_any or bool(facts.markup_codes)
+    for c in cf.clusters:
+        src = view.to_source(c.start, c.end)
+        a, b = src[0][0], src[-1][1]
+        if facts.table_cell(a, b):
+            c.structural = "table cell"
+        elif not c.confident and (facts.is_list_item(a, b) or facts.is_heading(a, b)):
+            c.structural = "list item"
+        if not c.confident and debris and not c.structural:
+            c.confident = True
+    cf._spans = {"cluster": cspans, "chain": [(s, e) for s, e, _ in cf.chains],
+                 "bracketed": list(cf.bracketed),
+                 "link": [_view_span(view, lk.text_start, lk.text_end) for lk, _, _ in cf.links]}
+    return cf
+
+
+def _strip_images(raw: str) -> str:
+    return regex.sub(r"!\[[^\]]*\]\([^)]*\)", "", raw)
+
+
+def _view_span(view, start: int, end: int) -> tuple[int, int]:
+    """Prose offsets of a source span (identity views: the same numbers)."""
+    if view.identity:
+        return start, end
+    # HTML: find the view positions whose source falls in the span
+    lo = hi = None
+    for vs, ss, vl, sl in view._segs:
+        if ss + sl <= start or ss >= end:
+            continue
+        a = vs + max(0, start - ss) if vl == sl else vs
+        b = vs + min(vl, end - ss) if vl == sl else vs + vl
+        lo = a if lo is None else min(lo, a)
+        hi = b if hi is None else max(hi, b)
+    return (lo or 0, hi or 0)
+
+
+def _in_link_text(view, facts, start: int, end: int) -> bool:
+    src = view.to_source(start, end)
+    a, b = src[0][0], src[-1][1]
+    return any(lk.text_start >= 0 and lk.text_start < b and a < lk.text_end for lk in facts.doc.links)
+
+
+def _keep_name(ctx: Context, names: list[str], url: str) -> str:
+    """The chip whose outlet owns the link's domain; else the first."""
+    from ..outlets.urls import unwrap
+    reg = registry(ctx)
+    linked = reg.by_domain(unwrap(url)) if url else None
+    if linked is not None:
+        for n in names:
+            if any(o is linked or reg.related(o, linked) for o in reg.lookup_name(n)):
+                return n
+            if is_domain(n) and reg.by_domain("https://" + n) is linked:
+                return n
+    return names[0]
+
+
+def _known(ctx: Context, name: str, learned: set[str]) -> bool:
+    n = name.strip().strip("*").strip()
+    if not n:
+        return False
+    reg = registry(ctx)
+    return bool(reg.forms(n)) or is_domain(n) or normalize(n) in learned or bool(reg.garbled(n))

@@ -1,5 +1,5 @@
-"""Helpers the Python rules share: the outlet registry for a run, document-level
-facts earlier rules established, and sentence boundaries."""
+"""Helpers the Python rules share: the outlet registry for a run, outlet names,
+and sentence boundaries. (Evidence about the document is in ../facts.py.)"""
 from __future__ import annotations
 
 from ..outlets import load_registry, normalize
@@ -32,11 +32,6 @@ def registry(ctx: Context):
     return ctx.cache["registry"]
 
 
-def learned(ctx: Context) -> set[str]:
-    """Names seen as confident chips in this document (normalised)."""
-    return ctx.cache.setdefault("learned_outlets", set())
-
-
 def is_domain(name: str) -> bool:
     return bool(_DOMAIN.match(name.strip("*")))
 
@@ -47,30 +42,13 @@ def known_outlet(ctx: Context, name: str) -> bool:
     if not n:
         return False
     reg = registry(ctx)
-    return bool(reg.forms(n)) or is_domain(n) or normalize(n) in learned(ctx) or bool(reg.garbled(n))
+    if reg.forms(n) or is_domain(n) or reg.garbled(n):
+        return True
+    return "+" in ctx.doc.prose.text and normalize(n) in ctx.facts.chips.learned
 
 
 def is_stopname(name: str) -> bool:
     return normalize(name.strip("*")) in STOPNAMES
-
-
-def has_artefact(ctx: Context, exclude: int = -1) -> bool:
-    """Whether an earlier rule found assistant markup, a tracking parameter or a chip."""
-    for f in ctx.findings:
-        if f.code.startswith(("AST", "TRK")) or f.code in ("CHP001", "CHP002", "CHP004"):
-            if f.start != exclude:
-                return True
-    return False
-
-
-def overlaps_finding(ctx: Context, view, start: int, end: int, prefixes=("CHP",)) -> bool:
-    """Whether view[start:end] overlaps what an earlier rule of these families found."""
-    spans = view.to_source(start, end)
-    start, end = spans[0][0], spans[-1][1]
-    for f in ctx.findings:
-        if f.code.startswith(prefixes) and f.start < end and start < f.end:
-            return True
-    return False
 
 
 _SENTENCE_REACH = 2000

@@ -9,7 +9,7 @@ from ..model import Safety, Severity
 from ..outlets import normalize
 from ..rule import Context, Example, LazyPattern, Rule
 from ..rule import lazy_regex as regex
-from .common import known_outlet, overlaps_finding, registry, sentence_span
+from .common import known_outlet, registry, sentence_span
 
 _TAG = LazyPattern(r"(?m)[ \t]?\[(?P<o>[\p{Lu}][\p{L}\p{N}&'\u2019. \-]{1,40})\](?![(\[:])"
                      r"(?=[ \t]*[.,;:]?[ \t]*(?:$|\n))")
@@ -24,8 +24,8 @@ def _tags(ctx: Context, view, is_outlet):
     defined = {normalize(lk.label) for lk in ctx.doc.links if lk.kind == "definition"}
     for m in _TAG.finditer(text):
         name = m.group("o")
-        if normalize(name) in defined or not is_outlet(name) or overlaps_finding(ctx, view, m.start(), m.end()):
-            continue
+        if normalize(name) in defined or not is_outlet(name) or ctx.facts.chips.overlaps(m.start(), m.end()):
+            continue  # a Markdown reference link, or part of a chip cluster
         yield m, name
 
 
@@ -91,7 +91,10 @@ class BracketedOutletTag(Rule):
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
+        text = view.text
         for m, name in _tags(ctx, view, lambda n: known_outlet(ctx, n)):
+            if registry(ctx).forms(name) and _earlier_mentions(ctx, text, m.start(), name):
+                continue  # the sentence names it already: CHP008's case
             yield ctx.finding(self, view, m.start(), m.end(), f"bracketed outlet tag `[{name}]` after the sentence",
                               replacement="")
 
@@ -145,7 +148,7 @@ class TrailingCreditCrumb(Rule):
     def _check_line(self, ctx, view, text, start, end):
         for m in self._CRUMB.finditer(text, start, end):
             name = m.group("o").strip()
-            if not registry(ctx).forms(name) or overlaps_finding(ctx, view, m.start(), m.end()):
+            if not registry(ctx).forms(name) or ctx.facts.chips.overlaps(m.start(), m.end()):
                 continue
             yield ctx.finding(self, view, m.start(), m.end(),
                               f"stray credit crumb `{m.group().strip()}` after the sentence", replacement="")

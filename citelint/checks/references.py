@@ -160,7 +160,7 @@ class SuperscriptCitation(Rule):
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        bing = any(f.code == "AST018" for f in ctx.findings)
+        bing = "AST018" in ctx.facts.markup_codes
         for m in self._SUP.finditer(text):
             if bing:
                 yield ctx.finding(self, view, m.start(), m.end(), f"Copilot citation number `{m.group()}`",

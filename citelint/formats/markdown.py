@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 
 from ..document import Document, Link, add_bare_links, identity_view, parse_directives
 from ..view import View, _merge
+from . import rawhtml
 
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _FRONT = {"---": ("---", "..."), "+++": ("+++",)}
@@ -66,12 +67,21 @@ def load_markdown(source: str, path: str = "-") -> Document:
         masked.sort()
         inline_masked = _inline_pass(source, masked, block_spans, doc)
         masked = _merge(masked + inline_masked)
-    links = _links(source, masked)
-    doc.prose = doc.markup = identity_view(source, masked)
+    html_links: list[Link] = []
+    tag_spans, hidden = rawhtml.scan(source, masked, doc, html_links)
+    if hidden:
+        masked = _merge(masked + hidden)
+    links = _links(source, masked) + html_links
+    doc.markup = identity_view(source, masked)
+    # Tags are markup, not prose: hidden from prose rules, still seen by markup ones.
+    doc.prose = identity_view(source, _merge(masked + tag_spans)) if tag_spans else doc.markup
     doc.links = links
     add_bare_links(doc, doc.prose, doc.links)
     doc.links.sort(key=lambda lk: lk.start)
-    doc.prose.set_soft([(lk.start, lk.end) for lk in doc.links])
+    spans = [(lk.start, lk.end) for lk in doc.links]
+    doc.prose.set_soft(spans)
+    if doc.markup is not doc.prose:
+        doc.markup.set_soft(spans)
     return doc
 
 

@@ -1,0 +1,277 @@
+"""Evidence about one document that several rules weigh: computed once, on
+first use, from the document alone.
+
+A rule never reads another rule's findings. Whether a draft carries assistant
+debris, which numbered notes it has, where its social embeds and elements
+are: these are facts of the document, so selecting or ignoring one rule can
+never change another's verdict.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import cached_property, lru_cache
+
+from .document import Document
+
+# A heading that opens a list of notes ("Notes", "References", "Footnotes"…).
+NOTES_HEADING = re.compile(
+    r"(?i)^(?:notes?|references?|footnotes?|endnotes?|sources?|citations?|bibliography|works cited"
+    r"|further reading|links|remarques|r[ée]f[ée]rences|notas|referencias)\s*:?\s*$")
+_MD_HEADING = re.compile(r"(?m)^ {0,3}(?:#{1,6}[ \t]+(?P<a>[^\n]*?)[ \t#]*$|(?:\*\*|__)(?P<b>[^\n*_]{1,40})(?:\*\*|__)[ \t]*:?[ \t]*$)")
+_NOTE_LINE = re.compile(r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\[\^?(?P<a>\d{1,3})\^?\]|\((?P<b>\d{1,3})\)|(?P<c>\d{1,3})[.)]|\^(?P<d>\d{1,3}))(?:[ \t:]|$)")
+_FOOTNOTE_DEF = re.compile(r"(?m)^[ \t]*\[\^(?P<id>[^\]\s]+?)\^?\]:")
+_ID_NUMBER = re.compile(r"(?i)^(?:[a-z_-]*?)(?P<n>\d{1,3})$")
+EMBED_CLASSES = re.compile(r"(?i)\b(?:twitter-tweet|twitter-video|twitter-timeline|instagram-media|tiktok-embed"
+                           r"|fb-post|fb-video|bluesky-embed|mastodon-embed|reddit-card|threads-post)\b")
+_SHORTCODE = re.compile(
+    r"\{\{[<%]\s*(?:tweet|twitter|x|instagram|tiktok|youtube|vimeo|gist|mastodon|bluesky)\b[^\n]*?[>%]\}\}"
+    r"|\{%\s*(?:tweet|twitter|instagram|oembed|embed)\b[^\n]*?%\}", re.I)
+_STATUS_LINK = re.compile(r"https?://(?:mobile\.|www\.)?(?:twitter|x)\.com/\w+/status(?:es)?/\d+", re.I)
+_TABLE_LINE = re.compile(r"^[ \t]*\|.*\|[ \t]*$|^[^\n|]*\|[^\n|]*\|")
+_TABLE_RULE = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$")
+_LIST_LINE = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]+")
+_MD_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+
+
+class Element:
+    """An HTML element's source span: open tag start to close tag end."""
+    __slots__ = ("name", "start", "inner_start", "inner_end", "end", "tag")
+
+    def __init__(self, name, start, inner_start, inner_end, end, tag):
+        self.name, self.start, self.inner_start, self.inner_end, self.end, self.tag = \
+            name, start, inner_start, inner_end, end, tag
+
+
+@lru_cache(maxsize=8)
+def _evidence_rules(settings):
+    """The built-in assistant-markup and tracking rules, whatever is selected,
+    with the prefilter plan that says which may match a text."""
+    from .prefilter import Plan
+    from .registry import builtin_rules
+    rules = [r for r in builtin_rules() if r.code.startswith(("AST", "TRK"))]
+    return Plan(rules, [r.prefilter_for(settings) for r in rules])
+
+
+class Facts:
+    """Lazily computed evidence about one document; see the module docstring."""
+
+    def __init__(self, doc: Document, settings=None, ctx=None):
+        self.doc, self.settings, self._ctx = doc, settings, ctx
+
+    # -- assistant debris -------------------------------------------------
+    @cached_property
+    def markup_codes(self) -> frozenset:
+        """Codes of the built-in assistant-markup (AST) and tracking (TRK) rules
+        that find something in this document."""
+        from .rule import Context
+        doc = self.doc
+        texts = (doc.source,) if doc.kind != "html" else (doc.source, doc.prose.text,
+                                                          "\n".join(lk.url for lk in doc.links))
+        ctx = Context(doc, self.settings)
+        codes = set()
+        for rule in _evidence_rules(self.settings).select(texts):
+            if any(f is not None for f in rule.check(ctx)):
+                codes.add(rule.code)
+        return frozenset(codes)
+
+    @cached_property
+    def chips(self):
+        """The chip analysis (checks/chips.py): chains, clusters, chip links."""
+        from .checks.chips import analyse
+        return analyse(self._ctx, self)
+
+    @property
+    def debris(self) -> bool:
+        """Whether the draft shows chat-assistant debris: markup, a tracking
+        parameter, or source chips that are chips beyond doubt."""
+        return bool(self.markup_codes) or self.chips.confident
+
+    # -- structure ----------------------------------------------------------
+    @cached_property
+    def elements(self) -> list[Element]:
+        """HTML elements with both tags (raw HTML in Markdown too), by start."""
+        out, stack = [], []
+        for t in self.doc.tags:
+            if not t.closing:
+                stack.append(t)
+                continue
+            for i in range(len(stack) - 1, max(-1, len(stack) - 40), -1):
+                if stack[i].name == t.name:
+                    o = stack[i]
+                    out.append(Element(t.name, o.start, o.end, t.start, t.end, o))
+                    del stack[i:]
+                    break
+        out.sort(key=lambda e: e.start)
+        return out
+
+    def enclosing(self, start: int, end: int, names) -> list[Element]:
+        """Elements named in `names` whose content holds source[start:end]."""
+        return [e for e in self.elements if e.name in names and e.inner_start <= start and end <= e.inner_end]
+
+    @cached_property
+    def embeds(self) -> list[tuple[int, int]]:
+        """Source spans of deliberate social embeds: embed blockquotes (by
+        class), shortcodes, and Markdown blockquotes that cite a post's URL."""
+        spans = []
+        for e in self.elements:
+            if e.name == "blockquote" and EMBED_CLASSES.search(e.tag.attrs or ""):
+                spans.append((e.start, e.end))
+        src = self.doc.source
+        if "{{" in src or "{%" in src:
+            spans.extend(m.span() for m in _SHORTCODE.finditer(src))
+        if self.doc.kind == "markdown" and ">" in src:
+            for a, b in _md_quote_blocks(src):
+                if _STATUS_LINK.search(src, a, b) or "pic.twitter.com" in src[a:b]:
+                    spans.append((a, b))
+        return sorted(spans)
+
+    def in_embed(self, start: int, end: int | None = None) -> bool:
+        end = start if end is None else end
+        return any(a <= start and end <= b for a, b in self.embeds)
+
+    @cached_property
+    def anchor_ids(self) -> frozenset:
+        """Every `id`/`name` an internal link could point at."""
+        ids = set()
+        for t in self.doc.tags:
+            if not t.closing:
+                for key in ("id", "name"):
+                    v = t.attr(key)
+                    if v:
+                        ids.add(v)
+        return frozenset(ids)
+
+    @cached_property
+    def notes(self) -> "Notes":
+        return Notes(self)
+
+    def table_cell(self, start: int, end: int) -> bool:
+        """Whether source[start:end] is in a table cell (HTML or a Markdown table row)."""
+        if self.enclosing(start, end, ("td", "th")):
+            return True
+        if self.doc.kind == "markdown" and "|" in self.doc.source:
+            line = _line(self.doc.source, start)
+            return bool(_TABLE_LINE.match(line)) and bool(_TABLE_RULE.search(self.doc.source))
+        return False
+
+    def block_line(self, start: int) -> str:
+        """The Markdown line around `start`."""
+        return _line(self.doc.source, start)
+
+    def is_list_item(self, start: int, end: int) -> bool:
+        return bool(self.enclosing(start, end, ("li", "dt", "dd"))) or (
+            self.doc.kind != "html" and bool(_LIST_LINE.match(_line(self.doc.source, start))))
+
+    def is_heading(self, start: int, end: int) -> bool:
+        return bool(self.enclosing(start, end, ("h1", "h2", "h3", "h4", "h5", "h6"))) or (
+            self.doc.kind == "markdown" and bool(_MD_HEADING_LINE.match(_line(self.doc.source, start))))
+
+    def link_text_at(self, start: int, end: int):
+        """The link whose visible text holds source[start:end], if any."""
+        for lk in self.doc.links:
+            if lk.text_start >= 0 and lk.text_start <= start and end <= lk.text_end:
+                return lk
+        return None
+
+
+def _line(source: str, pos: int) -> str:
+    a = source.rfind("\n", 0, pos) + 1
+    b = source.find("\n", pos)
+    return source[a:b if b >= 0 else len(source)].rstrip("\r")
+
+
+def _md_quote_blocks(source: str):
+    """Spans of consecutive `>` lines."""
+    start = None
+    pos = 0
+    for line in source.splitlines(keepends=True):
+        quoted = line.lstrip(" ")[:1] == ">" and len(line) - len(line.lstrip(" ")) < 4
+        if quoted and start is None:
+            start = pos
+        elif not quoted and start is not None:
+            yield start, pos
+            start = None
+        pos += len(line)
+    if start is not None:
+        yield start, pos
+
+
+class Notes:
+    """The numbered notes a `[1]`-style marker could point at."""
+
+    def __init__(self, facts: Facts):
+        doc = facts.doc
+        src = doc.source
+        self.numbers: set[str] = set()   # numbers some list, anchor or definition could give
+        self.lists = False               # a notes list of any shape
+        self.link_labels: set[str] = set()  # Markdown link-reference labels, lower-cased
+        for lk in doc.links:
+            if lk.kind == "definition":
+                self.link_labels.add(" ".join(lk.label.lower().split()))
+        for label in self.link_labels:
+            if label.isdigit():
+                self.numbers.add(str(int(label)))
+        for m in _FOOTNOTE_DEF.finditer(src) if "[^" in src else ():
+            self.lists = True
+            if m.group("id").isdigit():
+                self.numbers.add(str(int(m.group("id"))))
+        for ident in facts.anchor_ids:
+            m = _ID_NUMBER.match(ident)
+            if m:
+                self.numbers.add(str(int(m.group("n"))))
+        for lk in doc.links:
+            if lk.url.startswith("#"):
+                m = _ID_NUMBER.match(lk.url[1:])
+                if m and lk.url[1:] in facts.anchor_ids:
+                    self.lists = True
+        for m in _NOTE_LINE.finditer(src):
+            n = next(g for g in m.groups() if g is not None)
+            if m.group("c") is None or self._after_heading(src, m.start(), facts):
+                self.numbers.add(str(int(n)))
+                self.lists = True
+        if self._html_notes(facts):
+            self.lists = True
+
+    @staticmethod
+    def _after_heading(src: str, pos: int, facts: Facts) -> bool:
+        """Whether a numbered list line follows a notes heading."""
+        best = None
+        for m in _MD_HEADING.finditer(src, 0, pos):
+            best = m
+        if best is None:
+            return False
+        title = (best.group("a") or best.group("b") or "").strip().strip("*_").strip()
+        return bool(NOTES_HEADING.match(title))
+
+    def _html_notes(self, facts: Facts) -> bool:
+        """An `<ol>` after a notes heading, or whose items carry ids."""
+        doc = facts.doc
+        heading_text = None
+        for e in facts.elements:
+            if e.name in ("h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "b"):
+                text = re.sub(r"<[^>]*>", "", doc.source[e.inner_start:e.inner_end]).strip()
+                if NOTES_HEADING.match(text):
+                    heading_text = e.end
+            elif e.name == "ol":
+                items = [x for x in facts.elements if x.name == "li" and e.inner_start <= x.start < e.inner_end]
+                start = int(e.tag.attr("start") or 1) if (e.tag.attr("start") or "1").isdigit() else 1
+                if heading_text is not None and heading_text <= e.start or any(x.tag.attr("id") for x in items):
+                    self.numbers.update(str(start + i) for i in range(len(items)))
+                    return True
+        return False
+
+    def has(self, number: str) -> bool:
+        return str(int(number)) in self.numbers if number.isdigit() else False
+
+
+def line_span(text: str, pos: int) -> tuple[int, int]:
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    return a, (b if b >= 0 else len(text))
+
+
+def bisect_spans(spans, pos: int) -> bool:
+    starts = [a for a, _ in spans]
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and spans[i][1] > pos
