@@ -19,7 +19,7 @@ NOTES_HEADING = re.compile(
     r"(?i)^(?:notes?|references?|footnotes?|endnotes?|sources?|citations?|bibliography|works cited"
     r"|further reading|links|remarques|r[ée]f[ée]rences|notas|referencias)\s*:?\s*$")
 _MD_HEADING = re.compile(r"(?m)^ {0,3}(?:#{1,6}[ \t]+(?P<a>[^\n]*?)[ \t#]*$|(?:\*\*|__)(?P<b>[^\n*_]{1,40})(?:\*\*|__)[ \t]*:?[ \t]*$)")
-_NOTE_LINE = re.compile(r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\[\^?(?P<a>\d{1,3})\^?\]|\((?P<b>\d{1,3})\)|(?P<c>\d{1,3})[.)]|\^(?P<d>\d{1,3}))(?:[ \t:]|$)")
+_NOTE_LINE = re.compile(r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\[\^?(?P<a>\d{1,3})\^?\]|\((?P<b>\d{1,3})\)|(?P<c>\d{1,3})[.)]|\^(?P<d>\d{1,3}))(?:[ \t:\[]|$)")
 _FOOTNOTE_DEF = re.compile(r"(?m)^[ \t]*\[\^(?P<id>[^\]\s]+?)\^?\]:")
 _ID_NUMBER = re.compile(r"(?i)^(?:[a-z_-]*?)(?P<n>\d{1,3})$")
 EMBED_CLASSES = re.compile(r"(?i)\b(?:twitter-tweet|twitter-video|twitter-timeline|instagram-media|tiktok-embed"

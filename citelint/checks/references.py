@@ -74,36 +74,102 @@ class BareNumericMarker(Rule):
     fix_title = "Delete the marker"
     origin = "citelint/checks/references.py"
     prefilter = ("[",)
-    summary = "Finds numbered citation markers `[1][2]` with no reference list behind them."
-    why = ("Search assistants number their sources; pasted without the list, the markers point nowhere. When the "
-           "draft does have a numbered list, the markers are real: they are then only reported, because news "
-           "style attributes in words.")
+    summary = "Finds numbered citation markers `[1][2]` that nothing in the draft could point to."
+    why = ("Search assistants number their sources; pasted without the list, the markers point nowhere. A marker "
+           "is dangling only when no notes list, anchor, link definition or footnote in the document could be its "
+           "target: then it is deleted. A Markdown reference link (`[text][1]`, `[1]` with a `[1]: url` line) is a "
+           "link, not a marker; code (`argv[1]`, `rows[0]`, `python3.[89]`) and intervals (`[0, 255]`) are not "
+           "markers. When the draft has a notes list and other assistant debris, the markers are reported, never fixed.")
     examples = [
         Example("The TSA accepts mobile licenses[1][2] at 27 airports.\n",
                 "The TSA accepts mobile licenses at 27 airports.\n"),
         Example("Models improved [1][2]. More text.\n", "Models improved. More text.\n"),
-        Example("Models improved [1].\n\n[1] Smith, J. (2024). A study.\n", None),
+        Example("Models improved [1] and fell :contentReference[oaicite:0]{index=0}.\n\n[1] Smith, J. (2024). A study.\n", None),
         Example("Use items[1]; the [2024] UKSC 5 ruling; he said [sic]; [citation needed].\n", trap=True),
+        Example("Models improved [1].\n\n[1] Smith, J. (2024). A study.\n", trap=True),
+        Example("Contact [Jane Roe][1] or [the desk][2], or see [1][].\n\n[1]: mailto:jane@example.org\n"
+                "[2]: https://example.org/desk\n", trap=True, format="markdown"),
+        Example("The advisory[1] covers it.\n\n[1]: https://example.org/advisory\n", trap=True, format="markdown"),
+        Example("Run argv[0] and len(rows)/len(rows[0]); install python3.[89] or v2.[01]; ZX81[ab].\n", trap=True),
+        Example("Inputs [3,3] and [0] give [0, 255]; rescale each to [0,1] first.\n", trap=True),
+        Example("<p>As shown<a href=\"#fn1\">[1]</a>.</p><ol><li id=\"fn1\">The study.</li></ol>\n",
+                trap=True, format="html"),
+        Example("<p>It grew.<sup><a href=\"#1\">1</a></sup> It fell [2].</p>\n<ol><li id=\"1\">A.</li>"
+                "<li id=\"2\">B.</li></ol>\n", trap=True, format="html"),
+        Example("It grew [1] and fell [2].\n\n## Notes\n\n1. The first study.\n2. The second.\n",
+                trap=True, format="markdown"),
+        Example("It grew [1].\n\n[1][ https://example.org/a](https://example.org/a)\n", trap=True,
+                format="markdown"),
     ]
     _MARK = LazyPattern(
         r"[ \t]?(?<=[\p{L}\p{N}.,;:)\]\"'\u201d%][ \t]?)(?:\[\d{1,3}(?:[ \t]*[,\u2013-][ \t]*\d{1,3})*\])+"
-        r"(?![ \t]*(?:=|\(|;|\[|\.\w|:))")
+        r"(?![ \t]*(?:=|\(|;|\[|\.\w|:|\)))")
+    _NUM = re.compile(r"\d+")
+    _GLUED = re.compile(r"[^\s\ufffe]*$")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
         if "[" not in text:
             return
-        has_list = bool(_REF_LIST.search(text)) or any(
-            lk.kind == "definition" and _NUMERIC.fullmatch(lk.label.strip()) for lk in ctx.doc.links)
+        facts = ctx.facts
         for m in self._MARK.finditer(text):
-            if has_list:
-                yield ctx.finding(self, view, m.start(), m.end(),
-                                  f"numbered citation `{m.group().strip()}`: news style attributes sources in words",
-                                  severity=Severity.WARNING)
-            else:
-                yield ctx.finding(self, view, m.start(), m.end(),
-                                  f"numbered citation `{m.group().strip()}` with no reference list", replacement="")
+            run = m.group().strip(" \t")
+            if self._not_a_marker(text, m, run):
+                continue
+            src = view.to_source(m.start(), m.end())
+            a, b = src[0][0], src[-1][1]
+            if facts.link_text_at(a + (m.group()[0] in " \t"), b) is not None:
+                continue  # `<a href="#fn1">[1]</a>`: a link, to a note or elsewhere
+            if ctx.doc.kind == "markdown" and self._reference_link(ctx, a, b, run):
+                continue
+            notes = facts.notes
+            nums = self._NUM.findall(run)
+            if notes.lists or any(notes.has(n) for n in nums):
+                if facts.debris:
+                    yield ctx.finding(self, view, m.start(), m.end(), f"numbered citation `{run}` with a notes "
+                                      "list: news style attributes sources in words", severity=Severity.WARNING)
+                continue  # a real note: the draft's own apparatus
+            if "," in run or "-" in run or "\u2013" in run:
+                if facts.debris:  # `[1, 2]` could be an interval: report, never fix
+                    yield ctx.finding(self, view, m.start(), m.end(), f"numbered citation `{run}` with no "
+                                      "reference list", severity=Severity.WARNING)
+                continue
+            yield ctx.finding(self, view, m.start(), m.end(),
+                              f"numbered citation `{run}` with no reference list", replacement="")
+
+    def _not_a_marker(self, text: str, m, run: str) -> bool:
+        """Code, versions and intervals: brackets that cite nothing."""
+        groups = [self._NUM.findall(g) for g in re.findall(r"\[([^\]]*)\]", run)]
+        for g in groups:
+            if any(n.startswith("0") for n in g):
+                return True  # `[0]`, `[01]`: indices and globs; notes count from 1
+            if len(g) > 1 and any(int(x) >= int(y) for x, y in zip(g, g[1:])):
+                return True  # `[3,3]`, `[5, 2]`: not a list of notes
+        start = m.start() + (1 if m.group()[0] in " \t" else 0)
+        if start == m.start():  # glued: the word before must be a plain word
+            token = self._GLUED.search(text, max(0, start - 80), start).group()
+            word = token.rstrip(".,;:)\"'\u201d%*_")
+            if not word or not word.isalpha() or (word[1:] != word[1:].lower() and not word.isupper()):
+                return True  # `argv`, `rows[`, `python3.`, `x.y`, `camelCase`
+            if token != word and token[len(word):] not in (".", ",", ";", ":", ")", "\"", "\u201d", "'", "\u2019"):
+                return True
+            if "(" in text[max(0, start - len(token) - 1):start - len(token)]:
+                return True  # `len(rows[1])`
+        return False
+
+    @staticmethod
+    def _reference_link(ctx: Context, a: int, b: int, run: str) -> bool:
+        """Whether the brackets are Markdown reference-link syntax: `[text][1]`,
+        `[1][]`, `[1][label]`, or `[1]` with a `[1]:` definition."""
+        src = ctx.doc.source
+        labels = ctx.facts.notes.link_labels
+        s = a + (1 if src[a] in " \t" else 0)
+        if s > 0 and src[s - 1] == "]":
+            return True  # `[text][1]`: the second bracket is a label, never a marker
+        if src[b:b + 2] == "[]" or src[b:b + 1] == "[":
+            return True
+        return any(n in labels for n in re.findall(r"\[([^\]]*)\]", run))
 
 
 class UndefinedFootnote(Rule):

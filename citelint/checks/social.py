@@ -9,19 +9,56 @@ from ..rule import Context, Example, LazyPattern, Rule
 from ..rule import lazy_regex as regex
 from .common import registry, sentence_span
 
-_HANDLE = LazyPattern(r"(?<![\w.@/\\])@(?P<h>[A-Za-z0-9_]{2,15})(?![\w@]|\.[A-Za-z]{2,}\b)")
+_HANDLE = LazyPattern(r"(?<![\w.@/\\])@(?P<h>[A-Za-z0-9_]{2,15})(?![\w@\\]|-\w|\.[A-Za-z]{2,}\b)")
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# Words around a handle that make it a deliberate credit or the subject of the story.
+_PLATFORMS = r"(?:twitter|x|instagram|mastodon|github|tiktok|threads|bluesky|facebook|linkedin|youtube|telegram)"
+_CREDIT_BEFORE = LazyPattern(
+    r"(?i)(?:\b(?:follow(?:ing|ed|s)?(?: us| me| them)?(?: on " + _PLATFORMS + r")?(?: at)?|thanks?(?: to)?|thank you"
+    r"|cc|ping|dm|contact|handle|account|username|the|its|his|her|their|our|your|" + _PLATFORMS + r"[ \t]*:?)"
+    r"|\()[ \t]*(?:\*\*|\*|_)?$")
+_CREDIT_AFTER = LazyPattern(
+    r"(?i)(?:\*\*|\*|_)?[ \t]*(?:\)|(?:on|at|via)[ \t]+" + _PLATFORMS + r"\b|(?:'s|\u2019s)?[ \t]*(?:" + _PLATFORMS +
+    r"[ \t]+)?(?:account|handle|feed|page|channel|profile)\b|" + _PLATFORMS + r"\b)")
 
 
 def uncredited_handles(ctx: Context):
-    """(match, outlet or None) for each handle not written as a `Name (@handle)` credit."""
+    """(match, outlet or None) for each handle that is neither a link's text,
+    inside a social embed, nor a credit or the subject of its sentence."""
     text = ctx.doc.prose.text
     reg = None
-    for m in handles(ctx):
-        if text[m.start() - 1:m.start()] == "(":
-            continue  # "Name (@handle)" is a credit
+    for m in deliberate_free_handles(ctx):
+        before = text[max(0, m.start() - 40):m.start()]
+        if _CREDIT_BEFORE.search(before) or _CREDIT_AFTER.match(text, m.end(), m.end() + 20):
+            continue  # "Name (@handle)", "follow @desk on X", "the @post TikTok account"
         reg = reg or registry(ctx)
         yield m, reg.by_handle(m.group("h"))
+
+
+def deliberate_free_handles(ctx: Context) -> list:
+    """Handles outside link text, link labels and social embeds."""
+    if "free_handles" not in ctx.cache:
+        view = ctx.doc.prose
+        text = view.text
+        facts = ctx.facts
+        out = []
+        for m in handles(ctx):
+            src = view.to_source(m.start(), m.end())
+            a, b = src[0][0], src[-1][1]
+            if facts.link_text_at(a, b) is not None or facts.in_embed(a, b) or _in_label(text, m.start(), m.end()):
+                continue
+            out.append(m)
+        ctx.cache["free_handles"] = out
+    return ctx.cache["free_handles"]
+
+
+def _in_label(text: str, start: int, end: int) -> bool:
+    """Whether the handle is inside `[…]` that is link syntax (`[@x]: url`, `[@x][]`, `[@x](url)`)."""
+    o = text.rfind("[", max(0, start - 200), start)
+    if o < 0 or "]" in text[o:start] or "\n" in text[o:start]:
+        return False
+    c = text.find("]", end, end + 200)
+    return c >= 0 and "\n" not in text[end:c] and text[c + 1:c + 2] in ("(", "[", ":")
 
 
 def handles(ctx: Context) -> list[regex.Match]:
@@ -29,6 +66,28 @@ def handles(ctx: Context) -> list[regex.Match]:
         text = ctx.doc.prose.text
         ctx.cache["handles"] = list(_HANDLE.finditer(text)) if "@" in text else []
     return ctx.cache["handles"]
+
+
+_BYLINE_RE = (r"(?m)^[ \t]*(?:[\u2014\u2013-]{1,2}[ \t]*[^\n(]{1,80})?\(@[A-Za-z0-9_]{1,15}\)[ \t]*" + _MONTHS +
+              r"[ \t]+\d{1,2},[ \t]*\d{4}[ \t]*$")
+_RESIDUE = LazyPattern(r"(?i)\bpic\.twitter\.com/[A-Za-z0-9]+|^[ \t]*View this post on Instagram[ \t]*$|" + _BYLINE_RE[4:])
+
+
+def social_residue(ctx: Context) -> bool:
+    """Whether a post was pasted as text here: embed chrome or a post's byline
+    outside any real embed. (Handles and hashtags count as strays only then.)"""
+    if "social_residue" not in ctx.cache:
+        view = ctx.doc.prose
+        text = view.text
+        found = False
+        if "pic.twitter.com/" in text or "nstagram" in text or "(@" in text:
+            for m in regex.finditer(r"(?m)" + _RESIDUE.pattern, text):
+                src = view.to_source(m.start(), m.end())
+                if not ctx.facts.in_embed(src[0][0], src[-1][1]):
+                    found = True
+                    break
+        ctx.cache["social_residue"] = found
+    return ctx.cache["social_residue"]
 
 
 class EmbedChrome(Rule):
@@ -44,6 +103,11 @@ class EmbedChrome(Rule):
         Example("She forgot to delete the prompt pic.twitter.com/vhn5yGGfjs\n", "She forgot to delete the prompt\n"),
         Example("Intro.\nView this post on Instagram\nMore.\n", "Intro.\nMore.\n"),
         Example("Twitter's picture host was pic.twitter dot com.\n", trap=True),
+        Example('<blockquote class="twitter-tweet"><p>We shipped it! pic.twitter.com/AbC123</p>&mdash; Team '
+                '(@team) <a href="https://twitter.com/team/status/1">May 1, 2020</a></blockquote>\n',
+                trap=True, format="markdown"),
+        Example('{{< tweet user="team" id="1" >}}\n\n> We shipped it! pic.twitter.com/AbC123\n> '
+                '\u2014 Team (@team) [May 1, 2020](https://twitter.com/team/status/1)\n', trap=True, format="markdown"),
     ]
     _PIC = LazyPattern(r"[ \t]?\bpic\.twitter\.com/[A-Za-z0-9]+")
     _LINE = LazyPattern(r"(?mi)^[ \t]*(?:View this post on Instagram|A (?:post|photo|video) (?:shared|posted) by "
@@ -68,6 +132,9 @@ class EmbedChrome(Rule):
             if m.start() in seen:
                 continue
             seen.add(m.start())
+            src = view.to_source(m.start(), m.end())
+            if ctx.facts.in_embed(src[0][0], src[-1][1]):
+                continue  # a real embed's own markup: the publisher's choice
             yield ctx.finding(self, view, m.start(), m.end(), f"embedded-post chrome `{m.group().strip()}`",
                               replacement="")
 
@@ -94,6 +161,9 @@ class EmbeddedPostByline(Rule):
         if "(@" not in view.text:
             return
         for m in self._BYLINE.finditer(view.text):
+            src = view.to_source(m.start(), m.end())
+            if ctx.facts.in_embed(src[0][0], src[-1][1]):
+                continue
             yield ctx.finding(self, view, m.start(), m.end(),
                               "embedded post pasted as text: re-embed it or quote and attribute it")
 
@@ -105,17 +175,26 @@ class StrayHandle(Rule):
     quotes = "skip"
     origin = "citelint/checks/social.py"
     prefilter = ("@",)
-    summary = "Finds social-media handles in body text, outside quotes and outside a `Name (@handle)` credit."
+    summary = ("Finds social-media handles in body text of a draft that shows a pasted post (embed chrome or a post's "
+               "byline outside a real embed) or assistant debris.")
     why = ("News style names people and outlets; a bare handle is often left from a pasted post. It is only "
-           "information: a handle can be the story (`@ImranKhanPTI wrote…`).")
+           "information: a handle can be the story (`@ImranKhanPTI wrote…`). Handles that are a link's text, inside "
+           "a real embed, in quotes, or credits (`Name (@handle)`, `follow @desk on X`, `the @desk account`) are "
+           "left alone, and so is every handle of a draft with no sign of a paste.")
     examples = [
-        Example("The post was shared by @mathrubhumi on Sunday.\n"),
+        Example("The post was shared by @mathrubhumi on Sunday. pic.twitter.com/vhn5yGGfjs\n"),
+        Example("The post was shared by @mathrubhumi on Sunday.\n", trap=True),
+        Example("Dana Roe ([@danaroe](https://twitter.com/danaroe)) wrote it; follow @desk on X; the @washingtonpost "
+                "TikTok account grew. pic.twitter.com/vhn5yGGfjs\n", trap=True, format="markdown"),
+        Example("Mail @city\\_desk or @news-team. pic.twitter.com/vhn5yGGfjs\n", trap=True, format="markdown"),
         Example("Write to press@dawn.com. Tickets @ Rs 500. Arfa Khan (@thearfakhan) said so.\n", trap=True),
         Example("He tweeted: \"Thanks @friend for the help.\"\n", trap=True),
     ]
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
+        if not (social_residue(ctx) or ctx.facts.debris):
+            return  # a human-edited draft's handles are its own
         for m, outlet in uncredited_handles(ctx):
             if outlet is not None:
                 continue  # an outlet's handle: ATR003 names the outlet
@@ -131,23 +210,30 @@ class StrayHashtag(Rule):
     # "#" then a letter: Markdown headings put "# " in nearly every article.
     prefilter = (re.compile(r"#[^\W\d]\w"),)
     summary = "Finds hashtags pasted from a post: in a run of hashtags, at the end of a line, or beside a pasted post."
-    why = "Hashtags copied with a post are noise in print. A hashtag discussed as a topic (`the #MeToo movement`) is left alone."
+    why = ("Hashtags copied with a post are noise in print. Only a draft that shows a pasted post or assistant "
+           "debris is read; a hashtag discussed as a topic (`the #MeToo movement`), a link's text, a real embed, "
+           "`#include` and IRC channels are left alone.")
     examples = [
-        Example("Readers mocked the paper #DawnGPT\n"),
-        Example("Backstage photos #vsfs2016 #victoriasecrets appeared.\n"),
+        Example("Readers mocked the paper #DawnGPT\npic.twitter.com/vhn5yGGfjs\n"),
+        Example("Backstage photos #vsfs2016 #victoriasecrets appeared. pic.twitter.com/vhn5yGGfjs\n"),
         Example("The #MeToo movement grew. She ranked #1. C# developers. Use &#8211; here.\n", trap=True),
+        Example("Join us on #rust-lang or #python\nThe answer was #blessed #grateful\n", trap=True),
+        Example("Add #include\n pic.twitter.com/vhn5yGGfjs\n", trap=True),
     ]
     _TAG = LazyPattern(r"(?<![\w&/#])#(?P<t>[\p{L}_][\p{L}\p{N}_]{1,60})")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        if "#" not in text:
+        if "#" not in text or not (social_residue(ctx) or ctx.facts.debris):
             return
         tags = list(self._TAG.finditer(text))
         for i, m in enumerate(tags):
             before = text[max(0, m.start() - 5):m.start()].lower()
-            if regex.search(r"\b(?:the|a|an)\s$", before):
+            if regex.search(r"\b(?:the|a|an|on|in|channel)\s$", before) or m.group("t") in _CODE_WORDS:
+                continue
+            src = view.to_source(m.start(), m.end())
+            if ctx.facts.link_text_at(src[0][0], src[-1][1]) or ctx.facts.in_embed(src[0][0], src[-1][1]):
                 continue
             at_line_end = regex.match(r"[ \t]*(?:\n|$)", text, pos=m.end()) is not None
             in_run = any(abs(o.start() - m.end()) <= 1 or abs(m.start() - o.end()) <= 1 for o in tags if o is not m)
@@ -155,6 +241,10 @@ class StrayHashtag(Rule):
             if not (at_line_end or in_run or near_post):
                 continue
             yield ctx.finding(self, view, m.start(), m.end(), f"hashtag `{m.group()}` pasted from a post")
+
+
+_CODE_WORDS = frozenset({"include", "define", "ifdef", "ifndef", "endif", "pragma", "import", "undef", "if",
+                         "else", "elif", "error", "region", "endregion"})
 
 
 def _distance(a: str, b: str) -> int:
@@ -187,7 +277,7 @@ class NearDuplicateHandle(Rule):
     ]
 
     def check(self, ctx: Context):
-        hs = handles(ctx)
+        hs = deliberate_free_handles(ctx)
         if len(hs) < 2:
             return
         view = ctx.doc.prose
@@ -259,6 +349,8 @@ class MissingEmbedReference(Rule):
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
+        if ctx.facts.embeds:
+            return  # the draft embeds a post: "this tweet" may well be it
         done = -1
         for m in self._matches(text):
             s, e = sentence_span(text, m.start())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from ..document import Document, Link, add_bare_links, identity_view, parse_directives
+from ..document import Document, Link, Tag, add_bare_links, identity_view, parse_directives
 from ..view import MASK, View, ViewBuilder
 
 _NOT_TAGS = (
@@ -101,6 +101,8 @@ def load_html(source: str, path: str = "-") -> Document:
         elif token is _TOKEN and m.group("name"):
             name = m.group("name").lower()
             closing = bool(m.group("close"))
+            attrs_at = m.start("name") + len(m.group("name"))
+            doc.tags.append(Tag(name, m.start(), end, closing, source[attrs_at:end - 1] if not closing else ""))
             if not closing:
                 for a in _ATTR.finditer(tok):
                     g = "d" if a.group("d") is not None else "s" if a.group("s") is not None else "u"
@@ -115,6 +117,8 @@ def load_html(source: str, path: str = "-") -> Document:
                 stop = close.end() if close else n
                 masked.append((end, close.start() if close else n))
                 vb.atom(MASK, m.start(), 0)
+                if close:
+                    doc.tags.append(Tag(name, close.start(), close.end(), True))
                 end = stop
             elif name in BLOCK:
                 vb.atom("\n", m.start(), 0)
