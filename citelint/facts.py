@@ -105,9 +105,20 @@ class Facts:
         out.sort(key=lambda e: e.start)
         return out
 
-    def enclosing(self, start: int, end: int, names) -> list[Element]:
-        """Elements named in `names` whose content holds source[start:end]."""
-        return [e for e in self.elements if e.name in names and e.inner_start <= start and end <= e.inner_end]
+    @cached_property
+    def _element_starts(self) -> list[int]:
+        return [e.inner_start for e in self.elements]
+
+    def enclosing(self, start: int, end: int, names=None) -> list[Element]:
+        """Elements (named in `names`, or any) whose content holds source[start:end].
+        Looks back over the nearest 200 elements only: linear on huge pages."""
+        els = self.elements
+        i = bisect_right(self._element_starts, start)
+        out = []
+        for e in els[max(0, i - 200):i][::-1]:
+            if end <= e.inner_end and (names is None or e.name in names):
+                out.append(e)
+        return out
 
     @cached_property
     def embeds(self) -> list[tuple[int, int]]:
@@ -167,12 +178,61 @@ class Facts:
         return bool(self.enclosing(start, end, ("h1", "h2", "h3", "h4", "h5", "h6"))) or (
             self.doc.kind == "markdown" and bool(_MD_HEADING_LINE.match(_line(self.doc.source, start))))
 
+    def leaves_empty(self, start: int, end: int) -> bool:
+        """Whether deleting source[start:end] would leave an element empty: a
+        link's text, an `<li>`, a heading, a list bullet, a `: note` line."""
+        src = self.doc.source
+        if self.doc.tags:
+            for e in self.enclosing(start, end, _EMPTYABLE):
+                if e.inner_end - e.inner_start < 20000:
+                    if _blank_html(src[e.inner_start:start] + src[end:e.inner_end]) and \
+                            not _blank_html(src[e.inner_start:e.inner_end]):
+                        return True
+        lk = self.link_text_at(start, end)
+        if lk is not None and lk.text_end > lk.text_start:
+            if not (src[lk.text_start:start] + src[end:lk.text_end]).strip():
+                return True
+        if self.doc.kind != "html":
+            # Only a short line can be a bare bullet or heading: look 4 KB around, no further.
+            ls = src.rfind("\n", max(0, start - 4096), start) + 1
+            le = src.find("\n", start, end + 4096)
+            if (ls > 0 or start <= 4096) and le >= 0 and end <= le:
+                line = src[ls:le].rstrip("\r")
+                rest = (src[ls:start] + src[end:le]).rstrip("\r")
+                if line.strip() and rest.strip() and _BARE_MARKER.fullmatch(rest.strip()):
+                    return True  # "- [1]" -> "- ", "## Reuters +1" -> "## "
+                if start - ls <= len(line) - len(line.lstrip()) and rest.lstrip().startswith(":"):
+                    return True  # "[^1]: The note" -> ": The note"
+        return False
+
+    @cached_property
+    def _texts(self) -> tuple[list[int], list]:
+        links = sorted((lk for lk in self.doc.links if lk.text_start >= 0), key=lambda lk: lk.text_start)
+        return [lk.text_start for lk in links], links
+
     def link_text_at(self, start: int, end: int):
         """The link whose visible text holds source[start:end], if any."""
-        for lk in self.doc.links:
-            if lk.text_start >= 0 and lk.text_start <= start and end <= lk.text_end:
+        starts, links = self._texts
+        i = bisect_right(starts, start)
+        for lk in links[max(0, i - 8):i][::-1]:  # link texts do not nest deeper than this
+            if end <= lk.text_end:
                 return lk
         return None
+
+
+_EMPTYABLE = frozenset({"a", "li", "p", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "span",
+                        "sup", "sub", "td", "th", "dt", "dd", "figcaption", "caption", "q", "cite", "small", "u",
+                        "mark", "blockquote", "code", "abbr", "del", "ins", "s"})
+_CONTENT_TAG = re.compile(r"(?i)<(?:img|br|hr|input|iframe|video|audio|svg|picture|object|embed)\b")
+_BARE_MARKER = re.compile(r"(?:[*+-]|\d{1,9}[.)]|#{1,6}|>[> ]*|\|[ |]*)")
+
+
+def _blank_html(fragment: str) -> bool:
+    if _CONTENT_TAG.search(fragment):
+        return False
+    import html as _html
+    text = _html.unescape(re.sub(r"<[^>]*>|<!--.*?-->", "", fragment, flags=re.S))
+    return not text.replace("\u00a0", " ").strip()
 
 
 def _line(source: str, pos: int) -> str:
@@ -263,15 +323,3 @@ class Notes:
 
     def has(self, number: str) -> bool:
         return str(int(number)) in self.numbers if number.isdigit() else False
-
-
-def line_span(text: str, pos: int) -> tuple[int, int]:
-    a = text.rfind("\n", 0, pos) + 1
-    b = text.find("\n", pos)
-    return a, (b if b >= 0 else len(text))
-
-
-def bisect_spans(spans, pos: int) -> bool:
-    starts = [a for a, _ in spans]
-    i = bisect_right(starts, pos) - 1
-    return i >= 0 and spans[i][1] > pos

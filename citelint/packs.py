@@ -22,7 +22,7 @@ PATTERN_TIMEOUT = 2.0  # seconds a single pattern may spend on one view
 
 _RULE_KEYS = {
     "code", "name", "severity", "scope", "pattern", "message", "fix", "replacement",
-    "fix-safety", "fix-title", "quotes", "requires", "unless", "summary", "why", "default",
+    "fix-safety", "fix-title", "quotes", "links", "requires", "unless", "summary", "why", "default",
     "example", "trap", "prefilter",
 }
 _EXAMPLE_KEYS = {"bad", "good", "format"}
@@ -55,6 +55,7 @@ class PatternRule(Rule):
         self.why = spec.get("why", "")
         self.message = spec["message"]
         self.quotes = spec.get("quotes", "report")
+        self.links = spec.get("links", "report")
         self.default = spec.get("default", True)
         self.origin = where
         self.fix_kind = spec.get("fix")
@@ -206,7 +207,7 @@ def _rule_from_spec(spec: dict, where: str, index: int, lazy: bool = False) -> P
 
 
 _STRING_KEYS = {"code", "name", "severity", "scope", "pattern", "message", "fix", "replacement",
-                "fix-safety", "fix-title", "quotes", "requires", "unless", "summary", "why"}
+                "fix-safety", "fix-title", "quotes", "links", "requires", "unless", "summary", "why"}
 
 
 def _check_message(message: str, where: str, code) -> None:

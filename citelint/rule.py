@@ -40,6 +40,7 @@ class Rule:
     fix_safety: Safety | None = None
     fix_title: str = ""
     quotes: str = "report"      # inside quoted speech / blockquotes: fix, report or skip
+    links: str = "report"       # inside a link's visible text: report (as anywhere) or skip
     default: bool = True        # enabled unless the configuration says otherwise
     # Strings one of which must occur in what the rule reads for it to find
     # anything. The engine skips the rule where none occurs (see prefilter.py),
@@ -114,6 +115,8 @@ class Context:
         src_start, src_end = spans[0][0], spans[-1][1]
         if view.soft and view.inside_soft(src_start, src_end):
             return None  # prose rules do not read inside link targets
+        if rule.links == "skip" and self.facts.link_text_at(spans[-1][1] - 1, spans[-1][1]) is not None:
+            return None  # the link is the structure: `<a href="#fnref1">↩</a>` is a real back-link
         quoted = view is self.doc.prose and rule.quotes != "fix" and self.doc.in_quote(start, end)
         if quoted and rule.quotes == "skip":
             return None
@@ -138,6 +141,8 @@ class Context:
                 out.extend(Edit(s, e, "") for s, e in spans if e > s)
         if not out:
             return None
+        if any(not e.text and self.facts.leaves_empty(e.start, e.end) for e in out):
+            return None  # `<li></li>`, `[](url)`, an empty heading: report, never leave one
         return Fix(tuple(out), safety, title)
 
 
@@ -194,6 +199,8 @@ def validate_rule(rule: Rule, where: str) -> None:
         raise ValueError(f"{where}: rule {rule.code} name {rule.name!r} must be kebab-case")
     if rule.scope not in SCOPES:
         raise ValueError(f"{where}: rule {rule.code} scope must be one of {', '.join(SCOPES)}")
+    if rule.links not in ("report", "skip"):
+        raise ValueError(f"{where}: rule {rule.code} links must be report or skip")
     if rule.quotes not in QUOTE_POLICIES:
         raise ValueError(f"{where}: rule {rule.code} quotes must be one of {', '.join(QUOTE_POLICIES)}")
     if not isinstance(rule.severity, Severity):

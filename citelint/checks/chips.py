@@ -83,7 +83,7 @@ def parse_cluster(ctx: Context, text: str, start: int, known=None) -> _Cluster |
         m = _PLIST.match(text, pos)
         if m:
             items = _split_items(m.group("items"))
-            if len(items) < 2 or not all(known(i) for i in items):
+            if len(items) < 2 or not all(known(i) and not _platform(ctx, i) for i in items):
                 break
             c.plists.append(items)
             c.names += items
@@ -378,6 +378,7 @@ class OutletListParenthesis(Rule):
         Example("Militants continue to attack (Dawn, Geo News, Reuters).\n", "Militants continue to attack.\n"),
         Example("Three cities (Karachi, Lahore, Quetta) voted. They voted (Karachi, Lahore, Quetta).\n", trap=True),
         Example("ISLAMABAD (Reuters) — The talks resumed.\n", trap=True),
+        Example("Complaints arrived on social media (Instagram, TikTok).\nSmall molecules (eg, RNA).\n", trap=True),
     ]
     _PAREN = LazyPattern(r"(?m)[ \t]?\((?P<items>[^()\n]{2,160}?(?:,[ \t]*[^()\n]{2,60}?)+)\)"
                            r"(?=[ \t]*[,.;]?[ \t]*(?:\+\d{1,2}[.,]?)?[ \t]*(?:$|\n))")
@@ -387,8 +388,8 @@ class OutletListParenthesis(Rule):
         text = view.text
         for m in _at_parens(text, self._PAREN, 1, None):
             items = _split_items(m.group("items"))
-            if len(items) < 2 or not all(known_outlet(ctx, i) for i in items):
-                continue
+            if len(items) < 2 or not all(known_outlet(ctx, i) and not _platform(ctx, i) for i in items):
+                continue  # `(Karachi, Lahore)`; `(Instagram, TikTok)` names platforms, not sources
             if ctx.facts.chips.overlaps(m.start(), m.end()):
                 continue  # a chip cluster owns it
             yield ctx.finding(self, view, m.start(), m.end(),
@@ -472,7 +473,7 @@ def analyse(ctx: Context, facts) -> ChipFacts:
         return cf
     reg_known = lambda n: _known(ctx, n, cf.learned)  # noqa: E731
     # Chip links first: their names are chips beyond doubt.
-    for link in ctx.doc.links:
+    for link in list(ctx.doc.links) + _text_links(ctx):
         if link.kind not in ("markdown", "html") or link.text_start < 0 or "+" not in link.text:
             continue
         raw = ctx.doc.source[link.text_start:link.text_end]
@@ -545,6 +546,22 @@ def analyse(ctx: Context, facts) -> ChipFacts:
     return cf
 
 
+_MD_LINK_IN_TEXT = LazyPattern(r"\[(?P<label>[^\[\]\n]{1,120})\]\((?P<url>https?://[^)\s]+)\)")
+
+
+def _text_links(ctx: Context) -> list:
+    """Markdown-shaped links pasted into a plain-text draft (`[AP News+1](https://…)`)."""
+    if ctx.doc.kind != "text" or "](" not in ctx.doc.prose.text:
+        return []
+    from ..document import Link
+    view = ctx.doc.prose
+    out = []
+    for m in _MD_LINK_IN_TEXT.finditer(view.text):
+        (ts, te), (us, ue) = view.to_source(*m.span("label"))[0], view.to_source(*m.span("url"))[0]
+        out.append(Link(m.group("url"), None, us, ue, "markdown", m.group("label"), ts, te))
+    return out
+
+
 def _strip_images(raw: str) -> str:
     return regex.sub(r"!\[[^\]]*\]\([^)]*\)", "", raw)
 
@@ -568,7 +585,7 @@ def _view_span(view, start: int, end: int) -> tuple[int, int]:
 def _in_link_text(view, facts, start: int, end: int) -> bool:
     src = view.to_source(start, end)
     a, b = src[0][0], src[-1][1]
-    return any(lk.text_start >= 0 and lk.text_start < b and a < lk.text_end for lk in facts.doc.links)
+    return facts.link_text_at(a, a) is not None or facts.link_text_at(b, b) is not None
 
 
 def _keep_name(ctx: Context, names: list[str], url: str) -> str:
@@ -583,6 +600,12 @@ def _keep_name(ctx: Context, names: list[str], url: str) -> str:
             if is_domain(n) and reg.by_domain("https://" + n) is linked:
                 return n
     return names[0]
+
+
+def _platform(ctx: Context, name: str) -> bool:
+    """A name that only a platform answers to (`Instagram`, `TikTok`)."""
+    found = registry(ctx).lookup_name(name.strip().strip("*").strip())
+    return bool(found) and all(o.is_platform for o in found)
 
 
 def _known(ctx: Context, name: str, learned: set[str]) -> bool:
