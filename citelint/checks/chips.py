@@ -152,6 +152,13 @@ class ChipCluster(Rule):
         Example("Call +44 20 7946 0958. Markets: KSE +2%. Verstappen +3.2s. Settlement is T+2.\n", trap=True),
         Example("We use C++ and set x = A+1 here. Disney+ 4K. UTC+5 all year.\n", trap=True),
         Example("Scheffler finished -12; Rory +3.\n", trap=True),
+        Example("<table><tr><td>Reuters</td><td>+1</td></tr><tr><td>Dawn +2</td></tr></table>\n", trap=True,
+                format="html"),
+        Example("<ul>\n<li>Clear slides +4</li>\n<li>Pacing +2</li>\n</ul>\n", trap=True, format="html"),
+        Example("| Team | Score |\n| --- | --- |\n| Alice | +1 |\n| Reuters +2 | 3 |\n", trap=True, format="markdown"),
+        Example("Feedback:\n\n- Clear slides +4\n- More breaks +2\n", trap=True, format="markdown"),
+        Example("Prices rose sharply. McIlroy +1\nMore text :contentReference[oaicite:0]{index=0}.\n",
+                "Prices rose sharply.\nMore text.\n"),
     ]
 
     def check(self, ctx: Context):

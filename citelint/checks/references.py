@@ -6,6 +6,7 @@ import re
 
 from ..model import Safety, Severity
 from ..rule import Context, Example, LazyPattern, LazyRe, Rule
+from ..rule import lazy_regex as regex
 
 # A pasted definition line: "[1]: https://… "Title"" (ChatGPT's copy-as-Markdown).
 _DEF_LINE = re.compile(
@@ -210,11 +211,13 @@ class SuperscriptCitation(Rule):
     fix_title = "Delete the superscript number"
     origin = "citelint/checks/references.py"
     summary = "Finds superscript citation digits after a word: `some sources⁷⁸, you can…`."
-    why = ("Copilot renders sources as superscript numbers that paste as ⁷⁸. They are reported; they are deleted "
+    why = ("Copilot renders sources as superscript numbers that paste as ⁷⁸. A superscript on a capitalised name "
+           "(`Studio³`) is a name's typography unless the draft shows assistant debris. They are reported; deleted "
            "only when the draft also has Copilot's conversation trailer (AST018), which proves where they came from. "
            "Units and maths (`km²`, `10⁶`, `x²`) are not matched.")
     examples = [
         Example("According to some sources⁷⁸, you can copy the link.\n", None),
+        Example("The band Studio³ played at Garden² last night.\n", trap=True),
         Example("You can try Jupyter in the browser⁹.\nSource: Conversation with Bing, 4/21/2024\n(1) Jupyter. https://jupyter.org/\n",
                 "You can try Jupyter in the browser.\n"),
         Example("An area of 500 km², 10⁶ cells, x² + y², 20 m³.\n", trap=True),
@@ -227,7 +230,11 @@ class SuperscriptCitation(Rule):
         view = ctx.doc.prose
         text = view.text
         bing = "AST018" in ctx.facts.markup_codes
+        debris = ctx.facts.debris
         for m in self._SUP.finditer(text):
+            word = regex.search(r"\p{L}+$", text[max(0, m.start() - 40):m.start()])
+            if not debris and word and word.group()[:1].isupper():
+                continue  # `Studio³`, `Garden²`: a name written with a superscript
             if bing:
                 yield ctx.finding(self, view, m.start(), m.end(), f"Copilot citation number `{m.group()}`",
                                   replacement="", severity=Severity.ERROR)
