@@ -17,7 +17,9 @@ from .document import Document
 # A heading that opens a list of notes ("Notes", "References", "Footnotes"…).
 NOTES_HEADING = re.compile(
     r"(?i)^(?:notes?|references?|footnotes?|endnotes?|sources?|citations?|bibliography|works cited"
-    r"|further reading|links|remarques|r[ée]f[ée]rences|notas|referencias)\s*:?\s*$")
+    r"|further reading|(?:related |useful |further )?(?:links|material|materials|resources|reading)|see also"
+    r"|remarques|r[ée]f[ée]rences|notas|referencias)\s*:?\s*$")
+_LINK_ITEM = re.compile(r"(?m)^ {0,3}\d{1,3}[.)][ \t]+(?:\[[^\]\n]*\]\(|<?https?://)")
 _MD_HEADING = re.compile(r"(?m)^ {0,3}(?:#{1,6}[ \t]+(?P<a>[^\n]*?)[ \t#]*$|(?:\*\*|__)(?P<b>[^\n*_]{1,40})(?:\*\*|__)[ \t]*:?[ \t]*$)")
 _NOTE_LINE = re.compile(r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\[\^?(?P<a>\d{1,3})\^?\]|\((?P<b>\d{1,3})\)|(?P<c>\d{1,3})[.)]|\^(?P<d>\d{1,3}))(?:[ \t:\[]|$)")
 _FOOTNOTE_DEF = re.compile(r"(?m)^[ \t]*\[\^(?P<id>[^\]\s]+?)\^?\]:")
@@ -292,6 +294,8 @@ class Notes:
                 self.lists = True
         if self._html_notes(facts):
             self.lists = True
+        if doc.kind != "html" and len(_LINK_ITEM.findall(src)) >= 2:
+            self.lists = True  # "1. [Title](url)" lines: an ordered list of sources
 
     @staticmethod
     def _after_heading(src: str, pos: int, facts: Facts) -> bool:
@@ -316,7 +320,10 @@ class Notes:
             elif e.name == "ol":
                 items = [x for x in facts.elements if x.name == "li" and e.inner_start <= x.start < e.inner_end]
                 start = int(e.tag.attr("start") or 1) if (e.tag.attr("start") or "1").isdigit() else 1
-                if heading_text is not None and heading_text <= e.start or any(x.tag.attr("id") for x in items):
+                linked = sum(1 for x in items if "<a " in doc.source[x.inner_start:x.inner_end]
+                             or "http" in doc.source[x.inner_start:x.inner_end])
+                if heading_text is not None and heading_text <= e.start or any(x.tag.attr("id") for x in items) \
+                        or (items and 2 * linked > len(items)):  # an ordered list of links: sources
                     self.numbers.update(str(start + i) for i in range(len(items)))
                     return True
         return False

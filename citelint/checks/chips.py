@@ -319,6 +319,8 @@ class ChipLink(Rule):
         Example("See [the report](https://x.org) and [1](https://x.org/1).\n", trap=True, format="markdown"),
         Example("## [Rounds 3+4](#rounds)\n\nThe times are [UTC+5:30](https://time.is/UTC+5:30).\n",
                 trap=True, format="markdown"),
+        Example("Try <a href=\"/wiki/Gardening\">reviewing or giving a +1</a> to other CLs.\n", trap=True,
+                format="html"),
     ]
 
     def check(self, ctx: Context):
@@ -450,6 +452,9 @@ def chip_names(label: str) -> list[str] | None:
             return None
         if regex.search(r"\d", name) and not is_domain(name):
             return None  # `Rounds 3+4`, `Windows 10 +2`: numbers, not chips
+        if " " in name and not is_domain(name) and not all(w[:1].isupper() or not w[:1].isalpha() or len(w) <= 3
+                                                          for w in name.split()):
+            return None  # `reviewing or giving a +1`: words, not an outlet's name
         names.append(name)
         pos = m.end()
     return names if names and not label[pos:].strip(" \t|,;.") else None

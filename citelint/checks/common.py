@@ -33,7 +33,13 @@ def registry(ctx: Context):
 
 
 def is_domain(name: str) -> bool:
-    return bool(_DOMAIN.match(name.strip("*")))
+    """A bare domain with a real public suffix (`ndtv.com`; not `first.count`)."""
+    n = name.strip("*")
+    if not _DOMAIN.match(n):
+        return False
+    from ..outlets.urls import _extractor
+    r = _extractor()(n.lower())
+    return bool(r.suffix and r.domain)
 
 
 def known_outlet(ctx: Context, name: str) -> bool:

@@ -25,13 +25,16 @@ class PastedReferenceDefinitions(Rule):
     origin = "citelint/checks/references.py"
     summary = "Finds numbered link-definition lines such as `[1]: https://… \"Title\"` pasted from a chat assistant."
     why = ("A chat assistant's copy-as-Markdown appends one `[n]: url \"title\"` line per source. In a "
-           "news draft they print as a block of raw links after the story. In Markdown a definition "
-           "that some `[text][n]` link uses is real markup and is left alone.")
+           "plain-text draft they print as a block of raw links after the story. In Markdown a definition "
+           "that some `[text][n]` link uses is real markup and is left alone; one no link uses does not render, and "
+           "it holds a source, so it is reported (information, or a warning beside assistant debris), never deleted.")
     examples = [
         Example("Prices rose.\n[1]: https://example.org/a?utm_source=chatgpt.com \"Prices\"\n",
                 "Prices rose.\n"),
-        Example("Prices rose.\n\n[2]: https://example.org/b \"B\"\n", "Prices rose.\n", "markdown"),
+        Example("Prices rose.\n\n[2]: https://example.org/b \"B\"\n", None, "markdown"),
         Example("See [the report][1].\n\n[1]: https://example.org/r \"R\"\n", None, "markdown", trap=True),
+        Example("A [\"joint work\"] [4] and [the law] [5]; see [6].\n\n  [4]: https://example.org/a \"A\"\n"
+                "  [5]: https://example.org/b\n  [6]: https://example.org/c\n", None, "markdown", trap=True),
         Example("[2024] UKSC 5 was decided.\n", None, trap=True),
     ]
 
@@ -50,10 +53,10 @@ class PastedReferenceDefinitions(Rule):
                 label = inside[0].label.strip()
                 if label in used:
                     continue  # real Markdown: a `[text][n]` link needs this definition
-                # The rule owns the whole line, hidden link target included.
+                # An unused definition does not render, and it holds a source: report, never delete.
                 yield ctx.finding(self, ctx.raw, m.start(), m.end(),
-                                  f"pasted reference definition [{label}] points to {inside[0].url}",
-                                  replacement="")
+                                  f"reference definition [{label}] is used by no link (it points to {inside[0].url})",
+                                  severity=Severity.WARNING if ctx.facts.debris else Severity.INFO)
             return
         for m in _DEF_LINE.finditer(doc.prose.text):
             yield ctx.finding(self, doc.prose, m.start(), m.end(),
@@ -61,7 +64,9 @@ class PastedReferenceDefinitions(Rule):
 
     @staticmethod
     def _used_labels(text: str) -> set[str]:
-        return {m.group(1) or m.group(2) for m in re.finditer(r"\]\[(\d{1,3})\]|\[(\d{1,3})\]\[\]", text)}
+        # `[text][1]`, `[text] [1]` (Markdown.pl and kramdown allow the space), `[1][]`, `[1]`
+        return {m.group(1) or m.group(2) or m.group(3)
+                for m in re.finditer(r"\][ \t]?\[(\d{1,3})\]|\[(\d{1,3})\]\[\]|\[(\d{1,3})\](?![:(\[])", text)}
 
 
 _REF_LIST = re.compile(r"(?m)^[ \t]*\[\d{1,3}\][ \t:]+\S")
@@ -75,6 +80,7 @@ class BareNumericMarker(Rule):
     fix_title = "Delete the marker"
     origin = "citelint/checks/references.py"
     prefilter = ("[",)
+    quotes = "skip"  # "index out of range [3]" quoted from an error message
     summary = "Finds numbered citation markers `[1][2]` that nothing in the draft could point to."
     why = ("Search assistants number their sources; pasted without the list, the markers point nowhere. A marker "
            "is dangling only when no notes list, anchor, link definition or footnote in the document could be its "
@@ -93,6 +99,11 @@ class BareNumericMarker(Rule):
         Example("The advisory[1] covers it.\n\n[1]: https://example.org/advisory\n", trap=True, format="markdown"),
         Example("Run argv[0] and len(rows)/len(rows[0]); install python3.[89] or v2.[01]; ZX81[ab].\n", trap=True),
         Example("Inputs [3,3] and [0] give [0, 255]; rescale each to [0,1] first.\n", trap=True),
+        Example("The look of [3]int differs. A byte[20] in Java, a[2] in C. It said \"out of range [3] with length 1\".\n",
+                trap=True),
+        Example("<p>The documentation [1] is incomplete; see [2].</p><p><strong>Related material:</strong></p>"
+                "<ol><li><a href=\"https://example.org/a\">A</a></li><li><a href=\"https://example.org/b\">B</a></li>"
+                "</ol>\n", trap=True, format="html"),
         Example("<p>As shown<a href=\"#fn1\">[1]</a>.</p><ol><li id=\"fn1\">The study.</li></ol>\n",
                 trap=True, format="html"),
         Example("<p>It grew.<sup><a href=\"#1\">1</a></sup> It fell [2].</p>\n<ol><li id=\"1\">A.</li>"
@@ -104,7 +115,7 @@ class BareNumericMarker(Rule):
     ]
     _MARK = LazyPattern(
         r"[ \t]?(?<=[\p{L}\p{N}.,;:)\]\"'\u201d%][ \t]?)(?:\[\d{1,3}(?:[ \t]*[,\u2013-][ \t]*\d{1,3})*\])+"
-        r"(?![ \t]*(?:=|\(|;|\[|\.\w|:|\)))")
+        r"(?![ \t]*(?:=|\(|;|\[|\.\w|:|\))|\w)")
     _NUM = re.compile(r"\d+")
     _GLUED = re.compile(r"[^\s\ufffe]*$")
 
@@ -153,6 +164,8 @@ class BareNumericMarker(Rule):
             word = token.rstrip(".,;:)\"'\u201d%*_")
             if not word or not word.isalpha() or (word[1:] != word[1:].lower() and not word.isupper()):
                 return True  # `argv`, `rows[`, `python3.`, `x.y`, `camelCase`
+            if token == word and (len(word) <= 2 or word.lower() in _CODE_NAMES):
+                return True  # `a[1]`, `byte[20]`, `char[20]`: an array, not a note
             if token != word and token[len(word):] not in (".", ",", ";", ":", ")", "\"", "\u201d", "'", "\u2019"):
                 return True
             if "(" in text[max(0, start - len(token) - 1):start - len(token)]:
@@ -171,6 +184,18 @@ class BareNumericMarker(Rule):
         if src[b:b + 2] == "[]" or src[b:b + 1] == "[":
             return True
         return any(n in labels for n in re.findall(r"\[([^\]]*)\]", run))
+
+
+# Names glued to `[N]` that make it an array or an index in code.
+_CODE_NAMES = frozenset({
+    "byte", "bytes", "char", "chars", "int", "uint", "float", "double", "long", "short", "bool", "string", "str",
+    "array", "list", "argv", "args", "arg", "arr", "buf", "buffer", "data", "items", "item", "rows", "row", "cols",
+    "col", "matrix", "vec", "vector", "slice", "map", "dict", "table", "key", "keys", "values", "value", "len",
+    "size", "elem", "elements", "element", "param", "params", "index", "idx", "result", "results", "res", "out",
+    "input", "output", "line", "lines", "words", "tab", "foo", "bar", "baz", "tuple", "field", "fields", "self",
+    "this", "obj", "object", "node", "nodes", "entry", "entries", "env", "cell", "cells", "grid", "board", "stack",
+    "queue", "heap", "hash", "set", "bits", "mask", "word", "uint8", "rune", "runes", "xs", "ys", "df",
+})
 
 
 class UndefinedFootnote(Rule):
@@ -223,7 +248,7 @@ class SuperscriptCitation(Rule):
         Example("An area of 500 km², 10⁶ cells, x² + y², 20 m³.\n", trap=True),
     ]
     prefilter = tuple("\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079")
-    _SUP = LazyPattern(r"(?<!\b(?:km|cm|mm|ft|mi|sq|in|m|s))(?<=\p{L}{2}|[.,;:)\"'\u201d])"
+    _SUP = LazyPattern(r"(?<!\b(?:km|cm|mm|ft|mi|sq|in|m|s))(?<=\p{L}{2}|[.,;:)\u201d])"
                          r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
 
     def check(self, ctx: Context):
@@ -238,8 +263,9 @@ class SuperscriptCitation(Rule):
             if bing:
                 yield ctx.finding(self, view, m.start(), m.end(), f"Copilot citation number `{m.group()}`",
                                   replacement="", severity=Severity.ERROR)
-            else:
-                yield ctx.finding(self, view, m.start(), m.end(), f"superscript `{m.group()}` looks like a citation number")
+            else:  # a footnote style of its own in a draft with no assistant debris: information only
+                yield ctx.finding(self, view, m.start(), m.end(), f"superscript `{m.group()}` looks like a citation number",
+                                  severity=None if debris else Severity.INFO)
 
 
 class CircledDigitMarker(Rule):
@@ -280,6 +306,8 @@ class SourcesTrailer(Rule):
                 "markdown"),
         Example("Sources said the minister resigned.\nSources close to the talks agreed.\n", trap=True),
         Example("Sources\nThe minister and two aides spoke on condition of anonymity.\n", trap=True),
+        Example("We measured it.\n\n# References\n\n* [ FLIP-158 ](https://cwiki.apache.org/x)\n", trap=True,
+                format="markdown"),
     ]
     prefilter = ("ources", "OURCES", "itations", "ITATIONS", "eferences", "EFERENCES")
     _HEAD = LazyRe(r"(?mi)^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:sources|citations|references)(?:\*\*)?[ \t]*:?[ \t]*$")
@@ -295,6 +323,8 @@ class SourcesTrailer(Rule):
         if not heads:
             return
         m = heads[-1]
+        if "references" in m.group().lower() and not ctx.facts.debris:
+            return  # a references section is a human post's own; only an assistant paste makes it debris
         rest = [ln for ln in text[m.end():].splitlines() if ln.strip()]
         if not rest or not all(self._ENTRY.match(ln) for ln in rest):
             return

@@ -247,6 +247,13 @@ _CODE_WORDS = frozenset({"include", "define", "ifdef", "ifndef", "endif", "pragm
                          "else", "elif", "error", "region", "endregion"})
 
 
+def _points_at_post(ctx: Context) -> bool:
+    """Whether a sentence points at a post that is not there ("confirmed this tweet")."""
+    text = ctx.doc.prose.text
+    return any(n in text for n in MissingEmbedReference._NOUNS) and \
+        next(MissingEmbedReference()._matches(text), None) is not None and not ctx.facts.embeds
+
+
 def _distance(a: str, b: str) -> int:
     """Damerau-Levenshtein (optimal string alignment) distance."""
     d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
@@ -274,11 +281,13 @@ class NearDuplicateHandle(Rule):
     examples = [
         Example("@mathrubhumi has confirmed this tweet from @matthrubhumi\n"),
         Example("@dawn_com and @geonews both ran it.\n", trap=True),
+        Example("Activity grew on the @user-zh list; the @dev and @dev1 lists too.\n", trap=True),
     ]
 
     def check(self, ctx: Context):
         hs = deliberate_free_handles(ctx)
-        if len(hs) < 2:
+        if len(hs) < 2 or not (social_residue(ctx) or ctx.facts.debris or _points_at_post(ctx)):
+            return  # `@user` and `@user1` mailing lists in a human post
             return
         view = ctx.doc.prose
         reg = registry(ctx)
