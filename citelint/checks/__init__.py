@@ -1,8 +1,10 @@
 """Built-in rules written in Python, for what a single pattern cannot say.
 
-Each module holds one family. BUILTIN_CHECKS lists their rule classes in run
-order: rules later in the list may read what earlier ones found (a chip found
-by CHP002 keeps CHP006 from reporting the same words twice).
+Each module holds one family. BUILTIN_CHECKS lists their rule classes. A rule
+never reads another rule's findings: what several rules weigh (is there
+assistant debris? where are the chips, the notes, the embeds?) is a fact of
+the document, computed once in citelint/facts.py, so the order here does not
+matter and selecting one rule never changes another's verdict.
 """
 from .attribution import LinkOutletMismatch, NonCanonicalOutletName, OutletHandle
 from .chips import ChipCluster, ChipLink, DomainNameDuplicate, GluedChipChain, LoneChipCount, OutletListParenthesis
