@@ -171,6 +171,9 @@ def next_block_end(source: str, pos: int, kind: str) -> int:
     return min(ends)
 
 
+_NOT_NEWLINE = re.compile(r"[^\r\n]+")
+
+
 def identity_view(source: str, masked: list[tuple[int, int]]) -> View:
     """The source with masked ranges blanked; CRLF reads as LF for the rules."""
     if masked:
@@ -178,7 +181,10 @@ def identity_view(source: str, masked: list[tuple[int, int]]) -> View:
         for a, b in masked:
             parts.append(source[last:a])
             chunk = source[a:b]
-            parts.append(re.sub(r"[^\r\n]", MASK, chunk))
+            if "\n" in chunk or "\r" in chunk:
+                parts.append(_NOT_NEWLINE.sub(lambda m: MASK * len(m.group()), chunk))
+            else:  # most masked spans (tags, code spans) hold no line end
+                parts.append(MASK * (b - a))
             last = b
         parts.append(source[last:])
         text = "".join(parts)

@@ -224,6 +224,9 @@ def _tidy_once(t: str, p: int, ate_newline: bool, gap: str = "") -> tuple[str, i
                 return t[:l], None
         return _drop_double_blank(t, l), None
     if line_end:
+        if r - p >= 2 and t[p:r].strip(" ") == "" and l < r:
+            # Two spaces before the line end were the draft's own: a Markdown hard break.
+            return t[:l] + t[p:], None
         t, q = t[:l] + t[r:], l
     elif line_start:
         return t, None

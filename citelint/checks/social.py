@@ -193,11 +193,10 @@ class StrayHandle(Rule):
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
-        if not (social_residue(ctx) or ctx.facts.debris):
+        strays = [m for m, outlet in uncredited_handles(ctx) if outlet is None]  # outlets': ATR003
+        if not strays or not (social_residue(ctx) or ctx.facts.debris):
             return  # a human-edited draft's handles are its own
-        for m, outlet in uncredited_handles(ctx):
-            if outlet is not None:
-                continue  # an outlet's handle: ATR003 names the outlet
+        for m in strays:
             yield ctx.finding(self, view, m.start(), m.end(), f"social handle `{m.group()}` in body text")
 
 
@@ -225,9 +224,11 @@ class StrayHashtag(Rule):
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        if "#" not in text or not (social_residue(ctx) or ctx.facts.debris):
+        if "#" not in text:
             return
         tags = list(self._TAG.finditer(text))
+        if not tags or not (social_residue(ctx) or ctx.facts.debris):
+            return
         for i, m in enumerate(tags):
             before = text[max(0, m.start() - 5):m.start()].lower()
             if regex.search(r"\b(?:the|a|an|on|in|channel)\s$", before) or m.group("t") in _CODE_WORDS:

@@ -103,6 +103,8 @@ def _block_pass(source: str, masked: list, doc: Document) -> list[tuple[int, int
         line = source[s:e]
         m = _FENCE_OPEN.match(line)
         if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+            if prev_blank and not line.startswith((" ", "\t")):
+                in_list = False  # a fence at the margin after a blank line ends the list
             char, size = m.group(2)[0], len(m.group(2))
             close = re.compile(r"^ {0,3}" + re.escape(char) + "{" + str(size) + r",}[ \t]*$")
             j = i + 1
