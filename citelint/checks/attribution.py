@@ -117,11 +117,15 @@ class OutletHandle(Rule):
     origin = "citelint/checks/attribution.py"
     prefilter = ("@",)
     summary = "Finds a known outlet's social handle used in body text, `@dawn_com`, and suggests the outlet's name."
-    why = "News copy credits outlets by name; a handle reads as a pasted post. `Dawn (@dawn_com)` style credits are left alone."
+    why = ("News copy credits outlets by name; a handle reads as a pasted post. Credits (`Dawn (@dawn_com)`, "
+           "`follow @dawn_com on X`), stories about the account (`the @washingtonpost TikTok account`), link text and "
+           "real embeds are left alone.")
     examples = [
         Example("The story was first carried by @dawn_com on Sunday.\n",
                 "The story was first carried by Dawn on Sunday.\n"),
         Example("Dawn (@dawn_com) carried it. Mail press@dawn.com.\n", trap=True),
+        Example("The @washingtonpost TikTok account grew. Follow @dawn_com on X. "
+                "[@dawn_com](https://twitter.com/dawn_com) posted.\n", trap=True, format="markdown"),
     ]
 
     def check(self, ctx: Context):

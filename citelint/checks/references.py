@@ -108,6 +108,7 @@ class BareNumericMarker(Rule):
                 trap=True, format="html"),
         Example("<p>It grew.<sup><a href=\"#1\">1</a></sup> It fell [2].</p>\n<ol><li id=\"1\">A.</li>"
                 "<li id=\"2\">B.</li></ol>\n", trap=True, format="html"),
+        Example("<p>It grew [3].</p><ol><li id=\"footnote-3\">The study.</li></ol>\n", trap=True, format="html"),
         Example("It grew [1] and fell [2].\n\n## Notes\n\n1. The first study.\n2. The second.\n",
                 trap=True, format="markdown"),
         Example("It grew [1].\n\n[1][ https://example.org/a](https://example.org/a)\n", trap=True,
