@@ -156,6 +156,13 @@ class Facts:
         return frozenset(ids)
 
     @cached_property
+    def sources_trailer(self):
+        """A closing block of sources, as an assistant appends one (REF007's
+        shape): (view, start, heading) or None."""
+        from .checks.references import sources_trailer
+        return sources_trailer(self.doc)
+
+    @cached_property
     def notes(self) -> "Notes":
         return Notes(self)
 

@@ -92,6 +92,8 @@ class BareNumericMarker(Rule):
                 "The TSA accepts mobile licenses at 27 airports.\n"),
         Example("Models improved [1][2]. More text.\n", "Models improved. More text.\n"),
         Example("Models improved [1] and fell :contentReference[oaicite:0]{index=0}.\n\n[1] Smith, J. (2024). A study.\n", None),
+        Example("Mobile licenses[1][2] are accepted.\n\nSources\n[1] https://www.tsa.gov/x\n[2] https://example.org/b\n",
+                None),
         Example("Use items[1]; the [2024] UKSC 5 ruling; he said [sic]; [citation needed].\n", trap=True),
         Example("Models improved [1].\n\n[1] Smith, J. (2024). A study.\n", trap=True),
         Example("Contact [Jane Roe][1] or [the desk][2], or see [1][].\n\n[1]: mailto:jane@example.org\n"
@@ -139,7 +141,7 @@ class BareNumericMarker(Rule):
             notes = facts.notes
             nums = self._NUM.findall(run)
             if notes.lists or any(notes.has(n) for n in nums):
-                if facts.debris:
+                if facts.debris or facts.sources_trailer is not None:
                     yield ctx.finding(self, view, m.start(), m.end(), f"numbered citation `{run}` with a notes "
                                       "list: news style attributes sources in words", severity=Severity.WARNING)
                 continue  # a real note: the draft's own apparatus
@@ -318,17 +320,30 @@ class SourcesTrailer(Rule):
         r"(?:[ \t]*[\u2014\u2013:-][^\n]{0,120}|[ \t]+\"[^\"\n]*\")?[ \t]*$")
 
     def check(self, ctx: Context):
-        view = ctx.doc.markup if ctx.doc.kind != "html" else ctx.doc.prose
-        text = view.text
-        heads = list(self._HEAD.finditer(text))
-        if not heads:
+        block = ctx.facts.sources_trailer
+        if block is None:
             return
-        m = heads[-1]
-        if "references" in m.group().lower() and not ctx.facts.debris:
+        view, start, head = block
+        if "references" in head.lower() and not ctx.facts.debris:
             return  # a references section is a human post's own; only an assistant paste makes it debris
-        rest = [ln for ln in text[m.end():].splitlines() if ln.strip()]
-        if not rest or not all(self._ENTRY.match(ln) for ln in rest):
-            return
         # The block runs to the end of the draft; it owns its links' targets too.
-        yield ctx.finding(self, ctx.raw if view.identity else view, m.start(), len(text),
+        yield ctx.finding(self, ctx.raw if view.identity else view, start, len(view.text),
                           "list of sources at the end of the draft: attribute them in the story", replacement="")
+
+
+def sources_trailer(doc):
+    """(view, start, heading) of a closing `Sources`/`Citations`/`References`
+    block made only of links and list entries, or None (Facts.sources_trailer)."""
+    view = doc.markup if doc.kind != "html" else doc.prose
+    text = view.text
+    low = text.lower()
+    if "ources" not in low and "itations" not in low and "eferences" not in low:
+        return None
+    heads = list(SourcesTrailer._HEAD.finditer(text))
+    if not heads:
+        return None
+    m = heads[-1]
+    rest = [ln for ln in text[m.end():].splitlines() if ln.strip()]
+    if not rest or not all(SourcesTrailer._ENTRY.match(ln) for ln in rest):
+        return None
+    return view, m.start(), m.group()
