@@ -18,19 +18,17 @@ class PastedReferenceDefinitions(Rule):
     prefilter = ("]:",)
     code = "REF005"
     name = "pasted-reference-definition"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     scope = "document"
-    fix_safety = Safety.SAFE
-    fix_title = "Delete the definition line"
     origin = "citelint/checks/references.py"
     summary = "Finds numbered link-definition lines such as `[1]: https://… \"Title\"` pasted from a chat assistant."
     why = ("A chat assistant's copy-as-Markdown appends one `[n]: url \"title\"` line per source. In a "
-           "plain-text draft they print as a block of raw links after the story. In Markdown a definition "
+           "plain-text draft they print as a block of raw links after the story; each holds a source, so it is "
+           "reported and kept (TRK001 strips a tracking parameter), never deleted. In Markdown a definition "
            "that some `[text][n]` link uses is real markup and is left alone; one no link uses does not render, and "
            "it holds a source, so it is reported (information, or a warning beside assistant debris), never deleted.")
     examples = [
-        Example("Prices rose.\n[1]: https://example.org/a?utm_source=chatgpt.com \"Prices\"\n",
-                "Prices rose.\n"),
+        Example("Prices rose.\n[1]: https://example.org/a?utm_source=chatgpt.com \"Prices\"\n", None),
         Example("Prices rose.\n\n[2]: https://example.org/b \"B\"\n", None, "markdown"),
         Example("See [the report][1].\n\n[1]: https://example.org/r \"R\"\n", None, "markdown", trap=True),
         Example("A [\"joint work\"] [4] and [the law] [5]; see [6].\n\n  [4]: https://example.org/a \"A\"\n"
@@ -60,7 +58,8 @@ class PastedReferenceDefinitions(Rule):
             return
         for m in _DEF_LINE.finditer(doc.prose.text):
             yield ctx.finding(self, doc.prose, m.start(), m.end(),
-                              "pasted reference definition line: " + m.group().strip()[:80], replacement="")
+                              "pasted reference definition line: " + m.group().strip()[:80] +
+                              ": attribute the source in the story")
 
     @staticmethod
     def _used_labels(text: str) -> set[str]:
@@ -247,7 +246,7 @@ class SuperscriptCitation(Rule):
         Example("According to some sources⁷⁸, you can copy the link.\n", None),
         Example("The band Studio³ played at Garden² last night.\n", trap=True),
         Example("You can try Jupyter in the browser⁹.\nSource: Conversation with Bing, 4/21/2024\n(1) Jupyter. https://jupyter.org/\n",
-                "You can try Jupyter in the browser.\n"),
+                "You can try Jupyter in the browser.\n(1) Jupyter. https://jupyter.org/\n"),
         Example("An area of 500 km², 10⁶ cells, x² + y², 20 m³.\n", trap=True),
     ]
     prefilter = tuple("\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079")
@@ -295,18 +294,15 @@ class SourcesTrailer(Rule):
     code = "REF007"
     name = "sources-trailer"
     severity = Severity.WARNING  # an explainer may end with a real reading list
-    fix_safety = Safety.UNSAFE
-    fix_title = "Delete the sources block"
     origin = "citelint/checks/references.py"
     summary = "Finds a closing `Sources:` / `Citations` / `References` block made only of links, numbers and outlet names."
     why = ("Assistants end answers with a source list; a news story attributes in the text instead. The block is "
-           "only matched when everything after the heading, to the end of the draft, is links or list entries, and "
-           "deleting it removes the sources, so the fix is unsafe: move what matters into the story first.")
+           "only matched when everything after the heading, to the end of the draft, is links or list entries. It "
+           "holds the sources, so it is reported and never deleted: move what matters into the story.")
     examples = [
         Example("The TSA changed its rules.\n\nSources\n[1] https://example.com/tsa-announcement\n[2] https://example.org/b\n",
-                "The TSA changed its rules.\n"),
-        Example("The TSA changed its rules.\n\n### Sources:\n- [TSA](https://tsa.gov/x)\n", "The TSA changed its rules.\n",
-                "markdown"),
+                None),
+        Example("The TSA changed its rules.\n\n### Sources:\n- [TSA](https://tsa.gov/x)\n", None, "markdown"),
         Example("Sources said the minister resigned.\nSources close to the talks agreed.\n", trap=True),
         Example("Sources\nThe minister and two aides spoke on condition of anonymity.\n", trap=True),
         Example("We measured it.\n\n# References\n\n* [ FLIP-158 ](https://cwiki.apache.org/x)\n", trap=True,
@@ -328,7 +324,7 @@ class SourcesTrailer(Rule):
             return  # a references section is a human post's own; only an assistant paste makes it debris
         # The block runs to the end of the draft; it owns its links' targets too.
         yield ctx.finding(self, ctx.raw if view.identity else view, start, len(view.text),
-                          "list of sources at the end of the draft: attribute them in the story", replacement="")
+                          "list of sources at the end of the draft: attribute them in the story")
 
 
 def sources_trailer(doc):
