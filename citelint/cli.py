@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that need an editor's judgement")
     c.add_argument("--diff", action="store_true", help="show the fixes as a unified diff; write nothing")
     c.add_argument("--fix-only", action="store_true", help="apply fixes and report nothing that remains")
+    c.add_argument("--show-fixes", action="store_true",
+                   help="list every fix applied, with the text it removed and the link it touched")
     c.add_argument("--format", "--output-format", dest="format", default="text",
                    help="output format: text, json, json-lines, sarif, github, rdjson, junit or html")
     c.add_argument("-o", "--output-file", help="write the report to this file")
@@ -152,6 +154,7 @@ def cmd_check(args) -> int:
     fix_mode = bool(args.fix or args.fix_only or args.diff)
     resolver = _resolver(args)
     report = reports.Report(fix_mode=fix_mode)
+    report.show_fixes = args.show_fixes
     job = Job(fix=fix_mode, diff=args.diff, unsafe=args.unsafe_fixes, kind=args.kind,
               encoding=args.encoding, keep_source=args.format in reports.NEEDS_SOURCES or args.online)
     stdin_out = None
@@ -189,6 +192,7 @@ def cmd_check(args) -> int:
         report.files += 1
         report.paths.append(res.path)
         report.fixed += res.fixed
+        report.applied.extend(res.applied)
         report.findings.extend(res.findings)
         if res.source is not None:
             report.sources[res.path] = res.source

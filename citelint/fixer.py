@@ -10,7 +10,9 @@ import unicodedata
 from bisect import bisect_left
 from typing import Callable
 
-from .model import Edit, Finding, Fix, Safety
+import re
+
+from .model import AppliedFix, Edit, Finding, Fix, Safety
 from .record import Record
 
 MAX_ITERATIONS = 10
@@ -18,37 +20,61 @@ _CLOSERS = ".,;:!?)\u201d\u2019"  # punctuation a removal must not leave a space
 
 
 class FixResult(Record):
-    __slots__ = ("text", "applied", "remaining", "converged")
+    __slots__ = ("text", "applied", "remaining", "converged", "fixes")
     _fields = __slots__
 
     def __init__(self, text: str, applied: int = 0, remaining: list[Finding] | None = None,
-                 converged: bool = True):
+                 converged: bool = True, fixes: list[AppliedFix] | None = None):
         self.text = text
         self.applied = applied                # fixes applied over all iterations
         self.remaining = remaining if remaining is not None else []  # findings on the final text
         self.converged = converged
+        self.fixes = fixes if fixes is not None else []  # what each applied fix removed, in order
 
 
 def fix_loop(text: str, lint: Callable[[str], list[Finding]], unsafe: bool = False) -> FixResult:
     applied = 0
+    log: list[AppliedFix] = []
     for _ in range(MAX_ITERATIONS):
         findings = lint(text)
-        fixes = [f.fix for f in findings if f.fix and (unsafe or f.fix.safety is Safety.SAFE)]
-        if not fixes:
-            return FixResult(text, applied, findings)
-        new_text, n = apply_fixes(text, fixes)
+        fixable = [f for f in findings if f.fix and (unsafe or f.fix.safety is Safety.SAFE)]
+        if not fixable:
+            return FixResult(text, applied, findings, fixes=log)
+        new_text, n = apply_fixes(text, [f.fix for f in fixable])
         if n == 0 or new_text == text:
-            return FixResult(text, applied, findings)
+            return FixResult(text, applied, findings, fixes=log)
+        chosen = {id(fx) for fx in chosen_fixes([f.fix for f in fixable])}
+        log.extend(_applied(f, text) for f in fixable if id(f.fix) in chosen)
         text, applied = new_text, applied + n
-    return FixResult(text, applied, lint(text), converged=False)
+    return FixResult(text, applied, lint(text), converged=False, fixes=log)
 
 
-def accept(fixes: list[Fix]) -> tuple[list[Edit], int]:
-    """The edits of the fixes that do not overlap an earlier one, sorted, and
-    how many fixes they come from. The rest wait for the next pass."""
+_URL_CHARS = re.compile(r"https?://[^\s<>\"'()\[\]]+(?:\([^\s()]*\)[^\s<>\"'()\[\]]*)*")
+
+
+def _applied(f: Finding, text: str) -> AppliedFix:
+    """The log entry of an applied fix: the text it replaced and the link it touched."""
+    start, end = f.fix.start, f.fix.end
+    removed = text[start:end]
+    inserted = "".join(e.text for e in sorted(f.fix.edits))
+    url = f.url
+    if url is None:
+        m = _URL_CHARS.search(removed)
+        if m:
+            url = m.group()
+        else:  # an edit inside a URL (a tracking parameter): the URL around it
+            for m in _URL_CHARS.finditer(text, max(0, start - 2000), min(len(text), end + 2000)):
+                if m.start() <= start and end <= m.end():
+                    url = m.group()
+                    break
+    return AppliedFix(f.code, f.name, f.message, f.path, f.line, f.column, removed, inserted, url, f.fix.safety)
+
+
+def chosen_fixes(fixes: list[Fix]) -> list[Fix]:
+    """The fixes `accept` takes this pass (the others overlap one it took)."""
+    taken: list[Fix] = []
     accepted: list[Edit] = []
     starts: list[int] = []
-    count = 0
     for fix in sorted(fixes, key=lambda f: (f.start, f.end)):
         edits = sorted(fix.edits)
         if any(_overlaps(e, accepted, starts) for e in edits):
@@ -57,8 +83,15 @@ def accept(fixes: list[Fix]) -> tuple[list[Edit], int]:
             i = bisect_left(starts, e.start)
             starts.insert(i, e.start)
             accepted.insert(i, e)
-        count += 1
-    return accepted, count
+        taken.append(fix)
+    return taken
+
+
+def accept(fixes: list[Fix]) -> tuple[list[Edit], int]:
+    """The edits of the fixes that do not overlap an earlier one, sorted, and
+    how many fixes they come from. The rest wait for the next pass."""
+    taken = chosen_fixes(fixes)
+    return sorted(e for f in taken for e in f.edits), len(taken)
 
 
 def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:

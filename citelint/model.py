@@ -67,3 +67,17 @@ class Finding(Record):
 
     def sort_key(self):
         return (self.path, self.start, self.end, self.code)
+
+
+class AppliedFix(Record):
+    """A fix `--fix` applied: what it removed, and the link it touched, so that
+    nothing an editor may need is lost, even from the log."""
+    __slots__ = ("code", "name", "message", "path", "line", "column", "removed", "inserted", "url", "safety")
+    _fields = __slots__
+
+    def __init__(self, code: str, name: str, message: str, path: str, line: int, column: int,
+                 removed: str, inserted: str, url: str | None, safety: Safety):
+        self.code, self.name, self.message, self.path = code, name, message, path
+        self.line, self.column = line, column    # where it was, in the text of the pass that fixed it
+        self.removed, self.inserted = removed, inserted  # the source text the fix replaced, and with what
+        self.url, self.safety = url, safety

@@ -35,7 +35,7 @@ class Job(Value):
 
 
 class FileResult(Record):
-    __slots__ = ("path", "findings", "fixed", "diff", "source", "error", "notice", "warning", "cache_key")
+    __slots__ = ("path", "findings", "fixed", "diff", "source", "error", "notice", "warning", "cache_key", "applied")
     _fields = __slots__
 
     def __init__(self, path: str, findings: list[Finding] | None = None, fixed: int = 0, diff: str = "",
@@ -48,6 +48,7 @@ class FileResult(Record):
         self.notice = notice          # one line: skipped (binary)
         self.warning = warning        # one line: fixes did not settle
         self.cache_key = cache_key    # the final bytes' key, when the findings may be cached
+        self.applied: list = []       # AppliedFix for each fix --fix applied (what it removed)
 
 
 _LINTERS: dict = {}  # per process; filled before forking, so workers inherit them
@@ -89,6 +90,7 @@ def check_text(text: str, name: str, settings, job: Job) -> tuple[FileResult, st
         res.diff = "".join(difflib.unified_diff(
             text.splitlines(keepends=True), result.text.splitlines(keepends=True), f"a/{name}", f"b/{name}"))
     res.fixed = result.applied
+    res.applied = result.fixes
     res.findings = result.remaining
     fingerprint(res.findings, result.text)
     return res, result.text

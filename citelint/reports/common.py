@@ -27,6 +27,8 @@ class Report:
         self.rules = rules if rules is not None else {}        # code -> Rule, for writers that describe rules
         self.paths = paths if paths is not None else []        # every file checked, in order
         self.stale = stale if stale is not None else []        # baseline entries gone (with --baseline)
+        self.applied: list = []          # AppliedFix for every fix applied (with --fix)
+        self.show_fixes = False          # list them in the text report (--show-fixes)
 
 
 def docs_url(code: str) -> str:
@@ -59,6 +61,14 @@ def finding_dict(f: Finding) -> dict:
         "fixable": f.fixable, "fix": fix, "url": f.url,
         "docs": docs_url(f.code),
     }
+
+
+def applied_dict(a) -> dict:
+    """An applied fix as the JSON reports give it: what it removed, what it put
+    in its place, and the link it touched (so no source is lost from the log)."""
+    return {"code": a.code, "name": a.name, "message": a.message, "path": a.path,
+            "line": a.line, "column": a.column, "applicability": a.safety.value,
+            "removed": a.removed, "inserted": a.inserted, "url": a.url}
 
 
 def stale_dicts(report: Report) -> list[dict]:

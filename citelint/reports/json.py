@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .common import JSON_VERSION, TOOL, VERSION, Report, finding_dict, stale_dicts, statistics as rule_counts
+from .common import (JSON_VERSION, TOOL, VERSION, Report, applied_dict, finding_dict, stale_dicts,
+                     statistics as rule_counts)
 
 
 
@@ -27,6 +28,8 @@ def write(report: Report, statistics: bool = False, **_) -> str:
             body["stale_baseline"] = stale_dicts(report)
     else:
         body["findings"] = [finding_dict(f) for f in report.findings]
+    if report.fix_mode:
+        body["applied_fixes"] = [applied_dict(a) for a in report.applied]
     return _dump(body, indent=2) + "\n"
 
 
@@ -37,4 +40,5 @@ def write_lines(report: Report, statistics: bool = False, **_) -> str:
         rows = rule_counts(report) + [{"stale_baseline": d} for d in stale_dicts(report)]
     else:
         rows = [finding_dict(f) for f in report.findings]
+    rows += [{"applied_fix": applied_dict(a)} for a in report.applied]
     return "".join(_dump(r) + "\n" for r in rows)

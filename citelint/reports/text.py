@@ -23,6 +23,8 @@ def write(report: Report, color: bool = False, statistics: bool = False) -> str:
             mark = " [*]" if applicable(f, report.unsafe) else ""
             sev = "" if f.severity is Severity.ERROR else f" ({f.severity.value})"
             out.append(f"{paint(f.path, '1')}:{f.line}:{f.column}: {paint(f.code, '1;31')}{mark} {f.message}{sev}")
+    if report.show_fixes and report.applied:
+        out.extend(fixes_lines(report, paint))
     n = len(report.findings)
     if n == 0 and not report.fixed:
         out.append("All checks passed!" if report.files else "No drafts found.")
@@ -44,6 +46,17 @@ def write(report: Report, color: bool = False, statistics: bool = False) -> str:
     elif unsafe and not report.fix_mode:
         out.append(f"[*] {unsafe} more fixable with `--fix --unsafe-fixes`.")
     return "\n".join(out) + "\n"
+
+
+def fixes_lines(report: Report, paint) -> list[str]:
+    """--show-fixes: each applied fix, with what it removed and the link it touched."""
+    out = [f"Fixed {len(report.applied)} {'finding' if len(report.applied) == 1 else 'findings'}:"]
+    for a in report.applied:
+        change = f"removed `{_short(a.removed, 200)}`" if not a.inserted else \
+            f"replaced `{_short(a.removed, 200)}` with `{_short(a.inserted, 200)}`"
+        link = f" (link: {a.url})" if a.url else ""
+        out.append(f"  {paint(a.path, '1')}:{a.line}:{a.column}: {paint(a.code, '1;32')} {change}{link}")
+    return out
 
 
 def statistics_lines(report: Report) -> list[str]:
