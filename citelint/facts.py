@@ -212,6 +212,11 @@ class Facts:
                     return True  # "- [1]" -> "- ", "## Reuters +1" -> "## "
                 if start - ls <= len(line) - len(line.lstrip()) and rest.lstrip().startswith(":"):
                     return True  # "[^1]: The note" -> ": The note"
+            a = start + len(src[start:end]) - len(src[start:end].lstrip())
+            for k in (2, 1):  # `**token**` -> `****`: the token was all the emphasis held
+                left, right = src[max(0, a - k):a], src[end:end + k]
+                if len(left) == k and left == right and left.strip("*_~") == "":
+                    return True
         return False
 
     @cached_property

@@ -283,7 +283,8 @@ def _joins_words(t: str, p: int, gap: str) -> bool:
     if not gap or a.isspace() or b.isspace() or a in _OPENERS:
         return False
     if gap == "space":  # it took the only space between them
-        return b.isalnum() or b in _OPENERS
+        # ...or between a list bullet or emphasis run and what follows: `* **Bold**`, not `***Bold**`
+        return b.isalnum() or b in _OPENERS or (a in "*_~+-#>|" and b in "*_~`[!<")
     # Something visible stood between two letters or digits; not in scripts
     # written without spaces.
     return a.isalnum() and b.isalnum() and not (_wide(a) or _wide(b))

@@ -121,7 +121,7 @@ class Context:
         if quoted and rule.quotes == "skip":
             return None
         fix = None
-        if (replacement is not None or edits) and not quoted:
+        if (replacement is not None or edits) and not quoted and not _shown_as_example(self.doc.source, src_start):
             fix = self._fix(view, [(start, end, replacement)] if edits is None else edits,
                             safety or rule.fix_safety or Safety.SAFE, title or rule.fix_title)
         return Finding(rule.code, rule.name, severity or rule.severity, message,
@@ -144,6 +144,20 @@ class Context:
         if any(not e.text and self.facts.leaves_empty(e.start, e.end) for e in out):
             return None  # `<li></li>`, `[](url)`, an empty heading: report, never leave one
         return Fix(tuple(out), safety, title)
+
+
+_EXAMPLE_CUE = _re.compile(
+    r"(?i)(?:\bfor (?:example|instance)\b|\bexamples?:|\b(?:might|may|would|will|can) look like\b"
+    r"|\blooks? like this\b)(?:(?![.!?]\s).)*$")
+
+
+def _shown_as_example(source: str, start: int) -> bool:
+    """Whether the text before `start` in its sentence introduces an example
+    ("for example, a link might look like …"): a draft about the artefact
+    shows it on purpose, so it is reported, never fixed."""
+    line_start = source.rfind("\n", max(0, start - 300), start) + 1
+    before = source[max(line_start, start - 300):start]
+    return bool(before) and _EXAMPLE_CUE.search(before) is not None
 
 
 class _LazyRegexModule:
