@@ -29,7 +29,8 @@ _BARE = LazyPattern(r"\*{0,2}(?P<name>" + NAME + r")\*{0,2}")
 _END = LazyPattern(r"[ \t]*\.?[ \t]*(?=\n|$)")
 _WS = LazyPattern(r"[ \t]*")
 _HAS_PLUS = LazyPattern(r"\+[ \t]?\d")
-_BOUNDARY = LazyPattern(r"(?m)(?:(?<=[.!?\u201d\"')\]])[ \t]+|^[ \t]*)(?=\*{0,2}[\p{Lu}\p{Lt}a-z0-9])")
+# After a sentence, a line start, or a label (`- **Sources:** Reddit +1`).
+_BOUNDARY = LazyPattern(r"(?m)(?:(?<=[.!?\u201d\"')\]]|:\*\*|:)[ \t]+|^[ \t]*)(?=\*{0,2}[\p{Lu}\p{Lt}a-z0-9])")
 
 
 def _split_items(items: str) -> list[str]:
@@ -112,6 +113,10 @@ def parse_cluster(ctx: Context, text: str, start: int, known=None) -> _Cluster |
     end = _END.match(text, last_good)
     if end:
         c.end = end.end()
+        dot = text.find(".", last_good, c.end)
+        before = text[:start].rstrip(" \t\r\n")
+        if dot >= 0 and before and before[-1] not in ".!?\"'\u201d\u2019)\u2026:*":
+            c.end = dot  # the full stop ends the sentence the chips interrupted: it stays
     elif regex.match(r"[ \t]+[\p{Lu}\"\u201c(]", text, pos=last_good):
         c.end = last_good  # a new sentence follows on the same line
     else:
@@ -210,8 +215,11 @@ class GluedChipChain(Rule):
         Example("It covers (protection of privacy) IT Governance+3ISO+3ISO+3. It belongs to a family.\n",
                 "It covers (protection of privacy). It belongs to a family.\n"),
         Example("Margins fell Wikipedia+15The Economic Times+15website+15 last year.\n", "Margins fell last year.\n"),
+        Example("It was launched as the V3 modelbloomberg+2 last year. It cut latencydocs.python+1 in half.\n",
+                "It was launched as the V3 model last year. It cut latency in half.\n"),
         Example("We use C++11 and set x+1, A+1 and 5+ here.\n", trap=True),
         Example("Ca2+ and Fe3+ ions; BBC+18 pg 27; 0x14178B8C+1; Excel+1С.\n", trap=True),
+        Example("Set x+1 and count+2, then i+1; the jsonpath+1 trick; a slug-bloomberg+2x.\n", trap=True),
         Example("Retrosheet notation B*BBC+1.+1F>X is odd.\n", trap=True),
     ]
 
@@ -264,11 +272,14 @@ class LoneChipCount(Rule):
     prefilter = ("+",)
     summary = "Finds a `+2` alone on its line, left where a chip split over lines."
     why = ("Copying a chip-laden answer as plain text puts each chip's count on its own line. It is deleted when "
-           "the draft shows other assistant debris; otherwise (a results table typed one item per line) it is reported.")
+           "the draft shows other assistant debris. Without debris, two or more such lines each after a line of "
+           "prose get an unsafe fix; a single one (a results table typed one item per line) is only information.")
     examples = [
         Example("Prices rose :contentReference[oaicite:1]{index=1}.\n+2\nNext paragraph.\n",
                 "Prices rose.\nNext paragraph.\n"),
         Example("The table:\n+2\n", None),
+        Example("Prices rose in the spring quarter.\n+2\nExports fell in the same period.\n+3\nEnd.\n",
+                "Prices rose in the spring quarter.\nExports fell in the same period.\nEnd.\n"),
         Example("Results:\n+3 degrees\n+44 20 7946 0000\n", trap=True),
     ]
     _LONE = LazyPattern(r"(?m)^[ \t]*\+[ \t]?\d{1,2}[ \t]*$\n?")
@@ -279,18 +290,37 @@ class LoneChipCount(Rule):
         if "+" not in text:
             return
         chips = ctx.facts.chips
+        lone = []
         for m in self._LONE.finditer(text):
             if chips.overlaps(m.start(), m.end(), ("cluster", "chain")):
                 continue  # the count belongs to a chip cluster, which owns it
             src = view.to_source(m.start(), m.end())[0][0]
             if ctx.facts.table_cell(src, src + 1) or ctx.facts.enclosing(src, src + 1, ("li", "td", "th")):
                 continue
+            lone.append(m)
+        # Several lone counts, each after a line of prose, are how a chip-laden answer pastes.
+        after_prose = [m for m in lone if _prose_line_before(text, m.start())]
+        for m in lone:
             if ctx.facts.debris:
                 yield ctx.finding(self, view, m.start(), m.end(), "chip count left on a line of its own",
                                   replacement="")
+            elif len(after_prose) >= 2 and m in after_prose:
+                yield ctx.finding(self, view, m.start(), m.end(), "chip count left on a line of its own (one of "
+                                  f"{len(after_prose)} after lines of prose)", replacement="", safety=Safety.UNSAFE,
+                                  severity=Severity.WARNING)
             else:
                 yield ctx.finding(self, view, m.start(), m.end(), "possible chip count on a line of its own",
                                   severity=Severity.INFO)
+
+
+def _prose_line_before(text: str, pos: int) -> bool:
+    """Whether the line before `pos` is prose (words, not a number or a list of counts)."""
+    end = pos - 1
+    if end < 0:
+        return False
+    start = text.rfind("\n", max(0, end - 2000), end) + 1
+    line = text[start:end].strip()
+    return len(line.split()) >= 3 and any(c.isalpha() for c in line)
 
 
 class ChipLink(Rule):
@@ -513,7 +543,7 @@ def analyse(ctx: Context, facts) -> ChipFacts:
             c = parse_cluster(ctx, text, b.end(), reg_known)
             if c is None:
                 continue
-            c.start = b.start()
+            c.start = _wrapped_name_start(text, b.start(), reg_known, c.names)
             if _in_link_text(view, facts, c.start, c.end) or any(
                     a < c.end and c.start < e for a, e in cf.bracketed):
                 continue
@@ -540,6 +570,12 @@ def analyse(ctx: Context, facts) -> ChipFacts:
         s = start - 1 if start > 0 and text[start - 1] in " \t" else start
         cf.chains.append((s, m.end(), start))
         cf.learned.update(normalize(n) for n in names)
+    taken = cspans + [(a, b) for a, b, _ in cf.chains]
+    for start, end in _glued_slugs(ctx, text):
+        if any(a < end and start < b for a, b in taken) or _in_link_text(view, facts, start, end):
+            continue
+        cf.chains.append((start, end, start))
+    cf.chains.sort()
     confident_any = bool(cf.chains or cf.links or cf.bracketed or any(c.confident for c in cf.clusters))
     cf.confident = confident_any
     debris = confident_any or bool(facts.markup_codes)
@@ -572,6 +608,64 @@ def _text_links(ctx: Context) -> list:
         (ts, te), (us, ue) = view.to_source(*m.span("label"))[0], view.to_source(*m.span("url"))[0]
         out.append(Link(m.group("url"), None, us, ue, "markdown", m.group("label"), ts, te))
     return out
+
+
+_GLUED_SLUG = LazyPattern(r"(?<=\p{Ll})(?P<tok>[a-z][a-z0-9.-]{2,40})\+\d{1,2}(?![\d.,%:\u00b0\w])")
+_GLUED_WORD = LazyPattern(r"[\p{L}\p{N}.-]*$")
+# Subdomains a chip's host label keeps (`docs.python`, `en.wikipedia`).
+_SUBDOMAINS = ("docs", "www", "en", "news", "blog", "blogs", "support", "developer", "developers", "learn",
+               "help", "api", "wiki", "forum", "community", "edition", "m", "mobile")
+
+
+def _glued_slugs(ctx: Context, text: str):
+    """(start, end) of a chip slug glued to the last word: `modelbloomberg+2`,
+    `latencydocs.python+1`. The slug is a known outlet's name or host label,
+    or a host with a common subdomain; the word before it stays."""
+    reg = registry(ctx)
+    for plus in _HAS_PLUS.finditer(text):
+        m = _GLUED_SLUG.search(text, max(0, plus.start() - 42), plus.end() + 3)
+        if not m or m.end("tok") != plus.start():
+            continue
+        word_start = plus.start() - len(_GLUED_WORD.search(text, max(0, plus.start() - 60), plus.start()).group())
+        word = text[word_start:plus.start()]
+        cut = _slug_cut(word, reg)
+        if cut > 0:
+            yield word_start + cut, m.end()
+
+
+def _slug_cut(word: str, reg) -> int:
+    """Where the glued slug begins in `word` (0: no slug found)."""
+    if "." in word:
+        first = word.split(".", 1)[0]
+        for sub in _SUBDOMAINS:
+            if first.endswith(sub) and len(first) > len(sub) + 2:
+                return len(first) - len(sub)
+        return 0
+    low = word.lower()
+    for i in range(2, len(low) - 3):
+        tail = low[i:]
+        if reg.forms(tail) or reg.by_domain("https://" + tail + ".com") is not None:
+            return i
+    return 0
+
+
+def _wrapped_name_start(text: str, start: int, known, names) -> int:
+    """A chip wrapped over lines (`…its forecast Reuters⏎      Reuters +2.`):
+    when the cluster opens a line and the line before ends, mid-sentence, with
+    an outlet the cluster names, that name is part of the chips."""
+    if start == 0 or text[start - 1] != "\n":
+        return start
+    prev_end = start - 1
+    prev_start = text.rfind("\n", max(0, prev_end - 300), prev_end) + 1
+    line = text[prev_start:prev_end].rstrip(" \t\r")
+    if not line or line[-1] in ".!?\"'\u201d)":
+        return start
+    words = line.split(" ")
+    for k in range(min(4, len(words) - 1), 0, -1):
+        tail = " ".join(words[-k:])
+        if known(tail) and normalize(tail) in {normalize(n) for n in names}:
+            return prev_start + len(" ".join(words[:-k]))
+    return start
 
 
 def _strip_images(raw: str) -> str:
