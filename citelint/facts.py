@@ -126,6 +126,17 @@ class Facts:
     def embeds(self) -> list[tuple[int, int]]:
         """Source spans of deliberate social embeds: embed blockquotes (by
         class), shortcodes, and Markdown blockquotes that cite a post's URL."""
+        spans = list(self.markup_embeds)
+        src = self.doc.source
+        if self.doc.kind == "markdown" and ">" in src:
+            for a, b in _md_quote_blocks(src):
+                if _STATUS_LINK.search(src, a, b) or "pic.twitter.com" in src[a:b]:
+                    spans.append((a, b))
+        return sorted(spans)
+
+    @cached_property
+    def markup_embeds(self) -> list[tuple[int, int]]:
+        """Embeds made by the publisher's markup: embed blockquotes and shortcodes."""
         spans = []
         for e in self.elements:
             if e.name == "blockquote" and EMBED_CLASSES.search(e.tag.attrs or ""):
@@ -133,15 +144,11 @@ class Facts:
         src = self.doc.source
         if "{{" in src or "{%" in src:
             spans.extend(m.span() for m in _SHORTCODE.finditer(src))
-        if self.doc.kind == "markdown" and ">" in src:
-            for a, b in _md_quote_blocks(src):
-                if _STATUS_LINK.search(src, a, b) or "pic.twitter.com" in src[a:b]:
-                    spans.append((a, b))
         return sorted(spans)
 
-    def in_embed(self, start: int, end: int | None = None) -> bool:
+    def in_embed(self, start: int, end: int | None = None, markup_only: bool = False) -> bool:
         end = start if end is None else end
-        return any(a <= start and end <= b for a, b in self.embeds)
+        return any(a <= start and end <= b for a, b in (self.markup_embeds if markup_only else self.embeds))
 
     @cached_property
     def anchor_ids(self) -> frozenset:

@@ -98,10 +98,15 @@ class EmbedChrome(Rule):
     fix_title = "Delete the embed chrome"
     origin = "citelint/checks/social.py"
     summary = "Finds the text an embedded post leaves when a web page is copied: `pic.twitter.com/…` links and `View this post on Instagram` lines."
-    why = "They are the embed's furniture, not the post; in print they are noise. The post itself needs re-embedding or quoting."
+    why = ("They are the embed's furniture, not the post; in print they are noise. The post itself needs re-embedding "
+           "or quoting. Inside a real embed (an embed blockquote, a shortcode, a Markdown blockquote citing the post) "
+           "they are the publisher's markup and are left alone; in a whole tweet pasted flat (followed by its byline) "
+           "the fix is unsafe, since the writer chose to keep the post.")
     examples = [
         Example("She forgot to delete the prompt pic.twitter.com/vhn5yGGfjs\n", "She forgot to delete the prompt\n"),
         Example("Intro.\nView this post on Instagram\nMore.\n", "Intro.\nMore.\n"),
+        Example("We shipped it! pic.twitter.com/AbC123 \u2014 Desk Team (@desk) May 1, 2020\n",
+                "We shipped it! \u2014 Desk Team (@desk) May 1, 2020\n"),
         Example("Twitter's picture host was pic.twitter dot com.\n", trap=True),
         Example('<blockquote class="twitter-tweet"><p>We shipped it! pic.twitter.com/AbC123</p>&mdash; Team '
                 '(@team) <a href="https://twitter.com/team/status/1">May 1, 2020</a></blockquote>\n',
@@ -135,8 +140,11 @@ class EmbedChrome(Rule):
             src = view.to_source(m.start(), m.end())
             if ctx.facts.in_embed(src[0][0], src[-1][1]):
                 continue  # a real embed's own markup: the publisher's choice
+            flattened = EmbeddedPostByline._BYLINE.search(text, m.end(), min(len(text), m.end() + 200)) is not None \
+                and "\n" not in text[m.end():m.end() + 2]
+            # The picture link of a whole tweet pasted flat is the writer's to remove (unsafe).
             yield ctx.finding(self, view, m.start(), m.end(), f"embedded-post chrome `{m.group().strip()}`",
-                              replacement="")
+                              replacement="", safety=Safety.UNSAFE if flattened else None)
 
 
 class EmbeddedPostByline(Rule):
@@ -150,11 +158,18 @@ class EmbeddedPostByline(Rule):
     examples = [
         Example("The reaction was swift.\n— Arfa Khan (@thearfakhan) November 12, 2025\n"),
         Example("(@ufff_areesha) November 12, 2025\n"),
+        Example("> We shipped it!\n> &mdash; Desk (@desk)[](https://twitter.com/desk/status/1)\n", format="markdown"),
+        Example("We shipped it! pic.twitter.com/AbC123 \u2014 Desk Team (@desk) May 1, 2020\n"),
         Example("— Reuters\nHe said — quietly — it was over.\n", trap=True),
+        Example('<blockquote class="twitter-tweet"><p>We shipped it!</p>&mdash; Desk (@desk) '
+                '<a href="https://twitter.com/desk/status/1">May 1, 2020</a></blockquote>\n', trap=True,
+                format="markdown"),
     ]
     _BYLINE = LazyPattern(
-        r"(?m)^[ \t]*(?:[\u2014\u2013-]{1,2}[ \t]*[^\n(]{1,80})?\(@[A-Za-z0-9_]{1,15}\)[ \t]*" + _MONTHS +
-        r"[ \t]+\d{1,2},[ \t]*\d{4}[ \t]*$")
+        r"(?m)(?:^[ \t]*(?:>[ \t]*)*|(?<=pic\.twitter\.com/\w{1,20})[ \t]+)"
+        r"(?:(?:[\u2014\u2013-]{1,2}|&mdash;|&#8212;)[ \t]*[^\n(]{1,80})?\(@[A-Za-z0-9_]{1,15}\)[ \t]*"
+        r"(?:" + _MONTHS + r"[ \t]+\d{1,2},[ \t]*\d{4}"
+        r"|\[[^\]\n]{0,40}\]\(https?://(?:mobile\.|www\.)?(?:twitter|x)\.com/\w+/status/\d+[^)\s]*\))[ \t]*$")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
@@ -162,8 +177,8 @@ class EmbeddedPostByline(Rule):
             return
         for m in self._BYLINE.finditer(view.text):
             src = view.to_source(m.start(), m.end())
-            if ctx.facts.in_embed(src[0][0], src[-1][1]):
-                continue
+            if ctx.facts.in_embed(src[0][0], src[-1][1], markup_only=True):
+                continue  # a real embed: its byline is its own
             yield ctx.finding(self, view, m.start(), m.end(),
                               "embedded post pasted as text: re-embed it or quote and attribute it")
 
