@@ -151,6 +151,12 @@ class ChipCluster(Rule):
         Example("It grew fast. Wikipedia+1 Then it slowed.\n", "It grew fast. Then it slowed.\n"),
         Example("Here is some info\nReddit\n+6\nand more text\n", "Here is some info\nand more text\n"),
         Example("It scaled well. Ignyte+3Microsoft Learn+3Google Cloud+3.\n", "It scaled well.\n"),
+        Example("Shares fell as the bank cut its forecast Reuters\n      Reuters +2.\n",
+                "Shares fell as the bank cut its forecast.\n"),
+        Example("The talks failed. Pakistan\nToday +3 Geo News +3\nNext.\n", "The talks failed.\nNext.\n"),
+        Example("- **Sources:** Reddit +1\n- Other item\n", "- **Sources:**\n- Other item\n", "markdown"),
+        Example("<p>The rally continued.\n      Reuters +2\n      BBC +1</p>\n", "<p>The rally continued.\n</p>\n",
+                "html"),
         Example("Final leaderboard. McIlroy +3\n", None),
         Example("Tune in on Channel 4 +1 at nine. Watch it on ITV +1.\n", trap=True),
         Example("McIlroy is +3 after the front nine. Temperatures rose +3 degrees. Lahore +3°C.\n", trap=True),
@@ -661,10 +667,13 @@ def _wrapped_name_start(text: str, start: int, known, names) -> int:
     if not line or line[-1] in ".!?\"'\u201d)":
         return start
     words = line.split(" ")
+    first = names[0] if names else ""
     for k in range(min(4, len(words) - 1), 0, -1):
         tail = " ".join(words[-k:])
         if known(tail) and normalize(tail) in {normalize(n) for n in names}:
             return prev_start + len(" ".join(words[:-k]))
+        if first and known(tail + " " + first) and not known(first):
+            return prev_start + len(" ".join(words[:-k]))  # `Pakistan⏎Today +3`: a name cut by the wrap
     return start
 
 
