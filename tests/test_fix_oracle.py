@@ -34,7 +34,13 @@ URLS = ["https://example.org/budget", "https://www.dawn.com/news/1820000",
         "https://apnews.com/article/69855ab8?utm_campaign=spring#top"]
 # Debris as pasted: (text, where) with where "in" (before the full stop) or "after" (after it).
 DEBRIS = [(" :contentReference[oaicite:0]{index=0}", "in"), (" [cite: 4]", "in"), ("[cite: 4, 5]", "after"),
-          ("\u30104\u2020source\u3011", "in"), (" [web:1]", "in"), ("[web:1]", "after")]
+          ("\u30104\u2020source\u3011", "in"), (" [web:1]", "in"), ("[web:1]", "after"),
+          (" ::contentReference[oaicite:2]{index=2}", "in"), (" \u3010turn0search1\u3011", "in"),
+          # artefacts that carry a source: the fix must keep the link (issue 12)
+          (" [oai_citation:3\u2021The Hindu](https://www.thehindu.com/news/x.ece?utm_source=chatgpt.com)", "in"),
+          (" [oai_citation:0](https://example.net/report?id=7&utm_source=openai)", "in"),
+          (" [AP News +1](https://apnews.com/article/abc)", "after"),
+          (" [Al Jazeera +2 BBC +2 aljazeera.com +2](https://www.aljazeera.com/news/x)", "after")]
 CHIP = " Reuters +2"  # a source chip: only after the last sentence of a paragraph
 AI_TRACKING = "utm_source=chatgpt.com"
 
