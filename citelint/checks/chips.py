@@ -150,6 +150,8 @@ class ChipCluster(Rule):
                 "Talks set the framework.\nThe second round began.\n"),
         Example("It grew fast. Wikipedia+1 Then it slowed.\n", "It grew fast. Then it slowed.\n"),
         Example("Here is some info\nReddit\n+6\nand more text\n", "Here is some info\nand more text\n"),
+        Example("Here is some info\nStack Overflow\n+2\nDEV Community\n+6\nMore text.\n",
+                "Here is some info\nMore text.\n"),
         Example("It scaled well. Ignyte+3Microsoft Learn+3Google Cloud+3.\n", "It scaled well.\n"),
         Example("Shares fell as the bank cut its forecast Reuters\n      Reuters +2.\n",
                 "Shares fell as the bank cut its forecast.\n"),
@@ -345,6 +347,8 @@ class ChipLink(Rule):
     examples = [
         Example("It spread fast. [AP News+1](https://apnews.com/article/69855ab8)\n",
                 "It spread fast. [AP News](https://apnews.com/article/69855ab8)\n", "markdown"),
+        Example("It spread. [AP News + 1](https://apnews.com/article/abc)\n",
+                "It spread. [AP News](https://apnews.com/article/abc)\n", "markdown"),
         Example("It handles 256k tokens [sobot +1](https://www.sobot.io/blog/compare/).\n",
                 "It handles 256k tokens [sobot](https://www.sobot.io/blog/compare/).\n", "markdown"),
         Example("Troops moved. [Al Jazeera +2 BBC +2 aljazeera.com +2](https://www.aljazeera.com/news/x)\n",
