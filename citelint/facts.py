@@ -79,8 +79,8 @@ class Facts:
 
     @cached_property
     def chips(self):
-        """The chip analysis (checks/chips.py): chains, clusters, chip links."""
-        from .checks.chips import analyse
+        """The chip analysis (checks/chip_analysis.py): chains, clusters, chip links."""
+        from .checks.chip_analysis import analyse
         return analyse(self._ctx, self)
 
     @property
@@ -196,35 +196,38 @@ class Facts:
 
     def leaves_empty(self, start: int, end: int) -> bool:
         """Whether deleting source[start:end] would leave an element empty: a
-        link's text, an `<li>`, a heading, a list bullet, a `: note` line."""
+        link's text, an `<li>`, a heading, a list bullet, a `: note` line, an
+        emphasis span."""
+        if self.doc.tags and self._empties_element(start, end):
+            return True
         src = self.doc.source
-        if self.doc.tags:
-            for e in self.enclosing(start, end, _EMPTYABLE):
-                if e.inner_end - e.inner_start < 20000:
-                    if _blank_html(src[e.inner_start:start] + src[end:e.inner_end]) and \
-                            not _blank_html(src[e.inner_start:e.inner_end]):
-                        return True
         lk = self.link_text_at(start, end)
-        if lk is not None and lk.text_end > lk.text_start:
-            if not (src[lk.text_start:start] + src[end:lk.text_end]).strip():
+        if lk is not None and lk.text_end > lk.text_start and \
+                not (src[lk.text_start:start] + src[end:lk.text_end]).strip():
+            return True
+        return self.doc.kind != "html" and (self._empties_line(start, end) or _empties_emphasis(src, start, end))
+
+    def _empties_element(self, start: int, end: int) -> bool:
+        src = self.doc.source
+        for e in self.enclosing(start, end, _EMPTYABLE):
+            if e.inner_end - e.inner_start < 20000 and not _blank_html(src[e.inner_start:e.inner_end]) \
+                    and _blank_html(src[e.inner_start:start] + src[end:e.inner_end]):
                 return True
-        if self.doc.kind != "html":
-            # Only a short line can be a bare bullet or heading: look 4 KB around, no further.
-            ls = src.rfind("\n", max(0, start - 4096), start) + 1
-            le = src.find("\n", start, end + 4096)
-            if (ls > 0 or start <= 4096) and le >= 0 and end <= le:
-                line = src[ls:le].rstrip("\r")
-                rest = (src[ls:start] + src[end:le]).rstrip("\r")
-                if line.strip() and rest.strip() and _BARE_MARKER.fullmatch(rest.strip()):
-                    return True  # "- [1]" -> "- ", "## Reuters +1" -> "## "
-                if start - ls <= len(line) - len(line.lstrip()) and rest.lstrip().startswith(":"):
-                    return True  # "[^1]: The note" -> ": The note"
-            a = start + len(src[start:end]) - len(src[start:end].lstrip())
-            for k in (2, 1):  # `**token**` -> `****`: the token was all the emphasis held
-                left, right = src[max(0, a - k):a], src[end:end + k]
-                if len(left) == k and left == right and left.strip("*_~") == "":
-                    return True
         return False
+
+    def _empties_line(self, start: int, end: int) -> bool:
+        """"- [1]" -> "- ", "## Reuters +1" -> "## ", "[^1]: The note" -> ": The note"."""
+        src = self.doc.source
+        # Only a short line can be a bare bullet or heading: look 4 KB around, no further.
+        ls = src.rfind("\n", max(0, start - 4096), start) + 1
+        le = src.find("\n", start, end + 4096)
+        if not ((ls > 0 or start <= 4096) and le >= 0 and end <= le):
+            return False
+        line = src[ls:le].rstrip("\r")
+        rest = (src[ls:start] + src[end:le]).rstrip("\r")
+        if line.strip() and rest.strip() and _BARE_MARKER.fullmatch(rest.strip()):
+            return True
+        return start - ls <= len(line) - len(line.lstrip()) and rest.lstrip().startswith(":")
 
     @cached_property
     def _texts(self) -> tuple[list[int], list]:
@@ -246,6 +249,16 @@ _EMPTYABLE = frozenset({"a", "li", "p", "h1", "h2", "h3", "h4", "h5", "h6", "em"
                         "mark", "blockquote", "code", "abbr", "del", "ins", "s"})
 _CONTENT_TAG = re.compile(r"(?i)<(?:img|br|hr|input|iframe|video|audio|svg|picture|object|embed)\b")
 _BARE_MARKER = re.compile(r"(?:[*+-]|\d{1,9}[.)]|#{1,6}|>[> ]*|\|[ |]*)")
+
+
+def _empties_emphasis(src: str, start: int, end: int) -> bool:
+    """`**token**` -> `****`: the token was all the emphasis held."""
+    a = start + len(src[start:end]) - len(src[start:end].lstrip())
+    for k in (2, 1):
+        left, right = src[max(0, a - k):a], src[end:end + k]
+        if len(left) == k and left == right and left.strip("*_~") == "":
+            return True
+    return False
 
 
 def _blank_html(fragment: str) -> bool:
@@ -282,38 +295,46 @@ class Notes:
     """The numbered notes a `[1]`-style marker could point at."""
 
     def __init__(self, facts: Facts):
-        doc = facts.doc
-        src = doc.source
-        self.numbers: set[str] = set()   # numbers some list, anchor or definition could give
-        self.lists = False               # a notes list of any shape
+        self.numbers: set[str] = set()      # numbers some list, anchor or definition could give
+        self.lists = False                  # a notes list of any shape
         self.link_labels: set[str] = set()  # Markdown link-reference labels, lower-cased
-        for lk in doc.links:
+        self._definitions(facts)
+        self._anchors(facts)
+        self._note_lines(facts)
+        if self._html_notes(facts):
+            self.lists = True
+
+    def _definitions(self, facts: Facts) -> None:
+        """Link definitions `[1]: url` and footnotes `[^1]: …`."""
+        src = facts.doc.source
+        for lk in facts.doc.links:
             if lk.kind == "definition":
                 self.link_labels.add(" ".join(lk.label.lower().split()))
-        for label in self.link_labels:
-            if label.isdigit():
-                self.numbers.add(str(int(label)))
+        self.numbers.update(str(int(label)) for label in self.link_labels if label.isdigit())
         for m in _FOOTNOTE_DEF.finditer(src) if "[^" in src else ():
             self.lists = True
             if m.group("id").isdigit():
                 self.numbers.add(str(int(m.group("id"))))
+
+    def _anchors(self, facts: Facts) -> None:
+        """Ids a note may carry (`fn1`, `footnote-3`), and internal links to them."""
         for ident in facts.anchor_ids:
             m = _ID_NUMBER.match(ident)
             if m:
                 self.numbers.add(str(int(m.group("n"))))
-        for lk in doc.links:
-            if lk.url.startswith("#"):
-                m = _ID_NUMBER.match(lk.url[1:])
-                if m and lk.url[1:] in facts.anchor_ids:
-                    self.lists = True
+        for lk in facts.doc.links:
+            if lk.url.startswith("#") and lk.url[1:] in facts.anchor_ids and _ID_NUMBER.match(lk.url[1:]):
+                self.lists = True
+
+    def _note_lines(self, facts: Facts) -> None:
+        """`[1] …`, `(1) …`, `^1 …` lines; `1. …` after a notes heading; lists of links."""
+        src = facts.doc.source
         for m in _NOTE_LINE.finditer(src):
             n = next(g for g in m.groups() if g is not None)
             if m.group("c") is None or self._after_heading(src, m.start(), facts):
                 self.numbers.add(str(int(n)))
                 self.lists = True
-        if self._html_notes(facts):
-            self.lists = True
-        if doc.kind != "html" and len(_LINK_ITEM.findall(src)) >= 2:
+        if facts.doc.kind != "html" and len(_LINK_ITEM.findall(src)) >= 2:
             self.lists = True  # "1. [Title](url)" lines: an ordered list of sources
 
     @staticmethod

@@ -34,56 +34,71 @@ def scan(source: str, masked: list[tuple[int, int]], doc: Document, links: list[
     if "<" not in source:
         return [], []
     starts = [a for a, _ in masked]
-
-    def is_masked(i: int) -> bool:
-        k = bisect_right(starts, i) - 1
-        return k >= 0 and masked[k][1] > i
-
-    tag_spans: list[tuple[int, int]] = []
-    hidden: list[tuple[int, int]] = []
-    open_a: tuple[int, Link] | None = None
-    quotes: list[int] = []
+    state = _Scan(doc, links)
     pos = 0
     while True:
         m = _TAG.search(source, pos)
         if not m:
             break
         pos = m.end()
-        if is_masked(m.start()):
-            continue
+        k = bisect_right(starts, m.start()) - 1
+        if k >= 0 and masked[k][1] > m.start():
+            continue  # inside code: not a tag
+        pos = state.tag(source, m)
+    return state.tag_spans, state.hidden
+
+
+class _Scan:
+    """What the scan has read so far: tags, hidden contents, the open link and quotes."""
+
+    def __init__(self, doc: Document, links: list[Link]):
+        self.doc, self.links = doc, links
+        self.tag_spans: list[tuple[int, int]] = []
+        self.hidden: list[tuple[int, int]] = []
+        self.open_a: tuple[int, Link] | None = None
+        self.quotes: list[int] = []
+
+    def tag(self, source: str, m: re.Match) -> int:
+        """Record one tag; returns where to go on scanning."""
         name = m.group("name").lower()
         closing = bool(m.group("close"))
-        tag = Tag(name, m.start(), m.end(), closing, m.group("attrs") or "")
-        doc.tags.append(tag)
-        tag_spans.append((m.start(), m.end()))
+        self.doc.tags.append(Tag(name, m.start(), m.end(), closing, m.group("attrs") or ""))
+        self.tag_spans.append((m.start(), m.end()))
         if not closing and name in SKIP and not m.group().endswith("/>"):
-            close = re.compile(r"</" + name + r"\s*>", re.I).search(source, m.end(), m.end() + _SKIP_SCAN)
-            if close:
-                hidden.append((m.end(), close.start()))
-                doc.tags.append(Tag(name, close.start(), close.end(), True))
-                tag_spans.append((close.start(), close.end()))
-                pos = close.end()
-            continue
+            return self._skip(source, m, name)
         if name == "a":
-            if closing and open_a is not None:
-                text_start, link = open_a
-                link.text = source[text_start:m.start()]
-                link.text_start, link.text_end = text_start, m.start()
-                open_a = None
-            elif not closing:
-                href = _href_span(m)
-                if href is not None:
-                    ds, de = href
-                    url = html.unescape(source[ds:de])
-                    link = Link(url, View(source[ds:de], [(0, ds, de - ds, de - ds)]), ds, de, "html")
-                    links.append(link)
-                    open_a = (m.end(), link)
+            self._anchor(source, m, closing)
         elif name == "blockquote":
-            if closing and quotes:
-                doc.quote_blocks.append((quotes.pop(), m.end()))
+            if closing and self.quotes:
+                self.doc.quote_blocks.append((self.quotes.pop(), m.end()))
             elif not closing:
-                quotes.append(m.start())
-    return tag_spans, hidden
+                self.quotes.append(m.start())
+        return m.end()
+
+    def _skip(self, source: str, m: re.Match, name: str) -> int:
+        """`<pre>`, `<code>`…: hide the content up to the closing tag."""
+        close = re.compile(r"</" + name + r"\s*>", re.I).search(source, m.end(), m.end() + _SKIP_SCAN)
+        if not close:
+            return m.end()
+        self.hidden.append((m.end(), close.start()))
+        self.doc.tags.append(Tag(name, close.start(), close.end(), True))
+        self.tag_spans.append((close.start(), close.end()))
+        return close.end()
+
+    def _anchor(self, source: str, m: re.Match, closing: bool) -> None:
+        if closing and self.open_a is not None:
+            text_start, link = self.open_a
+            link.text = source[text_start:m.start()]
+            link.text_start, link.text_end = text_start, m.start()
+            self.open_a = None
+        elif not closing:
+            href = _href_span(m)
+            if href is not None:
+                ds, de = href
+                link = Link(html.unescape(source[ds:de]), View(source[ds:de], [(0, ds, de - ds, de - ds)]),
+                            ds, de, "html")
+                self.links.append(link)
+                self.open_a = (m.end(), link)
 
 
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
