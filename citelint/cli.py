@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--format", default="text", choices=("text", "json"))
     r.add_argument("--config")
     r.add_argument("--isolated", action="store_true")
+    r.add_argument("--test", nargs="+", metavar="PACK",
+                   help="run these rule packs' examples and traps; exit 1 if one fails")
 
     d = sub.add_parser("rule", help="show a rule's documentation")
     d.add_argument("code")
@@ -306,6 +308,11 @@ def cmd_rules(args) -> int:
     from .config import Resolver
     from .registry import all_rules
     settings = Resolver(args.config, args.isolated).for_path(".")
+    if args.test:
+        from . import packtest
+        lines, ok = packtest.run(args.test, settings)
+        print("\n".join(lines))
+        return EXIT_OK if ok else EXIT_FINDINGS
     rules = all_rules(settings.rule_packs)
     if args.format == "json":
         import json
