@@ -31,7 +31,7 @@ def file_key(path: str, digest: str) -> str:
 def _code_signature() -> str:
     """citelint's own code and built-in packs: a development checkout changes
     them without changing the version number."""
-    from .registry import rules_dir
+    from .datadir import rules_dir
     h = hashlib.sha256(__version__.encode())
     here = Path(__file__).resolve().parent
     for folder, pattern in ((here, "**/*.py"), (rules_dir(), "**/*.toml")):

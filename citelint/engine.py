@@ -4,12 +4,21 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from . import config as cfg
-from .document import Document, kind_for_path, load
+from .document import Document, kind_for_path
+from .formats import load
 from .fixer import FixResult, fix_loop
 from .model import Finding, Severity
 from .prefilter import Plan
-from .registry import all_rules
+from .registry import all_rules, builtin_rules
 from .rule import Context, Rule
+
+
+def evidence_plan(settings) -> Plan:
+    """The built-in assistant-markup (AST) and tracking (TRK) rules with their
+    prefilter plan: what a document's facts run to tell whether it carries
+    assistant debris, whatever rules are selected."""
+    rules = [r for r in builtin_rules() if r.code.startswith(("AST", "TRK"))]
+    return Plan(rules, [r.prefilter_for(settings) for r in rules])
 
 
 class Linter:
@@ -25,6 +34,7 @@ class Linter:
         if self.settings.outlets:  # a newsroom's outlet files: report a bad one now, once
             from .outlets import load_registry
             load_registry(tuple(self.settings.outlets))
+        self.evidence = evidence_plan(self.settings)
         self._per_path: dict[frozenset, list[Rule]] = {}
         self._plans: dict[frozenset, Plan] = {}
 
@@ -53,7 +63,7 @@ class Linter:
         return self._run(doc, self.plan_for(doc.path).select(texts))
 
     def _run(self, doc: Document, rules: list[Rule]) -> list[Finding]:
-        ctx = Context(doc, self.settings)
+        ctx = Context(doc, self.settings, self.evidence)
         for rule in rules:
             for f in rule.check(ctx):
                 if f is not None:  # ctx.finding() returns None where policy drops a finding

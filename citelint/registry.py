@@ -8,23 +8,11 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from .datadir import rules_dir
 from .packs import PackError, load_pack
 from .rule import Rule, validate_rule
 
 ENTRY_POINT_GROUP = "citelint.rules"
-
-
-def rules_dir() -> Path:
-    """The built-in rule packs and outlet registry.
-
-    Installed, they live in the package as `citelint/rules`; in a source checkout
-    they are the top-level `rules/` folder beside `citelint/`.
-    """
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "rules", here.parent / "rules"):
-        if (candidate / "assistant-markup.toml").is_file():
-            return candidate
-    raise RuntimeError("citelint's built-in rules are missing; reinstall citelint")
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,8 @@ import re as _re
 from typing import Iterable, Iterator
 
 from .document import Document
+# Lazily compiled patterns, re-exported here: rule modules and plugins import them from citelint.rule.
+from .patterns import LazyPattern, LazyRe, lazy_regex  # noqa: F401
 from .model import Edit, Finding, Fix, Safety, Severity
 from .record import Record
 from .view import View
@@ -71,21 +73,22 @@ class Rule:
 
 class Context:
     """Per-document state shared by the rules that run over it."""
-    __slots__ = ("doc", "settings", "findings", "cache", "_facts")
+    __slots__ = ("doc", "settings", "findings", "cache", "evidence", "_facts")
 
-    def __init__(self, doc: Document, settings=None):
+    def __init__(self, doc: Document, settings=None, evidence=None):
         self.doc, self.settings = doc, settings
         self.findings: list[Finding] = []  # collected by the engine; rules never read them
         self.cache: dict = {}              # memo for shared computations
+        self.evidence = evidence           # engine.evidence_plan(settings): what facts.debris runs
         self._facts = None
 
     @property
     def facts(self):
-        """Evidence about the document that rules share (facts.py), computed
+        """Evidence about the document that rules share (citelint/facts/), computed
         once and whatever rules are selected."""
         if self._facts is None:
             from .facts import Facts
-            self._facts = Facts(self.doc, self.settings, self)
+            self._facts = Facts(self.doc, self.settings, self, self.evidence)
         return self._facts
 
     @property
@@ -158,51 +161,6 @@ def _shown_as_example(source: str, start: int) -> bool:
     line_start = source.rfind("\n", max(0, start - 300), start) + 1
     before = source[max(line_start, start - 300):start]
     return bool(before) and _EXAMPLE_CUE.search(before) is not None
-
-
-class _LazyRegexModule:
-    """The `regex` module, imported when a rule first calls it: a check whose
-    drafts give no rule anything to do never loads it (about 12 ms)."""
-
-    def __getattr__(self, name):
-        import regex
-        return getattr(regex, name)
-
-
-lazy_regex = _LazyRegexModule()
-
-
-class LazyPattern:
-    """A `regex` pattern compiled on first use, for module-level patterns in
-    rule modules. `regex` compiles in Python (about a millisecond a pattern),
-    so thirty patterns compiled at import cost a one-file check 30 ms; behind
-    a prefilter, most runs never need them. Use it as the compiled pattern:
-    `_REF = LazyPattern(r"...")` then `_REF.finditer(text)`."""
-    __slots__ = ("_args", "_kwargs", "_compiled")
-
-    def __init__(self, *args, **kwargs):
-        self._args, self._kwargs, self._compiled = args, kwargs, None
-
-    def __getattr__(self, name):
-        if self._compiled is None:
-            self._compiled = self._compile(*self._args, **self._kwargs)
-        return getattr(self._compiled, name)
-
-    @staticmethod
-    def _compile(*args, **kwargs):
-        import regex
-        return regex.compile(*args, **kwargs)
-
-
-class LazyRe(LazyPattern):
-    """A LazyPattern compiled with the standard library's `re`: for patterns
-    that need nothing `regex` adds, where `re` scans several times faster
-    (`(?i)` and `(?m)^` above all)."""
-    __slots__ = ()
-
-    @staticmethod
-    def _compile(*args, **kwargs):
-        return _re.compile(*args, **kwargs)
 
 
 def validate_rule(rule: Rule, where: str) -> None:

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from citelint.config import ConfigError, Resolver, Settings
-from citelint.document import load
+from citelint.formats import load
 from citelint.engine import Linter
 from citelint.fixer import tidy_site
 

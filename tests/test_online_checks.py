@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from citelint.document import load
+from citelint.formats import load
 from citelint.online.archive import endpoint_or_none, escape_for, query_url, snapshot_from
 from citelint.online.citations import citations, sentences
 from citelint.online.fetch import Fetched, Hop

@@ -3,7 +3,7 @@
 Each module holds one family. BUILTIN_CHECKS lists their rule classes. A rule
 never reads another rule's findings: what several rules weigh (is there
 assistant debris? where are the chips, the notes, the embeds?) is a fact of
-the document, computed once in citelint/facts.py, so the order here does not
+the document, computed once in citelint/facts/, so the order here does not
 matter and selecting one rule never changes another's verdict.
 """
 from .attribution import LinkOutletMismatch, NonCanonicalOutletName, OutletHandle

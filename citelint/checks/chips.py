@@ -13,7 +13,7 @@ import re
 from ..model import Safety, Severity
 from ..outlets import normalize
 from ..rule import Context, Example, LazyPattern, Rule
-from .chip_analysis import platform, split_items
+from ..facts.chips import platform, split_items
 from .common import known_outlet
 
 

@@ -5,7 +5,7 @@ import re
 
 
 from ..model import Safety, Severity
-from ..rule import Context, Example, LazyPattern, LazyRe, Rule
+from ..rule import Context, Example, LazyPattern, Rule
 from ..rule import lazy_regex as regex
 
 # A pasted definition line: "[1]: https://… "Title"" (ChatGPT's copy-as-Markdown).
@@ -309,11 +309,6 @@ class SourcesTrailer(Rule):
                 format="markdown"),
     ]
     prefilter = ("ources", "OURCES", "itations", "ITATIONS", "eferences", "EFERENCES")
-    _HEAD = LazyRe(r"(?mi)^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?:sources|citations|references)(?:\*\*)?[ \t]*:?[ \t]*$")
-    _ENTRY = LazyPattern(
-        r"^[ \t]*(?:[-*+][ \t]+|\d{1,3}[.)][ \t]+|\[\d{1,3}\][ \t:]*|\(\d{1,3}\)[ \t]*)?"
-        r"(?:\[[^\]\n]{1,200}\]\((?:https?://)?[^)\s]+\)|<?https?://\S+>?|[^\n]{1,80}?[ \t]+\+\d{1,2})"
-        r"(?:[ \t]*[\u2014\u2013:-][^\n]{0,120}|[ \t]+\"[^\"\n]*\")?[ \t]*$")
 
     def check(self, ctx: Context):
         block = ctx.facts.sources_trailer
@@ -325,21 +320,3 @@ class SourcesTrailer(Rule):
         # The block runs to the end of the draft; it owns its links' targets too.
         yield ctx.finding(self, ctx.raw if view.identity else view, start, len(view.text),
                           "list of sources at the end of the draft: attribute them in the story")
-
-
-def sources_trailer(doc):
-    """(view, start, heading) of a closing `Sources`/`Citations`/`References`
-    block made only of links and list entries, or None (Facts.sources_trailer)."""
-    view = doc.markup if doc.kind != "html" else doc.prose
-    text = view.text
-    low = text.lower()
-    if "ources" not in low and "itations" not in low and "eferences" not in low:
-        return None
-    heads = list(SourcesTrailer._HEAD.finditer(text))
-    if not heads:
-        return None
-    m = heads[-1]
-    rest = [ln for ln in text[m.end():].splitlines() if ln.strip()]
-    if not rest or not all(SourcesTrailer._ENTRY.match(ln) for ln in rest):
-        return None
-    return view, m.start(), m.group()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import html
 import re
 
-from ..document import Document, Link, Tag, add_bare_links, identity_view, parse_directives
+from ..document import Document, Link, Tag
+from .common import add_bare_links, identity_view, parse_directives
 from ..view import MASK, View, ViewBuilder
 
 _NOT_TAGS = (

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from ..document import Document, Link, add_bare_links, identity_view, parse_directives
+from ..document import Document, Link
+from .common import add_bare_links, identity_view, parse_directives
 from ..view import View, _merge
 from . import rawhtml
 

@@ -115,7 +115,7 @@ def run_online(args, targets, results, job, stdin_out):
     """Add the NET findings to each checked file's result (and, with --fix
     --unsafe-fixes, apply the archive swaps). Returns the bytes standard input's
     fix should print (changed only when an archive swap applied to it)."""
-    from ..document import load
+    from ..formats import load
     from ..parallel import fingerprint, linter_for
     from .verify import Need, OnlineState, verify
 
@@ -178,7 +178,7 @@ def lint_online(linter, doc, rules, state, cites=None) -> list:
     """Linter.lint for the online rules alone, with the results in the context."""
     from ..rule import Context
 
-    ctx = Context(doc, linter.settings)
+    ctx = Context(doc, linter.settings, linter.evidence)
     ctx.cache["online"] = state
     if cites is not None:
         ctx.cache["online-citations"] = cites

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import deque
 
-from .fetch import FetchConfig, Fetched, Job, host_key
+from .types import FetchConfig, Fetched, Job, host_key
 
 
 class Scheduler:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import regex
 
 from ..record import Value
-from ..rule import LazyPattern
+from ..patterns import LazyPattern
 
 from .registry import Form, Outlet, Registry
 

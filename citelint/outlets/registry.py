@@ -236,7 +236,7 @@ def read_file(path: Path, label: str | None = None) -> list[Outlet]:
 
 
 def builtin_dir() -> Path:
-    from ..registry import rules_dir
+    from ..datadir import rules_dir
     return rules_dir() / "outlets"
 
 

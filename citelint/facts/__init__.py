@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import cached_property, lru_cache
+from functools import cached_property
 
-from .document import Document
+from ..document import Document
 
 # A heading that opens a list of notes ("Notes", "References", "Footnotes"…).
 NOTES_HEADING = re.compile(
@@ -45,42 +45,41 @@ class Element:
             name, start, inner_start, inner_end, end, tag
 
 
-@lru_cache(maxsize=8)
-def _evidence_rules(settings):
-    """The built-in assistant-markup and tracking rules, whatever is selected,
-    with the prefilter plan that says which may match a text."""
-    from .prefilter import Plan
-    from .registry import builtin_rules
-    rules = [r for r in builtin_rules() if r.code.startswith(("AST", "TRK"))]
-    return Plan(rules, [r.prefilter_for(settings) for r in rules])
-
-
 class Facts:
     """Lazily computed evidence about one document; see the module docstring."""
 
-    def __init__(self, doc: Document, settings=None, ctx=None):
+    def __init__(self, doc: Document, settings=None, ctx=None, evidence=None):
         self.doc, self.settings, self._ctx = doc, settings, ctx
+        # The built-in assistant-markup and tracking rules, with their prefilter plan
+        # (engine.evidence_plan): run whatever is selected, so selection changes no verdict.
+        self._evidence = evidence
+
+    @cached_property
+    def registry(self):
+        """The outlet registry in force: the built-in one plus the settings' outlet files."""
+        from ..outlets import load_registry
+        return load_registry(tuple(getattr(self.settings, "outlets", ()) or ()))
 
     # -- assistant debris -------------------------------------------------
     @cached_property
     def markup_codes(self) -> frozenset:
         """Codes of the built-in assistant-markup (AST) and tracking (TRK) rules
         that find something in this document."""
-        from .rule import Context
+        if self._evidence is None:
+            return frozenset()
         doc = self.doc
         texts = (doc.source,) if doc.kind != "html" else (doc.source, doc.prose.text,
                                                           "\n".join(lk.url for lk in doc.links))
-        ctx = Context(doc, self.settings)
         codes = set()
-        for rule in _evidence_rules(self.settings).select(texts):
-            if any(f is not None for f in rule.check(ctx)):
+        for rule in self._evidence.select(texts):
+            if any(f is not None for f in rule.check(self._ctx)):
                 codes.add(rule.code)
         return frozenset(codes)
 
     @cached_property
     def chips(self):
-        """The chip analysis (checks/chip_analysis.py): chains, clusters, chip links."""
-        from .checks.chip_analysis import analyse
+        """The chip analysis (facts/chips.py): chains, clusters, chip links."""
+        from .chips import analyse
         return analyse(self._ctx, self)
 
     @property
@@ -166,7 +165,7 @@ class Facts:
     def sources_trailer(self):
         """A closing block of sources, as an assistant appends one (REF007's
         shape): (view, start, heading) or None."""
-        from .checks.references import sources_trailer
+        from .sources import sources_trailer
         return sources_trailer(self.doc)
 
     @cached_property

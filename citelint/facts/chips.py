@@ -1,4 +1,4 @@
-"""The chip analysis every chip rule reads (Facts.chips): each chip-shaped
+"""The chip analysis every chip rule reads (ctx.facts.chips): each chip-shaped
 thing in a draft, found once, and which of them are chips beyond doubt.
 
 Chips are found in four shapes: links whose text is chips (`[AP News+1](url)`),
@@ -11,9 +11,9 @@ fills a table cell, a list item or a heading of its own.
 from __future__ import annotations
 
 from ..outlets import normalize
-from ..rule import Context, LazyPattern
-from ..rule import lazy_regex as regex
-from .common import NAME, UNITSTOP, is_domain, is_stopname, known_outlet, registry
+from ..outlets.names import NAME, UNITSTOP, is_domain, is_stopname
+from ..patterns import LazyPattern
+from ..patterns import lazy_regex as regex
 
 _PLUS = r"\+[ \t]?(?P<n>\d{1,2})" + UNITSTOP
 _NL_PLUS = r"\.?[ \t]*\n[ \t]*\+[ \t]?\d{1,2}(?=[ \t]*(?:\n|$))"
@@ -46,10 +46,9 @@ class _Cluster:
         self.structural = ""     # the element it fills ("list item", "table cell"…): never a chip alone
 
 
-def parse_cluster(ctx: Context, text: str, start: int, known=None) -> _Cluster | None:
+def parse_cluster(ctx, text: str, start: int, known) -> _Cluster | None:
     """Read chip tokens from `start`; a cluster must end the line or be followed
     by a new sentence, and hold at least one "+N"."""
-    known = known or (lambda n: known_outlet(ctx, n))
     c = _Cluster(start)
     pos = start
     last_good = None
@@ -162,7 +161,7 @@ def _chains(text: str):
         done = line_end
 
 
-def _trim_leading_words(ctx: Context, text: str, start: int, first: str, known) -> int:
+def _trim_leading_words(ctx, text: str, start: int, first: str, known) -> int:
     """The chain's first name may have swallowed capitalised words of the
     sentence ("Deputy Minister Reuters+1"): keep only the longest tail that is a
     known outlet, or the last word."""
@@ -221,7 +220,7 @@ class ChipFacts:
         return any(a < end and start < b for k in kinds for a, b in self._spans.get(k, ()))
 
 
-def analyse(ctx: Context, facts) -> ChipFacts:
+def analyse(ctx, facts) -> ChipFacts:
     cf = ChipFacts()
     text = ctx.doc.prose.text
     if "+" not in text or not _HAS_PLUS.search(text):
@@ -234,7 +233,7 @@ def analyse(ctx: Context, facts) -> ChipFacts:
     return cf
 
 
-def _find_links(ctx: Context, facts, cf: ChipFacts) -> None:
+def _find_links(ctx, facts, cf: ChipFacts) -> None:
     """Links whose text is chips, and bracketed chips with no link."""
     for link in list(ctx.doc.links) + _text_links(ctx):
         if link.kind not in ("markdown", "html") or link.text_start < 0 or "+" not in link.text:
@@ -258,7 +257,7 @@ def _find_links(ctx: Context, facts, cf: ChipFacts) -> None:
             cf.bracketed.append((m.start(), m.end()))
 
 
-def _find_clusters(ctx: Context, facts, cf: ChipFacts, known) -> None:
+def _find_clusters(ctx, facts, cf: ChipFacts, known) -> None:
     """Chip clusters after a sentence, a line start or a label."""
     view = ctx.doc.prose
     text = view.text
@@ -281,7 +280,7 @@ def _find_clusters(ctx: Context, facts, cf: ChipFacts, known) -> None:
             cf.learned.update(normalize(n) for n in c.names)
 
 
-def _find_chains(ctx: Context, facts, cf: ChipFacts, known) -> None:
+def _find_chains(ctx, facts, cf: ChipFacts, known) -> None:
     """Glued chains (`Ignyte+3ISO+3`) and slugs glued to a word, outside clusters."""
     view = ctx.doc.prose
     text = view.text
@@ -307,7 +306,7 @@ def _find_chains(ctx: Context, facts, cf: ChipFacts, known) -> None:
     cf.chains.sort()
 
 
-def _judge(ctx: Context, facts, cf: ChipFacts) -> None:
+def _judge(ctx, facts, cf: ChipFacts) -> None:
     """Which clusters are chips beyond doubt, given the rest of the draft;
     which fill an element of their own (never chips alone)."""
     view = ctx.doc.prose
@@ -335,7 +334,7 @@ def _overlap(start: int, end: int, spans) -> bool:
 _MD_LINK_IN_TEXT = LazyPattern(r"\[(?P<label>[^\[\]\n]{1,120})\]\((?P<url>https?://[^)\s]+)\)")
 
 
-def _text_links(ctx: Context) -> list:
+def _text_links(ctx) -> list:
     """Markdown-shaped links pasted into a plain-text draft (`[AP News+1](https://…)`)."""
     if ctx.doc.kind != "text" or "](" not in ctx.doc.prose.text:
         return []
@@ -355,11 +354,11 @@ _SUBDOMAINS = ("docs", "www", "en", "news", "blog", "blogs", "support", "develop
                "help", "api", "wiki", "forum", "community", "edition", "m", "mobile")
 
 
-def _glued_slugs(ctx: Context, text: str):
+def _glued_slugs(ctx, text: str):
     """(start, end) of a chip slug glued to the last word: `modelbloomberg+2`,
     `latencydocs.python+1`. The slug is a known outlet's name or host label,
     or a host with a common subdomain; the word before it stays."""
-    reg = registry(ctx)
+    reg = ctx.facts.registry
     for plus in _HAS_PLUS.finditer(text):
         m = _GLUED_SLUG.search(text, max(0, plus.start() - 42), plus.end() + 3)
         if not m or m.end("tok") != plus.start():
@@ -435,10 +434,10 @@ def _in_link_text(view, facts, start: int, end: int) -> bool:
     return facts.link_text_at(a, a) is not None or facts.link_text_at(b, b) is not None
 
 
-def _keep_name(ctx: Context, names: list[str], url: str) -> str:
+def _keep_name(ctx, names: list[str], url: str) -> str:
     """The chip whose outlet owns the link's domain; else the first."""
     from ..outlets.urls import unwrap
-    reg = registry(ctx)
+    reg = ctx.facts.registry
     linked = reg.by_domain(unwrap(url)) if url else None
     if linked is not None:
         for n in names:
@@ -449,15 +448,15 @@ def _keep_name(ctx: Context, names: list[str], url: str) -> str:
     return names[0]
 
 
-def platform(ctx: Context, name: str) -> bool:
+def platform(ctx, name: str) -> bool:
     """A name that only a platform answers to (`Instagram`, `TikTok`)."""
-    found = registry(ctx).lookup_name(name.strip().strip("*").strip())
+    found = ctx.facts.registry.lookup_name(name.strip().strip("*").strip())
     return bool(found) and all(o.is_platform for o in found)
 
 
-def _known(ctx: Context, name: str, learned: set[str]) -> bool:
+def _known(ctx, name: str, learned: set[str]) -> bool:
     n = name.strip().strip("*").strip()
     if not n:
         return False
-    reg = registry(ctx)
+    reg = ctx.facts.registry
     return bool(reg.forms(n)) or is_domain(n) or normalize(n) in learned or bool(reg.garbled(n))
