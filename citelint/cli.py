@@ -141,48 +141,88 @@ def _resolver(args):
 
 
 def cmd_check(args) -> int:
+    """collect the targets -> (online pass) -> check them -> gather the report -> baseline, emit, exit status."""
     from . import reports
-    from .discover import iter_files
-    from .parallel import Job, default_jobs, linter_for, run
-
     if args.format not in reports.FORMATS:
         raise UsageError(f"unknown --format {args.format!r}; choose from {', '.join(reports.FORMATS)}")
     if args.baseline and args.write_baseline:
         raise UsageError("--baseline and --write-baseline cannot be combined")
-    baseline = None
-    if args.baseline:
-        from .baseline import Baseline
-        baseline = Baseline.load(args.baseline)
-    fix_mode = bool(args.fix or args.fix_only or args.diff)
+    baseline = _load_baseline(args)
     resolver = _resolver(args)
-    report = reports.Report(fix_mode=fix_mode)
-    report.show_fixes = args.show_fixes
-    job = Job(fix=fix_mode, diff=args.diff, unsafe=args.unsafe_fixes, kind=args.kind,
-              encoding=args.encoding, keep_source=args.format in reports.NEEDS_SOURCES or args.online)
-    stdin_out = None
-
+    job = _job(args, reports)
     if "-" in args.paths:
-        if len(args.paths) > 1:
-            raise UsageError("'-' (standard input) cannot be combined with other paths")
-        settings = resolver.for_path(args.stdin_filename or ".")
-        targets = [("-", settings)]
-        result, stdin_out = _check_stdin(args, settings, job)
-        results = [result] if result else []
+        targets, results, stdin_out = _check_stdin_target(args, resolver, job)
     else:
         if args.stdin_filename:
             raise UsageError("--stdin-filename needs '-' as the path")
-        targets = list(iter_files(args.paths, resolver, args.force_exclude))
-        results = _run_files(args, targets, job, run, default_jobs)
-    if args.online and not args.diff:  # fetch the cited links; adds NET findings to the results
-        from .online.cli import run_online
-        stdin_out = run_online(args, targets, results, job, stdin_out)
+        targets, stdin_out = _check_files(args, resolver), None
+        results = _run_files(args, targets, job, _online_pass(args, job, _file_sources(targets, args.encoding)))
+    report, errors, diffs = _gather(args, job, targets, results)
+    if args.diff:
+        sys.stdout.write("".join(diffs))
+        return EXIT_ERROR if errors else (EXIT_FINDINGS if diffs else EXIT_OK)
+    if args.write_baseline:
+        return _write_baseline(args, report, errors)
+    if baseline is not None:
+        report.findings, report.stale = baseline.filter(report.findings, report.paths)
+    _emit(args, report, stdin_out)
+    if errors:
+        return EXIT_ERROR
+    if args.exit_zero or args.fix_only:
+        return EXIT_OK
+    return EXIT_FINDINGS if any(f.severity.value == "error" for f in report.findings) else EXIT_OK
 
+
+def _load_baseline(args):
+    if not args.baseline:
+        return None
+    from .baseline import Baseline
+    return Baseline.load(args.baseline)
+
+
+def _job(args, reports):
+    from .parallel import Job
+    fix_mode = bool(args.fix or args.fix_only or args.diff)
+    return Job(fix=fix_mode, diff=args.diff, unsafe=args.unsafe_fixes, kind=args.kind,
+               encoding=args.encoding, keep_source=args.format in reports.NEEDS_SOURCES)
+
+
+def _check_files(args, resolver):
+    from .discover import iter_files
+    return list(iter_files(args.paths, resolver, args.force_exclude))
+
+
+def _file_sources(targets, encoding):
+    """(path, settings, text) of each target the online pass reads; a file that
+    cannot be read is left to the check, which reports it."""
+    from .files import InputError, read_source
+    for path, settings in targets:
+        try:
+            yield path, settings, read_source(path, encoding, digest=False).text
+        except InputError:
+            continue
+
+
+def _online_pass(args, job, sources):
+    """With --online (and not --diff): verify every cited link once, before the
+    files are checked; their NET rules then read the results."""
+    if not getattr(args, "online", False) or args.diff:
+        return None
+    from .online.cli import prepare
+    return prepare(args, list(sources), job.kind)
+
+
+def _gather(args, job, targets, results):
+    """The report of a run, the number of files in error, and the diffs."""
+    from . import reports
+    from .parallel import linter_for
+    report = reports.Report(fix_mode=job.fix)
+    report.show_fixes = args.show_fixes
     for settings in dict.fromkeys(s for _, s in targets):
         report.unsafe = report.unsafe or job.unsafe_for(settings)
         if args.format == "sarif":  # the only report that describes rules; a cached run loads none otherwise
             report.rules.update((r.code, r) for r in linter_for(settings).rules)
-    errors = 0
-    diffs = []
+    errors, diffs = 0, []
     for res in results:
         for level, msg in (("notice", res.notice), ("warning", res.warning), ("error", res.error)):
             if msg:
@@ -200,19 +240,19 @@ def cmd_check(args) -> int:
             report.sources[res.path] = res.source
         if res.diff:
             diffs.append(res.diff)
+    return report, errors, diffs
 
-    if args.diff:
-        sys.stdout.write("".join(diffs))
-        return EXIT_ERROR if errors else (EXIT_FINDINGS if diffs else EXIT_OK)
-    if args.write_baseline:
-        from .baseline import Baseline
-        Baseline.from_findings(args.write_baseline, report.findings).write()
-        n = len(report.findings)
-        print(f"citelint: recorded {n} finding{'s' if n != 1 else ''} in {args.write_baseline}",
-              file=sys.stderr)
-        return EXIT_ERROR if errors else EXIT_OK
-    if baseline is not None:
-        report.findings, report.stale = baseline.filter(report.findings, report.paths)
+
+def _write_baseline(args, report, errors) -> int:
+    from .baseline import Baseline
+    Baseline.from_findings(args.write_baseline, report.findings).write()
+    n = len(report.findings)
+    print(f"citelint: recorded {n} finding{'s' if n != 1 else ''} in {args.write_baseline}", file=sys.stderr)
+    return EXIT_ERROR if errors else EXIT_OK
+
+
+def _emit(args, report, stdin_out) -> None:
+    """The fixed standard input (if any) on stdout and the report beside it."""
     if stdin_out is not None:
         sys.stdout.buffer.write(stdin_out)
         sys.stdout.flush()
@@ -220,37 +260,50 @@ def cmd_check(args) -> int:
             _emit_report(args, report, stream=sys.stderr)
     elif not args.fix_only:
         _emit_report(args, report, stream=sys.stdout)
-    if errors:
-        return EXIT_ERROR
-    if args.exit_zero or args.fix_only:
-        return EXIT_OK
-    return EXIT_FINDINGS if any(f.severity.value == "error" for f in report.findings) else EXIT_OK
 
 
-def _run_files(args, targets, job, run, default_jobs):
+def _run_files(args, targets, job, online=None):
+    from .parallel import default_jobs, run
     from .progress import Progress
     # Online results depend on the network, not on the file: never cached here.
     cache = None
-    if not (args.no_cache or getattr(args, "online", False)):
+    if not (args.no_cache or online is not None or getattr(args, "online", False)):
         from .cache import Cache
         cache = Cache()
     progress = Progress(len(targets), sys.stderr)
     try:
-        return run(targets, job, args.jobs or default_jobs(), cache, progress)
+        return run(targets, job, args.jobs or default_jobs(), cache, progress, online)
     finally:
         progress.close()
 
 
-def _check_stdin(args, settings, job):
-    """Check standard input as if it were the file --stdin-filename names.
-    Returns the result (None when excluded) and, with --fix, the bytes to print."""
+def _check_stdin_target(args, resolver, job):
+    """Standard input as the file --stdin-filename names: (targets, results, bytes to print)."""
+    if len(args.paths) > 1:
+        raise UsageError("'-' (standard input) cannot be combined with other paths")
+    settings = resolver.for_path(args.stdin_filename or ".")
+    data = sys.stdin.buffer.read()
+    online = None
+    if getattr(args, "online", False) and not args.diff:
+        from .files import InputError, decode
+        try:
+            text = decode(data, args.stdin_filename or "-", args.encoding)[0]
+            online = _online_pass(args, job, [(args.stdin_filename or "-", settings, text)])
+        except InputError:
+            pass  # the check reports it
+    result, stdin_out = _check_stdin(args, settings, job, data, online)
+    return [("-", settings)], ([result] if result else []), stdin_out
+
+
+def _check_stdin(args, settings, job, data: bytes, online=None):
+    """Check standard input's bytes as if they were the file --stdin-filename
+    names. Returns the result (None when excluded) and, with --fix, the bytes to print."""
     from pathlib import Path
 
     from .discover import is_excluded
     from .files import BinaryFile, InputError, decode
     from .parallel import FileResult, check_text
     name = args.stdin_filename or "-"
-    data = sys.stdin.buffer.read()
     echo = data if job.fix and not job.diff else None
     if args.force_exclude and name != "-" and is_excluded(Path(name), settings):
         return None, echo  # like any excluded file: not checked, passed through untouched
@@ -261,7 +314,7 @@ def _check_stdin(args, settings, job):
     except InputError as exc:
         return FileResult(name, error=str(exc)), echo
     try:
-        res, final = check_text(text, name, settings, job)
+        res, final = check_text(text, name, settings, job, online)
     except Exception as exc:  # one line, never a traceback; stdin is echoed unchanged
         from .parallel import failure_message
         return FileResult(name, error=failure_message(name, exc)), echo

@@ -48,22 +48,32 @@ class Linter:
 
     def plan_for(self, path: str) -> Plan:
         """The prefilter plan of the offline rules in force for `path`. (NET
-        rules run only in the online pass, which gives them its results.)"""
+        rules run only when an online pass gives them its results.)"""
         ignored = frozenset(cfg.ignored_for(self.settings, path))
         if ignored not in self._plans:
             rules = [r for r in self.rules_for(path) if r.scope != "online"]
             self._plans[ignored] = Plan(rules, [r.prefilter_for(self.settings) for r in rules])
         return self._plans[ignored]
 
-    def lint(self, doc: Document) -> list[Finding]:
+    def _selected(self, doc: Document, online) -> list[Rule]:
         if doc.kind == "html":  # entities and tags: the views may hold what the source spells otherwise
             texts = (doc.source, doc.prose.text, "\n".join(link.url for link in doc.links))
         else:  # every view is the source with parts masked, so the source holds all they hold
             texts = (doc.source,)
-        return self._run(doc, self.plan_for(doc.path).select(texts))
+        rules = self.plan_for(doc.path).select(texts)
+        if online is not None:
+            rules = rules + [r for r in self.rules_for(doc.path) if r.scope == "online"]
+        return rules
 
-    def _run(self, doc: Document, rules: list[Rule]) -> list[Finding]:
+    def lint(self, doc: Document, online=None) -> list[Finding]:
+        """The findings in a loaded document. `online` is the online pass's
+        results (online/verify.OnlineState): with them the NET rules run too."""
+        return self._run(doc, self._selected(doc, online), online)
+
+    def _run(self, doc: Document, rules: list[Rule], online=None) -> list[Finding]:
         ctx = Context(doc, self.settings, self.evidence)
+        if online is not None:
+            ctx.cache["online"] = online
         for rule in rules:
             for f in rule.check(ctx):
                 if f is not None:  # ctx.finding() returns None where policy drops a finding
@@ -82,18 +92,20 @@ class Linter:
         findings.sort(key=Finding.sort_key)
         return findings
 
-    def lint_text(self, text: str, kind: str | None = None, path: str = "-") -> list[Finding]:
+    def lint_text(self, text: str, kind: str | None = None, path: str = "-", online=None) -> list[Finding]:
         kind = kind or kind_for_path(path)
-        if kind == "html":
-            return self.lint(load(text, kind, path))
+        if kind == "html" or online is not None:
+            return self.lint(load(text, kind, path), online)
         rules = self.plan_for(path).select((text,))
         if not rules:  # the common case: nothing to look for, so no view is built
             return []
         return self._run(load(text, kind, path), rules)
 
     def fix_text(self, text: str, kind: str | None = None, path: str = "-",
-                 unsafe: bool = False) -> FixResult:
-        return fix_loop(text, lambda t: self.lint_text(t, kind, path), unsafe)
+                 unsafe: bool = False, online=None) -> FixResult:
+        """Fix until nothing changes; with `online`, archive swaps go through
+        the same loop as every other fix, so a draft is written once."""
+        return fix_loop(text, lambda t: self.lint_text(t, kind, path, online), unsafe)
 
 
 class _State:

@@ -73,15 +73,16 @@ def fingerprint(findings: list[Finding], text: str) -> None:
         f.extra["matched"] = text[f.start:f.end][:200]
 
 
-def check_text(text: str, name: str, settings, job: Job) -> tuple[FileResult, str]:
-    """Lint or fix one text; returns the result and the final text."""
+def check_text(text: str, name: str, settings, job: Job, online=None) -> tuple[FileResult, str]:
+    """Lint or fix one text; returns the result and the final text. `online`
+    is the online pass's results, when there was one (the NET rules run too)."""
     linter = linter_for(settings)
     res = FileResult(name)
     if not job.fix:
-        res.findings = linter.lint_text(text, job.kind, name)
+        res.findings = linter.lint_text(text, job.kind, name, online)
         fingerprint(res.findings, text)
         return res, text
-    result = linter.fix_text(text, job.kind, name, unsafe=job.unsafe_for(settings))
+    result = linter.fix_text(text, job.kind, name, unsafe=job.unsafe_for(settings), online=online)
     if not result.converged:
         res.warning = (f"{name}: fixes did not settle after {MAX_ITERATIONS} passes; "
                        f"please report this")
@@ -96,11 +97,11 @@ def check_text(text: str, name: str, settings, job: Job) -> tuple[FileResult, st
     return res, result.text
 
 
-def check_file(path: str, settings, job: Job) -> FileResult:
-    """Read, check, and with --fix write back one draft. Runs in workers."""
+def check_file(path: str, settings, job: Job, online=None) -> FileResult:
+    """Read, check, and with --fix write back one draft (once). Runs in workers."""
     try:
         sf = read_source(path, job.encoding, digest=job.fix or job.cached)
-        res, final = check_text(sf.text, path, settings, job)
+        res, final = check_text(sf.text, path, settings, job, online)
         written = final != sf.text and not job.diff
         if written:
             write_source(sf, final)
@@ -202,8 +203,11 @@ def _from_cache(path: str, settings, job: Job, cache) -> FileResult | None:
     return res
 
 
-def run(targets: list[tuple[str, object]], job: Job, jobs: int = 1, cache=None, progress=None) -> list[FileResult]:
-    """Check every (path, settings) target; results come back in the same order."""
+def run(targets: list[tuple[str, object]], job: Job, jobs: int = 1, cache=None, progress=None,
+        online=None) -> list[FileResult]:
+    """Check every (path, settings) target; results come back in the same order.
+    With `online` (the online pass's results, which the network took far longer
+    to give than the check takes) the files are checked in this process."""
     results: list[FileResult | None] = [None] * len(targets)
     if cache is None and job.cached:
         job = job.replace(cached=False)  # no cache: no file needs its bytes hashed
@@ -219,12 +223,12 @@ def run(targets: list[tuple[str, object]], job: Job, jobs: int = 1, cache=None, 
     for settings in {targets[i][1] for i in todo}:
         linter_for(settings)  # build (and validate) in the parent: forked workers inherit it
     items = [(targets[i][0], targets[i][1], job) for i in todo]
-    if jobs > 1 and len(items) >= PARALLEL_MIN_FILES and _total_size(items) >= PARALLEL_MIN_BYTES:
+    if online is None and jobs > 1 and len(items) >= PARALLEL_MIN_FILES and _total_size(items) >= PARALLEL_MIN_BYTES:
         done = _parallel(items, jobs, progress)
     else:
         done = []
         for item in items:
-            done.append(check_file(*item))
+            done.append(check_file(*item, online=online))
             if progress:
                 progress.step()
     for i, res in zip(todo, done):

@@ -219,11 +219,10 @@ def test_archive_answers():
 def _online_findings(md: str, results: dict) -> list:
     from citelint.config import Settings
     from citelint.engine import Linter
-    from citelint.online.cli import lint_online
     from citelint.online.verify import OnlineState
     linter = Linter(Settings(select=("NET",)))
     doc = load(md, "markdown", "x.md")
-    return lint_online(linter, doc, linter.rules, OnlineState(results, REG))
+    return linter.lint(doc, OnlineState(results, REG))
 
 
 def test_publisher_mismatch_already_said_by_the_address_is_left_to_atr002():

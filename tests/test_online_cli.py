@@ -260,3 +260,26 @@ def test_bad_online_options_exit_2(tmp_path):
         proc = run_cli(["check", "a.txt", "--online", "--isolated", *bad], tmp_path)
         assert proc.returncode == 2
         assert proc.stderr.startswith("citelint: error:") and "Traceback" not in proc.stderr
+
+
+def test_offline_fix_and_archive_swap_are_one_write(servers, tmp_path, monkeypatch, capsys):
+    """One pipeline: the archive swap goes through the same fix loop as the
+    offline fixes, so the draft is written exactly once, and the log has both."""
+    import citelint.parallel
+    from citelint.cli import main
+    n = servers["news"]
+    gone = n.url("/2024/05/gone")
+    story = tmp_path / "story.md"
+    story.write_text(f"Prices rose :contentReference[oaicite:0]{{index=0}}. See [gone]({gone}).\n", encoding="utf-8")
+    writes = []
+    real = citelint.parallel.write_source
+    monkeypatch.setattr(citelint.parallel, "write_source", lambda sf, text: (writes.append(text), real(sf, text)))
+    code = main(["check", str(story), "--fix", "--unsafe-fixes", "--format", "json", "--online",
+                 "--allow-host", n.hostport, "--no-cache", "--isolated", "--link-timeout", "2",
+                 "--archive-endpoint", servers["archive"].url("/wayback/available")])
+    body = json.loads(capsys.readouterr().out)
+    snap = f"https://web.archive.org/web/20240101000000/{gone}"
+    assert code == 0 and len(writes) == 1
+    assert story.read_text(encoding="utf-8") == f"Prices rose. See [gone]({snap}).\n"
+    applied = {a["code"]: a for a in body["applied_fixes"]}
+    assert set(applied) == {"AST001", "NET001"} and applied["NET001"]["removed"] == gone

@@ -69,9 +69,9 @@ def _count_runs(monkeypatch):
     calls = []
     real = parallel.check_file
 
-    def counting(path, settings, job):
+    def counting(path, settings, job, online=None):
         calls.append(path)
-        return real(path, settings, job)
+        return real(path, settings, job, online)
     monkeypatch.setattr(parallel, "check_file", counting)
     return calls
 

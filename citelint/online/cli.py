@@ -111,39 +111,30 @@ def options_for(args, settings_list) -> "object":
                    trust_env=bool(getattr(args, "trust_env", False)))
 
 
-def run_online(args, targets, results, job, stdin_out):
-    """Add the NET findings to each checked file's result (and, with --fix
-    --unsafe-fixes, apply the archive swaps). Returns the bytes standard input's
-    fix should print (changed only when an archive swap applied to it)."""
+def prepare(args, sources, kind=None):
+    """The online pass, before any file is checked: collect the links every
+    (path, settings, text) source cites, verify each once, and return the
+    results (verify.OnlineState) for the per-file check to hand its NET rules;
+    None when no file has a NET rule in force. Archive swaps then go through
+    the ordinary fix loop and the file's single atomic write."""
     from ..formats import load
-    from ..parallel import fingerprint, linter_for
+    from ..parallel import linter_for
+    from .citations import citations
     from .verify import Need, OnlineState, verify
 
-    settings_of = dict(targets)
-    work = []   # (result, settings, linter, doc, online rules)
-    for res in results:
-        if res is None or res.error or res.notice or res.source is None:
-            continue
-        settings = settings_of.get(res.path, next(iter(settings_of.values()), None))
-        if settings is None:
-            continue
-        linter = linter_for(settings)
-        rules = [r for r in linter.rules_for(res.path) if r.scope == "online"]
-        if not rules:
-            continue
-        work.append((res, settings, linter, load(res.source, job.kind, res.path), rules))
+    work = []   # (settings, NET codes in force, doc)
+    for path, settings, text in sources:
+        codes = {r.code for r in linter_for(settings).rules_for(path) if r.scope == "online"}
+        if codes:
+            work.append((settings, codes, load(text, kind, path)))
     if not work:
-        return stdin_out
-    registry = _registry([w[1] for w in work])
-    opts = options_for(args, [w[1] for w in work])
+        return None
+    registry = _registry([w[0] for w in work])
+    opts = options_for(args, [w[0] for w in work])
     needs: dict[str, Need] = {}
-    from .citations import citations
-    cites: dict[int, list] = {}
-    for res, settings, linter, doc, rules in work:
-        codes = {r.code for r in rules}
+    for _settings, codes, doc in work:
         want_meta = "NET006" in codes and registry is not None
-        cites[id(doc)] = citations(doc, registry if want_meta else None, want_outlets=want_meta)
-        for c in cites[id(doc)]:
+        for c in citations(doc, registry if want_meta else None, want_outlets=want_meta):
             need = Need(meta=want_meta and bool(c.named), text="NET007" in codes and bool(c.quotes),
                         archive=bool(codes & {"NET001", "NET002"}))
             needs.setdefault(c.url, Need()).merge(need)
@@ -152,73 +143,7 @@ def run_online(args, targets, results, job, stdin_out):
         found = verify(needs, opts, registry, progress)
     finally:
         progress.close()
-    state = OnlineState(found, registry)
-
-    fix = bool(args.fix or args.fix_only) and not args.diff
-    for res, settings, linter, doc, rules in work:
-        findings = lint_online(linter, doc, rules, state, cites.get(id(doc)))
-        if fix and job.unsafe_for(settings) and any(f.fix for f in findings):
-            new_text, applied = _apply(res, doc, findings, args, stdin_out)
-            if applied:
-                res.fixed += applied
-                if stdin_out is not None:
-                    stdin_out = _encode_like(stdin_out, res.source, new_text)
-                res.source = new_text
-                doc = load(new_text, job.kind, res.path)
-                res.findings = linter.lint(doc)
-                fingerprint(res.findings, new_text)
-                findings = lint_online(linter, doc, rules, state)
-        fingerprint(findings, doc.source)
-        res.findings.extend(findings)
-        res.findings.sort(key=lambda f: f.sort_key())
-    return stdin_out
-
-
-def lint_online(linter, doc, rules, state, cites=None) -> list:
-    """Linter.lint for the online rules alone, with the results in the context."""
-    from ..rule import Context
-
-    ctx = Context(doc, linter.settings, linter.evidence)
-    ctx.cache["online"] = state
-    if cites is not None:
-        ctx.cache["online-citations"] = cites
-    for rule in rules:
-        ctx.findings.extend(rule.check(ctx))
-    return linter.finish(doc, ctx.findings)
-
-
-def _apply(res, doc, findings, args, stdin_out) -> tuple[str, int]:
-    """Apply the archive swaps to the file (atomically) or to standard input's text."""
-    from ..files import InputError, read_source, write_source
-    from ..fixer import apply_fixes
-
-    new_text, applied = apply_fixes(doc.source, [f.fix for f in findings if f.fix])
-    if not applied or new_text == doc.source:
-        return doc.source, 0
-    if stdin_out is not None:  # standard input: printed by the caller, nothing to write here
-        if _encode_like(stdin_out, doc.source, new_text) is stdin_out:
-            return doc.source, 0
-        return new_text, applied
-    try:
-        sf = read_source(res.path, args.encoding)
-        if sf.text != doc.source:
-            raise InputError(f"{res.path}: changed since it was read; not overwritten")
-        write_source(sf, new_text)
-    except InputError as exc:
-        res.error = str(exc)
-        return doc.source, 0
-    return new_text, applied
-
-
-def _encode_like(data: bytes | None, old: str, new: str):
-    """Standard input's bytes for `new`, when `data` is `old` in UTF-8 (with or
-    without a BOM); otherwise `data` unchanged (the swap is then not applied)."""
-    if data is None:
-        return None
-    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-    if data[len(bom):] != old.encode("utf-8"):
-        return data
-    return bom + new.encode("utf-8")
+    return OnlineState(found, registry)
 
 
 def _registry(settings_list):
