@@ -181,7 +181,7 @@ def _load_baseline(args):
 
 
 def _job(args, reports):
-    from .parallel import Job
+    from .runner import Job
     fix_mode = bool(args.fix or args.fix_only or args.diff)
     return Job(fix=fix_mode, diff=args.diff, unsafe=args.unsafe_fixes, kind=args.kind,
                encoding=args.encoding, keep_source=args.format in reports.NEEDS_SOURCES)
@@ -215,7 +215,7 @@ def _online_pass(args, job, sources):
 def _gather(args, job, targets, results):
     """The report of a run, the number of files in error, and the diffs."""
     from . import reports
-    from .parallel import linter_for
+    from .runner import linter_for
     report = reports.Report(fix_mode=job.fix)
     report.show_fixes = args.show_fixes
     for settings in dict.fromkeys(s for _, s in targets):
@@ -263,12 +263,12 @@ def _emit(args, report, stdin_out) -> None:
 
 
 def _run_files(args, targets, job, online=None):
-    from .parallel import default_jobs, run
+    from .pool import default_jobs, run
     from .progress import Progress
     # Online results depend on the network, not on the file: never cached here.
     cache = None
     if not (args.no_cache or online is not None or getattr(args, "online", False)):
-        from .cache import Cache
+        from .findings_cache import Cache
         cache = Cache()
     progress = Progress(len(targets), sys.stderr)
     try:
@@ -302,7 +302,7 @@ def _check_stdin(args, settings, job, data: bytes, online=None):
 
     from .discover import is_excluded
     from .files import BinaryFile, InputError, decode
-    from .parallel import FileResult, check_text
+    from .runner import FileResult, check_text
     name = args.stdin_filename or "-"
     echo = data if job.fix and not job.diff else None
     if args.force_exclude and name != "-" and is_excluded(Path(name), settings):
@@ -316,7 +316,7 @@ def _check_stdin(args, settings, job, data: bytes, online=None):
     try:
         res, final = check_text(text, name, settings, job, online)
     except Exception as exc:  # one line, never a traceback; stdin is echoed unchanged
-        from .parallel import failure_message
+        from .runner import failure_message
         return FileResult(name, error=failure_message(name, exc)), echo
     if job.keep_source:
         res.source = final
@@ -359,7 +359,7 @@ def _write(stream, text: str) -> None:
 
 def cmd_rules(args) -> int:
     from .config import Resolver
-    from .registry import all_rules
+    from .ruleset import all_rules
     settings = Resolver(args.config, args.isolated).for_path(".")
     if args.test:
         from . import packtest
@@ -379,7 +379,7 @@ def cmd_rules(args) -> int:
 
 
 def cmd_rule(args) -> int:
-    from .registry import all_rules
+    from .ruleset import all_rules
     code = args.code.upper()
     for r in all_rules():
         if r.code == code or r.name == args.code:

@@ -10,7 +10,7 @@ import fnmatch
 import os
 from pathlib import Path, PurePosixPath
 
-from .record import Value
+from .model import Value
 
 CONFIG_NAMES = (".citelint.toml", "citelint.toml", "pyproject.toml")
 _LIST_KEYS = ("select", "extend-select", "ignore", "rule-packs", "outlets", "exclude",
@@ -119,7 +119,7 @@ def parse(table: dict, source: str, root: Path) -> Settings:
 
 def read_file(path: Path) -> Settings | None:
     """Settings from one config file, or None for a pyproject.toml without our table."""
-    from .datacache import load_toml
+    from .tomlcache import load_toml
     data = load_toml(path, str(path), ConfigError, "configuration")
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("citelint")

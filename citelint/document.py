@@ -5,7 +5,7 @@ import re
 from bisect import bisect_right
 from functools import cached_property
 
-from .record import Record
+from .model import Record
 from .view import View, line_col, line_starts
 
 KINDS = ("text", "markdown", "html")

@@ -9,7 +9,7 @@ from .formats import load
 from .fixer import FixResult, fix_loop
 from .model import Finding, Severity
 from .prefilter import Plan
-from .registry import all_rules, builtin_rules
+from .ruleset import all_rules, builtin_rules
 from .rule import Context, Rule
 
 

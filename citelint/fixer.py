@@ -12,8 +12,7 @@ from typing import Callable
 
 import re
 
-from .model import AppliedFix, Edit, Finding, Fix, Safety
-from .record import Record
+from .model import AppliedFix, Edit, Finding, Fix, Record, Safety
 
 MAX_ITERATIONS = 10
 _CLOSERS = ".,;:!?)\u201d\u2019"  # punctuation a removal must not leave a space before

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .record import Record, Value
+from .model import Record, Value
 
 
 class Pattern(Value):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from .datacache import load_toml
+from .tomlcache import load_toml
 from .model import Finding, Safety, Severity
 from .rule import Context, Example, Rule, lazy_regex, validate_rule
 

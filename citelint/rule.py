@@ -13,8 +13,7 @@ from typing import Iterable, Iterator
 from .document import Document
 # Lazily compiled patterns, re-exported here: rule modules and plugins import them from citelint.rule.
 from .patterns import LazyPattern, LazyRe, lazy_regex  # noqa: F401
-from .model import Edit, Finding, Fix, Safety, Severity
-from .record import Record
+from .model import Edit, Finding, Fix, Record, Safety, Severity
 from .view import View
 
 CODE_RE = _re.compile(r"^[A-Z]{1,4}[0-9]{3}$")

@@ -13,10 +13,10 @@ import citelint.formats.markdown as md
 from citelint.document import Document
 from citelint.engine import Linter
 from citelint.config import Settings
-from citelint.datacache import read_toml
+from citelint.tomlcache import read_toml
 from citelint.packs import PackError, PatternRule, load_pack
 from citelint.prefilter import Plan, guard
-from citelint.registry import _may_have_plugins, builtin_rules
+from citelint.ruleset import _may_have_plugins, builtin_rules
 
 RULES = [r for r in builtin_rules() if r.scope != "online"]
 PATTERN_RULES = [r for r in RULES if isinstance(r, PatternRule)]

@@ -54,7 +54,7 @@ def test_html_entities_map_back_to_source():
 
 def test_selection_prefixes_all_and_specificity():
     from citelint.config import enabled
-    from citelint.registry import all_rules
+    from citelint.ruleset import all_rules
     rules = all_rules()
     codes = lambda s: {r.code for r in enabled(s, rules)}
     assert codes(Settings(select=("AST001",))) == {"AST001"}

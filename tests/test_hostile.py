@@ -234,7 +234,7 @@ def test_memory_stays_flat_over_many_files(tmp_path):
     only a few hundred bytes a clean file."""
     import tracemalloc
 
-    from citelint import parallel
+    from citelint import pool, runner
     from citelint.config import Settings
 
     body = "The council voted on Monday to approve the budget for roads and schools. " * 110
@@ -243,11 +243,11 @@ def test_memory_stays_flat_over_many_files(tmp_path):
         path = tmp_path / f"story{i:04}.txt"
         path.write_text(f"Story {i}. " + body)
         paths.append((str(path), Settings()))
-    job = parallel.Job(fix=True)
-    parallel.run(paths[:3], job, 1)  # rules compiled outside the measurement
+    job = runner.Job(fix=True)
+    pool.run(paths[:3], job, 1)  # rules compiled outside the measurement
     tracemalloc.start()
     try:
-        results = parallel.run(paths, job, 1)
+        results = pool.run(paths, job, 1)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -41,7 +41,7 @@ ROUNDS = 5
 
 def _draft(i: int) -> str:
     parts = []
-    for j in range(120):  # 100 drafts of about 12 KB: enough for a parallel run (parallel.PARALLEL_MIN_BYTES)
+    for j in range(120):  # 100 drafts of about 12 KB: enough for a parallel run (pool.PARALLEL_MIN_BYTES)
         art = (" [web:1]", " citeturn0search1", " :contentReference[oaicite:0]{index=0}", "")[(i + j) % 4]
         parts.append(f"Paragraph {j} of draft {i}: the council voted to raise spending{art}. Officials agreed.")
     return "\n\n".join(parts) + "\n"

@@ -265,15 +265,15 @@ def test_bad_online_options_exit_2(tmp_path):
 def test_offline_fix_and_archive_swap_are_one_write(servers, tmp_path, monkeypatch, capsys):
     """One pipeline: the archive swap goes through the same fix loop as the
     offline fixes, so the draft is written exactly once, and the log has both."""
-    import citelint.parallel
+    import citelint.runner
     from citelint.cli import main
     n = servers["news"]
     gone = n.url("/2024/05/gone")
     story = tmp_path / "story.md"
     story.write_text(f"Prices rose :contentReference[oaicite:0]{{index=0}}. See [gone]({gone}).\n", encoding="utf-8")
     writes = []
-    real = citelint.parallel.write_source
-    monkeypatch.setattr(citelint.parallel, "write_source", lambda sf, text: (writes.append(text), real(sf, text)))
+    real = citelint.runner.write_source
+    monkeypatch.setattr(citelint.runner, "write_source", lambda sf, text: (writes.append(text), real(sf, text)))
     code = main(["check", str(story), "--fix", "--unsafe-fixes", "--format", "json", "--online",
                  "--allow-host", n.hostport, "--no-cache", "--isolated", "--link-timeout", "2",
                  "--archive-endpoint", servers["archive"].url("/wayback/available")])

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from citelint.cli import main
-from citelint.online.fetch import Engine, FetchConfig, Job
+from citelint.online.fetch import Fetcher, FetchConfig, FetchJob
 from citelint.online.verdicts import Verdict
 from citelint.online.verify import LinkResult, _distrust_dead_resolver
 from test_online_support import FILLER, Site, drip_headers, html_page, page, status
@@ -94,9 +94,9 @@ def test_a_host_that_answered_gets_a_second_chance():
             drip_headers(0.05, 5000)(h)
     site = Site({"*": handler})
     try:
-        engine = Engine(FetchConfig(allow=(site.hostport,), link_timeout=0.5, host_concurrency=1,
+        engine = Fetcher(FetchConfig(allow=(site.hostport,), link_timeout=0.5, host_concurrency=1,
                                     host_interval=0))
-        res = engine.run([Job(site.url(f"/{i}")) for i in range(6)])
+        res = engine.run([FetchJob(site.url(f"/{i}")) for i in range(6)])
         errors = [res[site.url(f"/{i}")].error for i in range(6)]
         assert errors[0] is None and errors[1:3] == ["timeout", "timeout"] and errors[3:] == ["skipped"] * 3
     finally:
@@ -107,13 +107,13 @@ def test_a_dead_resolver_is_not_a_dead_web():
     def dead(host):
         return LinkResult(Verdict("dead", f"https://{host}/x", "name does not resolve",
                                   final_url=f"https://{host}/x"))
-    jobs = [Job(f"https://{h}/x") for h in ("a.example", "b.example", "c.example")]
+    jobs = [FetchJob(f"https://{h}/x") for h in ("a.example", "b.example", "c.example")]
     results = {j.url: dead(j.url.split("/")[2]) for j in jobs}
     _distrust_dead_resolver(results, jobs)
     assert {r.verdict.kind for r in results.values()} == {"unverified"}
     results = {j.url: dead(j.url.split("/")[2]) for j in jobs}
     results["https://d.example/x"] = LinkResult(Verdict("ok", "https://d.example/x", status=200))
-    _distrust_dead_resolver(results, jobs + [Job("https://d.example/x")])
+    _distrust_dead_resolver(results, jobs + [FetchJob("https://d.example/x")])
     assert sum(r.verdict.kind == "dead" for r in results.values()) == 3
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 
-from citelint.online.fetch import Engine, FetchConfig, Job, retry_after
+from citelint.online.fetch import Fetcher, FetchConfig, FetchJob, retry_after
 from test_online_support import (FILLER, ResetServer, Site, drip_body, drip_headers, gzip_bomb, gzipped, huge,
                                  html_page, page, redirect, reject_head, status)
 
@@ -16,8 +16,8 @@ PAGE = html_page("A page", FILLER)
 
 def fetch(urls, *sites, **cfg):
     cfg.setdefault("link_timeout", 3)
-    engine = Engine(FetchConfig(allow=tuple(s.hostport for s in sites), **cfg))
-    return engine.run([Job(u) for u in urls])
+    engine = Fetcher(FetchConfig(allow=tuple(s.hostport for s in sites), **cfg))
+    return engine.run([FetchJob(u) for u in urls])
 
 
 def test_retry_after_is_honoured_then_succeeds():

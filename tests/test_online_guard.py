@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from citelint.online.fetch import Engine, FetchConfig, Job
+from citelint.online.fetch import Fetcher, FetchConfig, FetchJob
 from citelint.online.guard import BlockedAddress, Guard, address_problem, parse_allow_entry
 from test_online_support import Site, html_page, page, redirect
 
@@ -74,8 +74,8 @@ def test_connect_refuses_a_name_that_resolves_to_loopback():
 
 
 def _fetch(urls, allow, **cfg):
-    engine = Engine(FetchConfig(allow=tuple(allow), link_timeout=3, **cfg))
-    return engine.run([Job(u) for u in urls])
+    engine = Fetcher(FetchConfig(allow=tuple(allow), link_timeout=3, **cfg))
+    return engine.run([FetchJob(u) for u in urls])
 
 
 def test_redirect_hops_are_checked():

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from citelint import parallel
+from citelint import pool as parallel
+from citelint import runner
 from citelint.cli import main
 from citelint.config import Resolver
 from citelint.discover import iter_files
@@ -67,12 +68,12 @@ def test_parallel_fix(desk, capsys):
 
 def _count_runs(monkeypatch):
     calls = []
-    real = parallel.check_file
+    real = runner.check_file
 
     def counting(path, settings, job, online=None):
         calls.append(path)
         return real(path, settings, job, online)
-    monkeypatch.setattr(parallel, "check_file", counting)
+    monkeypatch.setattr(runner, "check_file", counting)
     return calls
 
 
@@ -247,16 +248,16 @@ def test_a_changed_rule_pack_invalidates_the_cache(desk, capsys, monkeypatch):
     assert calls == []
     (desk / "house.toml").write_text(PACK.format(word="HOLD"))
     # A new process would read the pack afresh; this one must forget what it loaded.
-    from citelint import registry
+    from citelint import ruleset as registry
     registry.user_rules.cache_clear()
-    monkeypatch.setattr(parallel, "_LINTERS", {})
-    monkeypatch.setattr(parallel, "_LAST", [None, None])
+    monkeypatch.setattr(runner, "_LINTERS", {})
+    monkeypatch.setattr(runner, "_LAST", [None, None])
     code, out, _ = check(capsys, "drafts", "--jobs", "1")
     assert len(calls) == 41 and "drafts/held.md:1:1: HSE101" in out
 
 
 def test_findings_json_cannot_hold_are_not_cached(tmp_path):
-    from citelint.cache import Bucket
+    from citelint.findings_cache import Bucket
     from citelint.model import Finding, Severity
     b = Bucket(tmp_path / "b.json")
     ok = Finding("AST001", "x", Severity.ERROR, "m", 0, 1, extra={"fingerprint": "k", "n": [1, 2.5, None]})

@@ -24,7 +24,7 @@ from citelint.config import Settings
 from citelint.engine import Linter
 from citelint.fixer import MAX_ITERATIONS, accept, apply_fixes
 from citelint.model import Safety
-from citelint.registry import all_rules
+from citelint.ruleset import all_rules
 
 LINTER = Linter(Settings(select=("ALL",)))
 KINDS = ("text", "markdown", "html")

@@ -2,7 +2,7 @@
 import pytest
 
 from citelint.model import Safety
-from citelint.registry import all_rules
+from citelint.ruleset import all_rules
 
 CASES = [(r, i, e) for r in all_rules() if r.scope != "online" for i, e in enumerate(r.examples)]  # online: tests/test_online_rules.py
 

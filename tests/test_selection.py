@@ -23,7 +23,7 @@ import pytest
 
 import citelint
 from citelint.config import Settings
-from citelint.registry import all_rules
+from citelint.ruleset import all_rules
 
 DATA = Path(__file__).parent / "data"
 EDITORIAL = DATA / "editorial"   # twelve clean documents; sources and licences in its README.md

@@ -4,7 +4,7 @@ themselves assistant debris (private uploads, grounding redirects, sandbox paths
 import pytest
 
 import citelint
-from citelint.registry import all_rules
+from citelint.ruleset import all_rules
 from citelint.config import Settings
 
 from structure_oracle import lost_sources

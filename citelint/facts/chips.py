@@ -50,64 +50,79 @@ def parse_cluster(ctx, text: str, start: int, known) -> _Cluster | None:
     """Read chip tokens from `start`; a cluster must end the line or be followed
     by a new sentence, and hold at least one "+N"."""
     c = _Cluster(start)
-    pos = start
-    last_good = None
+    pos, last_good = start, None
     while True:
         pos = _WS.match(text, pos).end()
-        m = _CHAIN.match(text, pos)
-        if m:
-            names = regex.findall(r"(" + NAME + r")\+\d{1,2}", m.group())
-            if any(is_stopname(n) for n in names):
-                return None
-            c.chips += len(names)
-            c.names += names
-            c.pluses += len(names)
-            pos = m.end()
+        step = _read_token(ctx, text, pos, c, known)
+        if step is _ABORT:
+            return None
+        if step is None:
+            break
+        pos, good = step
+        if good:
             last_good = pos
-            continue
-        m = _CHIP.match(text, pos)
-        if m and not is_stopname(m.group("name")):
-            c.chips += 1
-            c.pluses += 1
-            c.names.append(m.group("name"))
-            if m.group("paren"):
-                c.names.append(m.group("paren"))
-            pos = m.end()
-            last_good = pos
-            if m.group("nl"):  # a chip split over lines may continue on the next
-                nxt = regex.match(r"\n(?=[ \t]*\*{0,2}" + NAME + r"[ \t]*\n[ \t]*\+)", text, pos=pos)
-                if nxt:
-                    pos = nxt.end()
-            continue
-        m = _PLIST.match(text, pos)
-        if m:
-            items = split_items(m.group("items"))
-            if len(items) < 2 or not all(known(i) and not platform(ctx, i) for i in items):
-                break
-            c.plists.append(items)
-            c.names += items
-            pos = m.end()
-            last_good = pos
-            continue
-        m = _ORPHAN.match(text, pos)
-        if m and c.chips + len(c.plists) > 0:
-            c.pluses += 1
-            pos = m.end()
-            last_good = pos
-            continue
-        m = _SEP.match(text, pos)
-        if m and c.chips + len(c.plists) > 0:
-            pos = m.end()
-            continue
-        m = _BARE.match(text, pos)
-        if m and c.chips > 0 and known(m.group("name")) and not is_stopname(m.group("name")):
-            c.names.append(m.group("name"))
-            pos = m.end()
-            last_good = pos
-            continue
-        break
     if last_good is None or c.pluses == 0:
         return None
+    return _close_cluster(text, start, c, last_good)
+
+
+_ABORT = object()  # a token that proves the run is no cluster (a TV channel's "+1")
+
+
+def _read_token(ctx, text: str, pos: int, c: _Cluster, known):
+    """One token of a cluster at `pos`: (where it ends, whether a cluster may end
+    there), None at the first thing that is not a chip token, or _ABORT."""
+    m = _CHAIN.match(text, pos)
+    if m:
+        names = regex.findall(r"(" + NAME + r")\+\d{1,2}", m.group())
+        if any(is_stopname(n) for n in names):
+            return _ABORT
+        c.chips += len(names)
+        c.pluses += len(names)
+        c.names += names
+        return m.end(), True
+    m = _CHIP.match(text, pos)
+    if m and not is_stopname(m.group("name")):
+        return _read_chip(text, m, c), True
+    m = _PLIST.match(text, pos)
+    if m:
+        items = split_items(m.group("items"))
+        if len(items) < 2 or not all(known(i) and not platform(ctx, i) for i in items):
+            return None
+        c.plists.append(items)
+        c.names += items
+        return m.end(), True
+    started = c.chips + len(c.plists) > 0
+    m = _ORPHAN.match(text, pos)
+    if m and started:
+        c.pluses += 1
+        return m.end(), True
+    m = _SEP.match(text, pos)
+    if m and started:
+        return m.end(), False
+    m = _BARE.match(text, pos)
+    if m and c.chips > 0 and known(m.group("name")) and not is_stopname(m.group("name")):
+        c.names.append(m.group("name"))
+        return m.end(), True
+    return None
+
+
+def _read_chip(text: str, m, c: _Cluster) -> int:
+    c.chips += 1
+    c.pluses += 1
+    c.names.append(m.group("name"))
+    if m.group("paren"):
+        c.names.append(m.group("paren"))
+    if m.group("nl"):  # a chip split over lines may continue on the next
+        nxt = regex.match(r"\n(?=[ \t]*\*{0,2}" + NAME + r"[ \t]*\n[ \t]*\+)", text, pos=m.end())
+        if nxt:
+            return nxt.end()
+    return m.end()
+
+
+def _close_cluster(text: str, start: int, c: _Cluster, last_good: int) -> _Cluster | None:
+    """Where the cluster ends: the line's end (its full stop kept when the chips
+    interrupted a sentence), or before a new sentence; a lone "+N" line after it joins it."""
     end = _END.match(text, last_good)
     if end:
         c.end = end.end()
@@ -119,7 +134,6 @@ def parse_cluster(ctx, text: str, start: int, known) -> _Cluster | None:
         c.end = last_good  # a new sentence follows on the same line
     else:
         return None
-    # A lone "+N" line right after the cluster is part of it.
     lone = regex.match(r"\n[ \t]*\+[ \t]?\d{1,2}[ \t]*(?=\n|$)", text, pos=c.end)
     if lone:
         c.end = lone.end()

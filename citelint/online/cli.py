@@ -118,7 +118,7 @@ def prepare(args, sources, kind=None):
     None when no file has a NET rule in force. Archive swaps then go through
     the ordinary fix loop and the file's single atomic write."""
     from ..formats import load
-    from ..parallel import linter_for
+    from ..runner import linter_for
     from .citations import citations
     from .verify import Need, OnlineState, verify
 

@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .guard import BlockedAddress, Guard
 # The value types the fetcher and its scheduler share (re-exported: callers import them from here).
-from .types import DEFAULT_TOTAL_TIMEOUT, USER_AGENT, FetchConfig, Fetched, Hop, Job, host_key  # noqa: F401
+from .types import DEFAULT_TOTAL_TIMEOUT, USER_AGENT, FetchConfig, Fetched, Hop, FetchJob, host_key  # noqa: F401
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/json",
@@ -48,14 +48,14 @@ def retry_after(value: str | None, cap: float) -> float | None:
     return max(0.0, min(when.timestamp() - time.time(), cap))
 
 
-class Engine:
+class Fetcher:
     """Fetches many URLs at once under one guard and one set of limits."""
 
     def __init__(self, cfg: FetchConfig):
         self.cfg = cfg
         self.guard = Guard(cfg.allow)
 
-    def run(self, jobs: list[Job], digest: Callable[[Fetched], object] | None = None,
+    def run(self, jobs: list[FetchJob], digest: Callable[[Fetched], object] | None = None,
             progress: Callable[[int, int], None] | None = None) -> dict[str, object]:
         """Fetch every job; returns url -> digest(Fetched) (the Fetched itself when no
         digest). `digest` runs in the worker, so bodies can be dropped early."""
@@ -115,7 +115,7 @@ class Engine:
             record(f)
         return results
 
-    def _retry_delay(self, job: Job, f: Fetched, deadline: float | None) -> float | None:
+    def _retry_delay(self, job: FetchJob, f: Fetched, deadline: float | None) -> float | None:
         if job.attempts > self.cfg.retries:
             return None
         if f.status in RETRY_STATUS:
@@ -168,7 +168,7 @@ class Engine:
             kw = session.merge_environment_settings(prep.url, {}, True, None, None)
         return session.send(prep, stream=True, allow_redirects=False, timeout=timeout, **kw)
 
-    def _attempt(self, session, job: Job, deadline: float | None, watchdog) -> Fetched:
+    def _attempt(self, session, job: FetchJob, deadline: float | None, watchdog) -> Fetched:
         """One try at a URL: follow up to max_redirects hops, each one guarded."""
         from .transport import release_deadline, set_deadline
 

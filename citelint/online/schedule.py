@@ -11,16 +11,16 @@ import threading
 import time
 from collections import deque
 
-from .types import FetchConfig, Fetched, Job, host_key
+from .types import FetchConfig, Fetched, FetchJob, host_key
 
 
 class Scheduler:
     """Hands jobs to workers, keeping per-host limits, spacing and backoff."""
 
-    def __init__(self, jobs: list[Job], cfg: FetchConfig, deadline: float | None):
+    def __init__(self, jobs: list[FetchJob], cfg: FetchConfig, deadline: float | None):
         self.cfg = cfg
         self.deadline = deadline
-        self.pending: dict[str, deque[Job]] = {}
+        self.pending: dict[str, deque[FetchJob]] = {}
         for job in jobs:
             job.host = host_key(job.url)
             self.pending.setdefault(job.host, deque()).append(job)
@@ -35,7 +35,7 @@ class Scheduler:
         self.cond = threading.Condition()
         self.skipped: list[Fetched] = []
 
-    def next(self) -> Job | None:
+    def next(self) -> FetchJob | None:
         with self.cond:
             while True:
                 now = time.monotonic()
@@ -75,7 +75,7 @@ class Scheduler:
                 while queue:
                     self.skipped.append(Fetched(queue.popleft().url, error="skipped", detail=reason))
 
-    def finish(self, job: Job, failed: bool, answered: bool) -> None:
+    def finish(self, job: FetchJob, failed: bool, answered: bool) -> None:
         with self.cond:
             self.active[job.host] -= 1
             self.in_flight -= 1
@@ -85,7 +85,7 @@ class Scheduler:
                 self.answered[job.host] = True
             self.cond.notify_all()
 
-    def retry(self, job: Job, delay: float) -> None:
+    def retry(self, job: FetchJob, delay: float) -> None:
         with self.cond:
             self.answered[job.host] = True  # it answered (429, 503): it is alive
             job.not_before = time.monotonic() + delay

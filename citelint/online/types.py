@@ -56,7 +56,7 @@ class Fetched:
 
 
 @dataclass
-class Job:
+class FetchJob:
     url: str
     want_body: bool = True
     max_bytes: int | None = None

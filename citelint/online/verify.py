@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .fetch import DEFAULT_TOTAL_TIMEOUT, Engine, FetchConfig, Fetched, Job
+from .fetch import DEFAULT_TOTAL_TIMEOUT, Fetcher, FetchConfig, Fetched, FetchJob
 from .page import PageFacts, decode_body, read_page
 from .verdicts import DEAD, SOFT404, Verdict, classify
 
@@ -80,9 +80,9 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
 
     started = time.monotonic()
     cache = VerdictCache() if opts.use_cache else None
-    engine = Engine(opts.config())
+    engine = Fetcher(opts.config())
     results: dict[str, LinkResult] = {}
-    jobs: list[Job] = []
+    jobs: list[FetchJob] = []
     for url, need in needs.items():
         hit = None
         if cache is not None and not need.text:
@@ -93,7 +93,7 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
             results[url] = LinkResult(hit[0], hit[1], cached=True)
         else:
             small = not (need.meta or need.text)
-            jobs.append(Job(url, want_body=True, max_bytes=TITLE_BYTES if small else None))
+            jobs.append(FetchJob(url, want_body=True, max_bytes=TITLE_BYTES if small else None))
 
     def digest(f: Fetched) -> LinkResult:
         need = needs.get(f.url, Need())
@@ -124,9 +124,9 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
             left = opts.total_timeout - (time.monotonic() - started)
         if left is None or left > 0.5:
             allow = opts.allow + (_host_port(endpoint),)
-            archive = Engine(opts.config(allow=allow, total_timeout=left, retries=1))
+            archive = Fetcher(opts.config(allow=allow, total_timeout=left, retries=1))
             queries = {query_url(endpoint, u): u for u in dead}
-            answers = archive.run([Job(q, max_bytes=MAX_BYTES) for q in queries],
+            answers = archive.run([FetchJob(q, max_bytes=MAX_BYTES) for q in queries],
                                   lambda f: snapshot_from(f.body) if f.status == 200 else None)
             for q, u in queries.items():
                 results[u].snapshot = answers.get(q)
@@ -135,7 +135,7 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
     return results
 
 
-def _distrust_dead_resolver(results: dict[str, LinkResult], jobs: list[Job]) -> None:
+def _distrust_dead_resolver(results: dict[str, LinkResult], jobs: list[FetchJob]) -> None:
     """When no host answered at all and several names "do not resolve", the
     machine's DNS is the likelier culprit (offline, captive portal): call those
     links unverified, not dead."""
@@ -153,7 +153,7 @@ def _distrust_dead_resolver(results: dict[str, LinkResult], jobs: list[Job]) -> 
                             "looks down, so the link was not judged")
 
 
-def _admitted(engine: Engine, url: str) -> bool:
+def _admitted(engine: Fetcher, url: str) -> bool:
     from urllib.parse import urlsplit
     try:
         p = urlsplit(url)

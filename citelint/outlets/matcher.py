@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import regex
 
-from ..record import Value
+from ..model import Value
 from ..patterns import LazyPattern
 
 from .registry import Form, Outlet, Registry

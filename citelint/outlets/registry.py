@@ -11,7 +11,7 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-from ..record import Value
+from ..model import Value
 
 KINDS = ("newspaper", "broadcaster", "agency", "site", "magazine", "aggregator")
 _LIST_FIELDS = ("aliases", "abbreviations", "ambiguous", "garbles", "domains", "hosts",
@@ -227,7 +227,7 @@ def _entry(raw: dict, where: str) -> Outlet:
 
 
 def read_file(path: Path, label: str | None = None) -> list[Outlet]:
-    from ..datacache import load_toml  # parses once, then reads a marshal cache (10x faster)
+    from ..tomlcache import load_toml  # parses once, then reads a marshal cache (10x faster)
     where = label or str(path)
     data = load_toml(path, where, RegistryError, "outlet file", cache=True)
     if set(data) - {"outlet"}:
@@ -259,7 +259,7 @@ def _variants(text: str) -> tuple[str, ...]:
 def _builtin_data() -> tuple[list, dict[str, str], list[str]]:
     """The built-in outlets as field tuples (in file order), their names
     normalised, and every garble's variants. All three are kept in a marshal
-    cache (see datacache.py): validating 900 entries and normalising 2,300
+    cache (see tomlcache.py): validating 900 entries and normalising 2,300
     names would cost every one-file check 40 ms."""
     files = _builtin_files()
 
@@ -273,7 +273,7 @@ def _builtin_data() -> tuple[list, dict[str, str], list[str]]:
         garbles = list(dict.fromkeys(v for o in outlets.values() for g in o.garbles for v in _variants(g)))
         return rows, names, garbles
 
-    from ..datacache import cached
+    from ..tomlcache import cached
     return cached(builtin_dir() / "registry", _builtin_key(files), compute)
 
 
@@ -291,7 +291,7 @@ def garble_variants(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     when there are no house files (ATR001's prefilter needs only this)."""
     if extra:
         return tuple(load_registry(extra).garble_variants())
-    from ..datacache import cached  # a small cache of its own: the registry's is 200 KB
+    from ..tomlcache import cached  # a small cache of its own: the registry's is 200 KB
     return tuple(cached(builtin_dir() / "garbles", _builtin_key(_builtin_files()), lambda: _builtin_data()[2]))
 
 

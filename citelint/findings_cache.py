@@ -59,7 +59,7 @@ def _plugin_signature() -> str:
         import importlib.util
         from importlib.metadata import entry_points
 
-        from .registry import ENTRY_POINT_GROUP
+        from .ruleset import ENTRY_POINT_GROUP
         h = hashlib.sha256()
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value)):
             dist = getattr(ep, "dist", None)
