@@ -20,11 +20,20 @@ from .rule import Context, Example, Rule, lazy_regex, validate_rule
 
 PATTERN_TIMEOUT = 2.0  # seconds a single pattern may spend on one view
 
-_RULE_KEYS = {
-    "code", "name", "severity", "scope", "pattern", "message", "fix", "replacement",
-    "fix-safety", "fix-title", "quotes", "links", "requires", "unless", "summary", "why", "default",
-    "example", "trap", "prefilter",
+# The rule-pack schema, declared once: each key's type and, where it is a
+# choice, its allowed values. Validation and the README's pack format follow it.
+RULE_FIELDS: dict[str, tuple[type, tuple | None]] = {
+    "code": (str, None), "name": (str, None), "pattern": (str, None), "message": (str, None),
+    "severity": (str, ("error", "warning", "info")),
+    "scope": (str, ("prose", "markup", "url")),  # `document` and `online` are for Python rules only
+    "fix": (str, ("delete", "replace")), "replacement": (str, None),
+    "fix-safety": (str, ("safe", "unsafe")), "fix-title": (str, None),
+    "quotes": (str, ("fix", "report", "skip")), "links": (str, ("report", "skip")),
+    "requires": (str, None), "unless": (str, None), "summary": (str, None), "why": (str, None),
+    "default": (bool, None), "prefilter": (list, None), "example": (list, None), "trap": (list, None),
 }
+REQUIRED_FIELDS = ("code", "name", "pattern", "message")
+_RULE_KEYS = set(RULE_FIELDS)
 _EXAMPLE_KEYS = {"bad", "good", "format"}
 _TRAP_KEYS = {"text", "format"}
 
@@ -166,32 +175,9 @@ def _rule_from_spec(spec: dict, where: str, index: int, lazy: bool = False) -> P
     code = spec.get("code", f"#{index + 1}") if isinstance(spec, dict) else f"#{index + 1}"
     if not isinstance(spec, dict):
         raise PackError(f"{where}: rule {code}: must be a table")
-    unknown = set(spec) - _RULE_KEYS
-    if unknown:
-        raise PackError(f"{where}: rule {code}: unknown key(s): {', '.join(sorted(unknown))}")
-    for key in ("code", "name", "pattern", "message"):
-        if key not in spec:
-            raise PackError(f"{where}: rule {code}: missing `{key}`")
-    # A user's pack is untrusted data: every value must have its documented type.
-    for key in _STRING_KEYS & set(spec):
-        if not isinstance(spec[key], str):
-            raise PackError(f"{where}: rule {code}: `{key}` must be a string")
-    if not isinstance(spec.get("default", True), bool):
-        raise PackError(f"{where}: rule {code}: `default` must be true or false")
-    for key in ("example", "trap"):
-        items = spec.get(key, [])
-        if not isinstance(items, list) or not all(
-                isinstance(e, dict) and all(isinstance(v, str) for v in e.values()) for e in items):
-            raise PackError(f"{where}: rule {code}: each `{key}` must be a table of strings")
+    _check_fields(spec, f"{where}: rule {code}")
     _check_message(spec["message"], where, code)
-    for e in spec.get("example", []):
-        if set(e) - _EXAMPLE_KEYS or "bad" not in e:
-            raise PackError(f"{where}: rule {code}: an example takes `bad`, `good` and `format`")
-    for t in spec.get("trap", []):
-        if set(t) - _TRAP_KEYS or "text" not in t:
-            raise PackError(f"{where}: rule {code}: a trap takes `text` and `format`")
-    if spec.get("fix") not in (None, "delete", "replace"):
-        raise PackError(f"{where}: rule {code}: `fix` must be \"delete\" or \"replace\"")
+    _check_examples(spec, f"{where}: rule {code}")
     if spec.get("fix") == "replace" and "replacement" not in spec:
         raise PackError(f"{where}: rule {code}: `fix = \"replace\"` needs `replacement`")
     try:
@@ -206,8 +192,34 @@ def _rule_from_spec(spec: dict, where: str, index: int, lazy: bool = False) -> P
     return rule
 
 
-_STRING_KEYS = {"code", "name", "severity", "scope", "pattern", "message", "fix", "replacement",
-                "fix-safety", "fix-title", "quotes", "links", "requires", "unless", "summary", "why"}
+def _check_fields(spec: dict, where: str) -> None:
+    """Every key known, the required ones present, each of its declared type and
+    among its allowed values (a user's pack is untrusted data)."""
+    unknown = set(spec) - _RULE_KEYS
+    if unknown:
+        raise PackError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
+    for key in REQUIRED_FIELDS:
+        if key not in spec:
+            raise PackError(f"{where}: missing `{key}`")
+    for key, value in spec.items():
+        kind, allowed = RULE_FIELDS[key]
+        if not isinstance(value, kind):
+            what = {str: "a string", bool: "true or false", list: "a list"}[kind]
+            raise PackError(f"{where}: `{key}` must be {what}")
+        if allowed is not None and value not in allowed:
+            raise PackError(f"{where}: `{key}` must be one of {', '.join(allowed)}, not {value!r}")
+
+
+def _check_examples(spec: dict, where: str) -> None:
+    for key, keys, needed in (("example", _EXAMPLE_KEYS, "bad"), ("trap", _TRAP_KEYS, "text")):
+        for e in spec.get(key, []):
+            if not isinstance(e, dict) or not all(isinstance(v, str) for v in e.values()):
+                raise PackError(f"{where}: each `{key}` must be a table of strings")
+            if set(e) - keys or needed not in e:
+                raise PackError(f"{where}: {'an example' if key == 'example' else 'a trap'} takes "
+                                + ", ".join(f"`{k}`" for k in sorted(keys)))
+
+
 
 
 def _check_message(message: str, where: str, code) -> None:

@@ -207,3 +207,19 @@ def test_nothing_in_a_pack_is_executed(tmp_path):
     subprocess.run([sys.executable, "-m", "citelint", "rules"], cwd=tmp_path, capture_output=True,
                    timeout=HANG_GUARD)
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("line, says", [
+    ('scope = "document"', "`scope` must be one of prose, markup, url, not 'document'"),
+    ('scope = "online"', "`scope` must be one of prose, markup, url, not 'online'"),
+    ('severity = "fatal"', "`severity` must be one of error, warning, info, not 'fatal'"),
+    ('fix-safety = "maybe"', "`fix-safety` must be one of safe, unsafe, not 'maybe'"),
+    ('default = "yes"', "`default` must be true or false"),
+])
+def test_a_value_outside_the_schema_names_pack_and_rule(tmp_path, line, says):
+    """A pack rule that would load and never fire (a Python-only scope) is refused."""
+    key = line.split(" =")[0]
+    pack = GOOD_RULE.replace('severity = "error"\n', "") if key == "severity" else GOOD_RULE
+    pack = pack.replace('fix = "delete"\n', 'fix = "delete"\n' + line + "\n")
+    msg = one_line_error(run_with_pack(tmp_path, pack))
+    assert "house.toml" in msg and "HSE101" in msg and says in msg
