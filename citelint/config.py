@@ -13,11 +13,18 @@ from pathlib import Path, PurePosixPath
 from .model import Value
 
 CONFIG_NAMES = (".citelint.toml", "citelint.toml", "pyproject.toml")
-_LIST_KEYS = ("select", "extend-select", "ignore", "rule-packs", "outlets", "exclude",
-              "extend-exclude", "allow-hosts")
-_KEYS = set(_LIST_KEYS) | {"per-file-ignores", "severity", "unsafe-fixes", "archive-endpoint",
-                           "online-timeout", "respect-gitignore"}
 _SEVERITIES = ("error", "warning", "info")
+# The configuration schema, declared once: each key and the kind of value it
+# takes. Parsing and validation follow it; the Settings attribute is the key
+# with underscores.
+CONFIG_FIELDS = {
+    "select": "codes", "extend-select": "codes", "ignore": "codes",
+    "rule-packs": "paths", "outlets": "paths",
+    "exclude": "strings", "extend-exclude": "strings", "allow-hosts": "strings",
+    "per-file-ignores": "globs-to-codes", "severity": "codes-to-severity",
+    "unsafe-fixes": "bool", "respect-gitignore": "bool",
+    "archive-endpoint": "string", "online-timeout": "seconds",
+}
 
 
 class ConfigError(ValueError):
@@ -75,46 +82,53 @@ def _toml_list(items) -> str:
 
 
 def parse(table: dict, source: str, root: Path) -> Settings:
-    unknown = set(table) - _KEYS
+    unknown = set(table) - set(CONFIG_FIELDS)
     if unknown:
         raise ConfigError(f"{source}: unknown configuration key(s): {', '.join(sorted(unknown))}")
     kw: dict = {"source": source, "root": str(root)}
-    for key in _LIST_KEYS:
-        if key in table:
-            value = table[key]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{source}: `{key}` must be a list of strings")
-            if key in ("select", "extend-select", "ignore"):
-                value = [v.strip().upper() for v in value]
-            if key in ("rule-packs", "outlets"):
-                value = [str((root / v).resolve()) for v in value]
-            kw[key.replace("-", "_")] = tuple(value)
-    if "per-file-ignores" in table:
-        pfi = table["per-file-ignores"]
-        if not isinstance(pfi, dict) or not all(
-                isinstance(v, list) and all(isinstance(c, str) for c in v) for v in pfi.values()):
-            raise ConfigError(f"{source}: `per-file-ignores` maps globs to lists of codes")
-        kw["per_file_ignores"] = tuple((g, tuple(c.strip().upper() for c in v)) for g, v in pfi.items())
-    if "severity" in table:
-        sev = table["severity"]
-        if not isinstance(sev, dict) or any(v not in _SEVERITIES for v in sev.values()):
-            raise ConfigError(f"{source}: `severity` maps codes to one of {', '.join(_SEVERITIES)}")
-        kw["severity"] = tuple((c.upper(), v) for c, v in sev.items())
-    for key in ("unsafe-fixes", "respect-gitignore"):
-        if key in table:
-            if not isinstance(table[key], bool):
-                raise ConfigError(f"{source}: `{key}` must be true or false")
-            kw[key.replace("-", "_")] = table[key]
-    if "archive-endpoint" in table:
-        if not isinstance(table["archive-endpoint"], str):
-            raise ConfigError(f"{source}: `archive-endpoint` must be a URL string")
-        kw["archive_endpoint"] = table["archive-endpoint"]
-    if "online-timeout" in table:
-        t = table["online-timeout"]
-        if not isinstance(t, (int, float)) or isinstance(t, bool) or t <= 0:
-            raise ConfigError(f"{source}: `online-timeout` must be a positive number of seconds")
-        kw["online_timeout"] = float(t)
+    for key, value in table.items():
+        kind = CONFIG_FIELDS[key]
+        if not _VALID[kind](value):
+            raise ConfigError(f"{source}: `{key}` {_EXPECTED[kind]}")
+        kw[key.replace("-", "_")] = _convert(kind, value, root)
     return Settings(**kw)
+
+
+def _strings(v) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+_VALID = {
+    "codes": _strings, "paths": _strings, "strings": _strings,
+    "globs-to-codes": lambda v: isinstance(v, dict) and all(_strings(c) for c in v.values()),
+    "codes-to-severity": lambda v: isinstance(v, dict) and all(s in _SEVERITIES for s in v.values()),
+    "bool": lambda v: isinstance(v, bool),
+    "string": lambda v: isinstance(v, str),
+    "seconds": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+}
+_EXPECTED = {
+    "codes": "must be a list of strings", "paths": "must be a list of strings", "strings": "must be a list of strings",
+    "globs-to-codes": "maps globs to lists of codes",
+    "codes-to-severity": f"maps codes to one of {', '.join(_SEVERITIES)}",
+    "bool": "must be true or false", "string": "must be a URL string",
+    "seconds": "must be a positive number of seconds",
+}
+
+
+def _convert(kind: str, value, root: Path):
+    if kind == "codes":
+        return tuple(v.strip().upper() for v in value)
+    if kind == "paths":
+        return tuple(str((root / v).resolve()) for v in value)
+    if kind == "strings":
+        return tuple(value)
+    if kind == "globs-to-codes":
+        return tuple((g, tuple(c.strip().upper() for c in v)) for g, v in value.items())
+    if kind == "codes-to-severity":
+        return tuple((c.upper(), v) for c, v in value.items())
+    if kind == "seconds":
+        return float(value)
+    return value
 
 
 def read_file(path: Path) -> Settings | None:
