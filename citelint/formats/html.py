@@ -59,92 +59,122 @@ def _decoded_view(raw: str, at: int) -> View:
 
 
 def load_html(source: str, path: str = "-") -> Document:
-    doc = Document(source, "html", path)
-    vb = ViewBuilder()
-    masked: list[tuple[int, int]] = []
-    links: list[Link] = []
-    open_quotes: list[int] = []
-    anchor: tuple[int, int] | None = None  # (view index, index into links)
-    anchors: list[tuple[int, int, int]] = []  # (index into links, view start, view end)
-    pos, n = 0, len(source)
-    token = _TOKEN
-    while pos < n:
-        m = token.search(source, pos)
-        if not m:
-            vb.copy(source[pos:], pos)
-            break
-        if m.start() > pos:
-            vb.copy(source[pos:m.start()], pos)
-        tok = m.group()
-        end = m.end()
-        if token is _TOKEN and m.group("name") and not m.group("gt"):
-            # Nothing closes this tag. Inside an open quoted value, the rest of the
-            # file is in the tag, as a browser reads it; with no quote, there is no
-            # ">" left at all, so this "<" is text and no later tag can close.
-            if '"' in tok or "'" in tok:
-                masked.append((m.start(), n))
-                vb.atom(MASK, m.start(), 0)
+    return _Loader(source, path).load()
+
+
+class _Loader:
+    """One pass of the flat tokenizer over the source, building the prose view,
+    the masked ranges, the links and the tags as it goes."""
+
+    def __init__(self, source: str, path: str):
+        self.source, self.doc = source, Document(source, "html", path)
+        self.vb = ViewBuilder()
+        self.masked: list[tuple[int, int]] = []
+        self.links: list[Link] = []
+        self.open_quotes: list[int] = []
+        self.anchor: tuple[int, int] | None = None     # (view index, index into links)
+        self.anchors: list[tuple[int, int, int]] = []  # (index into links, view start, view end)
+
+    def load(self) -> Document:
+        source, vb = self.source, self.vb
+        pos, n = 0, len(source)
+        token = _TOKEN
+        while pos < n:
+            m = token.search(source, pos)
+            if not m:
+                vb.copy(source[pos:], pos)
                 break
-            vb.copy("<", m.start())
-            token, pos = _TOKEN_NO_TAGS, m.start() + 1
-            continue
+            if m.start() > pos:
+                vb.copy(source[pos:m.start()], pos)
+            if token is _TOKEN and m.group("name") and not m.group("gt"):
+                # Nothing closes this tag. Inside an open quoted value, the rest of the
+                # file is in the tag, as a browser reads it; with no quote, there is no
+                # ">" left at all, so this "<" is text and no later tag can close.
+                if '"' in m.group() or "'" in m.group():
+                    self.masked.append((m.start(), n))
+                    vb.atom(MASK, m.start(), 0)
+                    break
+                vb.copy("<", m.start())
+                token, pos = _TOKEN_NO_TAGS, m.start() + 1
+                continue
+            pos = self._token(m, token is _TOKEN)
+        return self._finish()
+
+    def _token(self, m: re.Match, tags: bool) -> int:
+        """Read one token; returns where the next one may start."""
+        tok, end = m.group(), m.end()
         if tok.startswith("&"):
             dec = html.unescape(tok)
             if dec == tok:
-                vb.copy(tok, m.start())
+                self.vb.copy(tok, m.start())
             else:
-                vb.atom(dec, m.start(), len(tok))
+                self.vb.atom(dec, m.start(), len(tok))
         elif tok.startswith("<!--"):
-            masked.append((m.start(), end))
-            d = parse_directives(tok, m.start(), end, source, "html")
+            self.masked.append((m.start(), end))
+            d = parse_directives(tok, m.start(), end, self.source, "html")
             if d:
-                doc.directives.append(d)
-        elif token is _TOKEN and m.group("name"):
-            name = m.group("name").lower()
-            closing = bool(m.group("close"))
-            attrs_at = m.start("name") + len(m.group("name"))
-            doc.tags.append(Tag(name, m.start(), end, closing, source[attrs_at:end - 1] if not closing else ""))
-            if not closing:
-                for a in _ATTR.finditer(tok):
-                    g = "d" if a.group("d") is not None else "s" if a.group("s") is not None else "u"
-                    vs = m.start() + a.start(g)
-                    raw = a.group(g)
-                    view = _decoded_view(raw, vs)
-                    links.append(Link(view.text, view, vs, vs + len(raw), "html"))
-                    if name == "a" and a.group("name").lower() == "href":
-                        anchor = (vb.length, len(links) - 1)
-            if not closing and name in SKIP and not tok.endswith("/>"):
-                close = re.compile(r"</" + re.escape(name) + r"\s*>", re.I).search(source, end)
-                stop = close.end() if close else n
-                masked.append((end, close.start() if close else n))
-                vb.atom(MASK, m.start(), 0)
-                if close:
-                    doc.tags.append(Tag(name, close.start(), close.end(), True))
-                end = stop
-            elif name in BLOCK:
-                vb.atom("\n", m.start(), 0)
-            if name in QUOTE:
-                if closing and open_quotes:
-                    doc.quote_blocks.append((open_quotes.pop(), vb.length))
-                elif not closing:
-                    open_quotes.append(vb.length)
-            if closing and name == "a" and anchor is not None:
-                anchors.append((anchor[1], anchor[0], vb.length))
-                anchor = None
+                self.doc.directives.append(d)
+        elif tags and m.group("name"):
+            return self._tag(m)
         else:
-            masked.append((m.start(), end))
-        pos = end
-    doc.prose = vb.build(masked)
-    for li, v0, v1 in anchors:
-        src = doc.prose.to_source(v0, v1)
-        links[li].text = doc.prose.text[v0:v1]
-        links[li].text_start, links[li].text_end = src[0][0], src[-1][1]
-    doc.markup = identity_view(source, masked)
-    doc.links = links
-    add_bare_links(doc, doc.prose, doc.links)
-    doc.links.sort(key=lambda lk: lk.start)
-    spans = [(lk.start, lk.end) for lk in doc.links]
-    doc.prose.set_soft(spans)
-    doc.markup.set_soft(spans)
-    return doc
+            self.masked.append((m.start(), end))
+        return end
 
+    def _tag(self, m: re.Match) -> int:
+        source, vb, end = self.source, self.vb, m.end()
+        name = m.group("name").lower()
+        closing = bool(m.group("close"))
+        attrs_at = m.start("name") + len(m.group("name"))
+        self.doc.tags.append(Tag(name, m.start(), end, closing, source[attrs_at:end - 1] if not closing else ""))
+        if not closing:
+            self._attributes(m, name)
+        if not closing and name in SKIP and not m.group().endswith("/>"):
+            end = self._skip(m, name)
+        elif name in BLOCK:
+            vb.atom("\n", m.start(), 0)
+        if name in QUOTE:
+            if closing and self.open_quotes:
+                self.doc.quote_blocks.append((self.open_quotes.pop(), vb.length))
+            elif not closing:
+                self.open_quotes.append(vb.length)
+        if closing and name == "a" and self.anchor is not None:
+            self.anchors.append((self.anchor[1], self.anchor[0], vb.length))
+            self.anchor = None
+        return end
+
+    def _attributes(self, m: re.Match, name: str) -> None:
+        """href and src values as links (entities decoded); an anchor's text is read to its close."""
+        for a in _ATTR.finditer(m.group()):
+            g = "d" if a.group("d") is not None else "s" if a.group("s") is not None else "u"
+            vs = m.start() + a.start(g)
+            raw = a.group(g)
+            view = _decoded_view(raw, vs)
+            self.links.append(Link(view.text, view, vs, vs + len(raw), "html"))
+            if name == "a" and a.group("name").lower() == "href":
+                self.anchor = (self.vb.length, len(self.links) - 1)
+
+    def _skip(self, m: re.Match, name: str) -> int:
+        """`<pre>`, `<script>`…: masked up to the closing tag (or the end)."""
+        source, n = self.source, len(self.source)
+        close = re.compile(r"</" + re.escape(name) + r"\s*>", re.I).search(source, m.end())
+        self.masked.append((m.end(), close.start() if close else n))
+        self.vb.atom(MASK, m.start(), 0)
+        if close:
+            self.doc.tags.append(Tag(name, close.start(), close.end(), True))
+        return close.end() if close else n
+
+    def _finish(self) -> Document:
+        doc, links = self.doc, self.links
+        doc.prose = self.vb.build(self.masked)
+        for li, v0, v1 in self.anchors:
+            src = doc.prose.to_source(v0, v1)
+            links[li].text = doc.prose.text[v0:v1]
+            links[li].text_start, links[li].text_end = src[0][0], src[-1][1]
+        doc.markup = identity_view(self.source, self.masked)
+        doc.links = links
+        add_bare_links(doc, doc.prose, doc.links)
+        doc.links.sort(key=lambda lk: lk.start)
+        spans = [(lk.start, lk.end) for lk in doc.links]
+        doc.prose.set_soft(spans)
+        doc.markup.set_soft(spans)
+        return doc

@@ -90,45 +90,21 @@ def _block_pass(source: str, masked: list, doc: Document) -> list[tuple[int, int
     """Mask front matter, fenced and indented code; return the prose line spans."""
     lines = list(_lines(source))
     prose: list[tuple[int, int]] = []
-    i, n = 0, len(lines)
-    if n and source[lines[0][0]:lines[0][1]].rstrip() in _FRONT:
-        closers = _FRONT[source[lines[0][0]:lines[0][1]].rstrip()]
-        for j in range(1, n):
-            if source[lines[j][0]:lines[j][1]].rstrip() in closers:
-                masked.append((0, lines[j][1]))
-                i = j + 1
-                break
+    i, n = _front_matter(source, lines, masked), len(lines)
     prev_blank, in_list = True, False
     while i < n:
-        s, e, nxt = lines[i]
+        s, e, _ = lines[i]
         line = source[s:e]
         m = _FENCE_OPEN.match(line)
         if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
             if prev_blank and not line.startswith((" ", "\t")):
                 in_list = False  # a fence at the margin after a blank line ends the list
-            char, size = m.group(2)[0], len(m.group(2))
-            close = re.compile(r"^ {0,3}" + re.escape(char) + "{" + str(size) + r",}[ \t]*$")
-            j = i + 1
-            while j < n and not close.match(source[lines[j][0]:lines[j][1]]):
-                j += 1
-            end = lines[min(j, n - 1)][1]
-            masked.append((s, end))
-            i, prev_blank = j + 1, False
+            i, prev_blank = _fence(source, lines, i, m, masked), False
             continue
         blank = not line.strip()
         indented = line.startswith(("    ", "\t")) or line.startswith((" \t", "  \t", "   \t"))
         if indented and prev_blank and not in_list and not blank:
-            j = i
-            last = i
-            while j < n:
-                text = source[lines[j][0]:lines[j][1]]
-                if text.strip():
-                    if not (text.startswith(("    ", "\t")) or text.lstrip(" ").startswith("\t")):
-                        break
-                    last = j
-                j += 1
-            masked.append((s, lines[last][1]))
-            i, prev_blank = last + 1, False
+            i, prev_blank = _indented_code(source, lines, i, masked), False
             continue
         if not blank:
             if _LIST_ITEM.match(line):
@@ -141,6 +117,44 @@ def _block_pass(source: str, masked: list, doc: Document) -> list[tuple[int, int
         prev_blank = blank
         i += 1
     return prose
+
+
+def _front_matter(source: str, lines: list, masked: list) -> int:
+    """Mask front matter (`---`/`+++` to its closer); returns the first line after it."""
+    if not lines or source[lines[0][0]:lines[0][1]].rstrip() not in _FRONT:
+        return 0
+    closers = _FRONT[source[lines[0][0]:lines[0][1]].rstrip()]
+    for j in range(1, len(lines)):
+        if source[lines[j][0]:lines[j][1]].rstrip() in closers:
+            masked.append((0, lines[j][1]))
+            return j + 1
+    return 0
+
+
+def _fence(source: str, lines: list, i: int, m: re.Match, masked: list) -> int:
+    """Mask a fenced block opened on line i; returns the line after its close."""
+    n = len(lines)
+    char, size = m.group(2)[0], len(m.group(2))
+    close = re.compile(r"^ {0,3}" + re.escape(char) + "{" + str(size) + r",}[ \t]*$")
+    j = i + 1
+    while j < n and not close.match(source[lines[j][0]:lines[j][1]]):
+        j += 1
+    masked.append((lines[i][0], lines[min(j, n - 1)][1]))
+    return j + 1
+
+
+def _indented_code(source: str, lines: list, i: int, masked: list) -> int:
+    """Mask an indented code block starting on line i; returns the line after it."""
+    j = last = i
+    while j < len(lines):
+        text = source[lines[j][0]:lines[j][1]]
+        if text.strip():
+            if not (text.startswith(("    ", "\t")) or text.lstrip(" ").startswith("\t")):
+                break
+            last = j
+        j += 1
+    masked.append((lines[i][0], lines[last][1]))
+    return last + 1
 
 
 def _inline_pass(source: str, masked: list, prose_lines: list, doc: Document) -> list:
@@ -210,46 +224,44 @@ def _links(source: str, masked: list) -> list[Link]:
         k = bisect_right(starts, i) - 1
         return k >= 0 and masked[k][1] > i
 
+    # Each pattern needs a literal; skip the scan when it is absent.
+    links = _inline_links(source, is_masked) if "](" in source else []
+    for m in _REF_DEF.finditer(source) if "]:" in source else ():
+        if not is_masked(m.start()):
+            links.append(_link(source, *m.span("dest"), "definition", label=m.group("label")))
+    for m in _AUTOLINK.finditer(source) if "<http" in source else ():
+        if not is_masked(m.start()):
+            links.append(_link(source, *m.span("url"), "autolink"))
+    return links
+
+
+def _inline_links(source: str, is_masked) -> list[Link]:
     links: list[Link] = []
     opens: dict[int, int] | None = None
-    # Each pattern needs a literal; skip the scan when it is absent.
-    inline = _INLINE_LINK.finditer(source) if "](" in source else ()
-    defs = _REF_DEF.finditer(source) if "]:" in source else ()
-    autolinks = _AUTOLINK.finditer(source) if "<http" in source else ()
-    for m in inline:
+    for m in _INLINE_LINK.finditer(source):
         if m.group("dest") is None or is_masked(m.start()):
             continue
         ds, de = m.span("dest")
         if source[ds] == "{":
             continue  # `({"attribution":…})` is assistant debris, not a link
-        if source[ds] == "<":
-            ds, de = ds + 1, de - 1
         if opens is None:
             opens = _bracket_opens(source)
         open_at = opens.get(m.start(), -1)
         if open_at < 0:
             continue
         image = open_at > 0 and source[open_at - 1] == "!"
-        url = source[ds:de]
-        links.append(Link(url, View(url, [(0, ds, de - ds, de - ds)]), ds, de,
-                          "image" if image else "markdown", source[open_at + 1:m.start()],
-                          open_at + 1, m.start()))
-    for m in defs:
-        if is_masked(m.start()):
-            continue
-        ds, de = m.span("dest")
-        if source[ds] == "<":
-            ds, de = ds + 1, de - 1
-        url = source[ds:de]
-        links.append(Link(url, View(url, [(0, ds, de - ds, de - ds)]), ds, de, "definition",
-                          label=m.group("label")))
-    for m in autolinks:
-        if is_masked(m.start()):
-            continue
-        ds, de = m.span("url")
-        url = source[ds:de]
-        links.append(Link(url, View(url, [(0, ds, de - ds, de - ds)]), ds, de, "autolink"))
+        links.append(_link(source, ds, de, "image" if image else "markdown", source[open_at + 1:m.start()],
+                           open_at + 1, m.start()))
     return links
+
+
+def _link(source: str, ds: int, de: int, kind: str, text: str = "", text_start: int = -1, text_end: int = -1,
+          label: str = "") -> Link:
+    """A link whose destination is source[ds:de] (an `<…>` destination without its brackets)."""
+    if source[ds] == "<" and kind != "autolink":
+        ds, de = ds + 1, de - 1
+    url = source[ds:de]
+    return Link(url, View(url, [(0, ds, de - ds, de - ds)]), ds, de, kind, text, text_start, text_end, label)
 
 
 _BRACKET = re.compile(r"[\[\]]|\n(?=\n)")
