@@ -244,17 +244,7 @@ def _tidy_once(t: str, p: int, ate_newline: bool, gap: str = "") -> tuple[str, i
     line_start = l == 0 or t[l - 1] in "\r\n"
     line_end = r == n or t[r] in "\r\n"
     if line_start and line_end:
-        if not ate_newline:
-            # The line is now empty: remove it with its own line ending.
-            if r < n:
-                term = 2 if t.startswith("\r\n", r) else 1
-                t = t[:l] + t[r + term:]
-            elif l > 0:
-                term = 2 if t[max(0, l - 2):l] == "\r\n" else 1
-                return t[:l - term], None
-            else:
-                return t[:l], None
-        return _drop_double_blank(t, l), None
+        return _empty_line(t, l, r, ate_newline), None
     if line_end:
         if r - p >= 2 and t[p:r].strip(" ") == "" and l < r:
             # Two spaces before the line end were the draft's own: a Markdown hard break.
@@ -271,6 +261,21 @@ def _tidy_once(t: str, p: int, ate_newline: bool, gap: str = "") -> tuple[str, i
     else:
         q = p
     return _tidy_punctuation(t, q)
+
+
+def _empty_line(t: str, l: int, r: int, ate_newline: bool) -> str:
+    """The deletion left line [l, r) empty: remove it with its own line ending
+    (unless the deletion took that already), then any doubled blank line."""
+    if not ate_newline:
+        if r < len(t):
+            term = 2 if t.startswith("\r\n", r) else 1
+            t = t[:l] + t[r + term:]
+        elif l > 0:
+            term = 2 if t[max(0, l - 2):l] == "\r\n" else 1
+            return t[:l - term]
+        else:
+            return t[:l]
+    return _drop_double_blank(t, l)
 
 
 _OPENERS = "([{\u201c\u2018\"'"

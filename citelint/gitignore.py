@@ -24,41 +24,14 @@ def _translate(pat: str) -> str:
     while i < n:
         c = pat[i]
         if c == "*":
-            if pat.startswith("**", i):
-                at_start = i == 0 or pat[i - 1] == "/"
-                j = i + 2
-                if at_start and (j == n or pat[j] == "/"):
-                    if j == n:          # trailing `/**`: everything inside
-                        out.append(".*")
-                        i = j
-                    else:               # `**/`: zero or more folders
-                        out.append("(?:.*/)?")
-                        i = j + 1
-                    continue
-                while i < n and pat[i] == "*":
-                    i += 1
-                out.append("[^/]*")     # other runs of stars are a plain `*`
-                continue
-            out.append("[^/]*")
-        elif c == "?":
+            piece, i = _stars(pat, i)
+            out.append(piece)
+            continue
+        if c == "?":
             out.append("[^/]")
         elif c == "[":
-            j = i + 1
-            if j < n and pat[j] in "!^":
-                j += 1
-            if j < n and pat[j] == "]":
-                j += 1
-            while j < n and pat[j] != "]":
-                j += 1
-            if j >= n:                  # no closing bracket: a literal `[`
-                out.append(re.escape(c))
-            else:
-                body = pat[i + 1:j]
-                neg = body[:1] in ("!", "^")
-                body = body[1:] if neg else body
-                body = body.replace("\\", "\\\\").replace("^", "\\^")
-                out.append(f"[{'^' if neg else ''}{body}]" if not neg else f"(?!/)[^{body}]")
-                i = j
+            piece, i = _bracket(pat, i)
+            out.append(piece)
         elif c == "\\" and i + 1 < n:
             i += 1
             out.append(re.escape(pat[i]))
@@ -66,6 +39,43 @@ def _translate(pat: str) -> str:
             out.append(re.escape(c))
         i += 1
     return "".join(out)
+
+
+def _stars(pat: str, i: int) -> tuple[str, int]:
+    """A run of stars at i: `**/` (zero or more folders), a trailing `/**`
+    (everything inside), else a plain `*`. Returns the regex and where to go on."""
+    n = len(pat)
+    if pat.startswith("**", i):
+        at_start = i == 0 or pat[i - 1] == "/"
+        j = i + 2
+        if at_start and j == n:
+            return ".*", j
+        if at_start and pat[j] == "/":
+            return "(?:.*/)?", j + 1
+        while i < n and pat[i] == "*":
+            i += 1
+        return "[^/]*", i
+    return "[^/]*", i + 1
+
+
+def _bracket(pat: str, i: int) -> tuple[str, int]:
+    """A `[...]` class at i (a literal `[` when unclosed). Returns the regex and
+    the index of its last character."""
+    n = len(pat)
+    j = i + 1
+    if j < n and pat[j] in "!^":
+        j += 1
+    if j < n and pat[j] == "]":
+        j += 1
+    while j < n and pat[j] != "]":
+        j += 1
+    if j >= n:
+        return re.escape("["), i
+    body = pat[i + 1:j]
+    neg = body[:1] in ("!", "^")
+    body = body[1:] if neg else body
+    body = body.replace("\\", "\\\\").replace("^", "\\^")
+    return (f"(?!/)[^{body}]" if neg else f"[{body}]"), j
 
 
 def parse_line(line: str) -> Pattern | None:
