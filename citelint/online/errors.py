@@ -22,16 +22,20 @@ def _causes(exc: BaseException):
 
 def classify_error(exc: BaseException) -> tuple[str, str]:
     """(error kind, detail) for a failed request."""
-    import requests
-    from urllib3.exceptions import NameResolutionError
+    return _dns(exc) or _request_kind(exc) or _socket_kind(exc) or _late_kind(exc)
 
+
+def _dns(exc: BaseException) -> tuple[str, str] | None:
     for e in _causes(exc):
         if isinstance(e, socket.gaierror):
             if e.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
                 return "dns", "the name does not resolve"
             return "dns-temporary", f"name lookup failed: {e.strerror or e}"
-        if isinstance(e, NameResolutionError):
-            continue
+    return None
+
+
+def _request_kind(exc: BaseException) -> tuple[str, str] | None:
+    import requests
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return "timeout", "connect"
     if isinstance(exc, requests.exceptions.ReadTimeout):
@@ -41,6 +45,10 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema,
                         requests.exceptions.MissingSchema)):
         return "invalid", str(exc)
+    return None
+
+
+def _socket_kind(exc: BaseException) -> tuple[str, str] | None:
     for e in _causes(exc):
         if isinstance(e, ConnectionRefusedError) or getattr(e, "errno", None) == errno.ECONNREFUSED:
             return "refused", "the connection was refused"
@@ -48,6 +56,11 @@ def classify_error(exc: BaseException) -> tuple[str, str]:
             return "reset", "the connection was reset"
         if isinstance(e, socket.timeout):
             return "timeout", "read"
+    return None
+
+
+def _late_kind(exc: BaseException) -> tuple[str, str]:
+    import requests
     if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
         return "broken", "the response was cut off or could not be decoded"
     if isinstance(exc, requests.exceptions.ConnectionError):

@@ -170,66 +170,72 @@ class Fetcher:
 
     def _attempt(self, session, job: FetchJob, deadline: float | None, watchdog) -> Fetched:
         """One try at a URL: follow up to max_redirects hops, each one guarded."""
-        from .transport import release_deadline, set_deadline
-
         job.attempts += 1
         f = Fetched(job.url, attempts=job.attempts)
         ends = min(job.deadline, deadline) if deadline else job.deadline
         current = job.url
         seen = set()
         for _ in range(self.cfg.max_redirects + 1):
-            problem = self.guard.check_url(current)
+            problem = self._before_hop(session, current, seen, ends)
             if problem:
-                f.final_url, f.error, f.detail = current, "blocked", problem
-                return f
-            if current in seen:
-                f.final_url, f.error, f.detail = current, "loop", "the redirects go round in a loop"
+                f.final_url, (f.error, f.detail) = current, problem
                 return f
             seen.add(current)
-            if self.cfg.trust_env:
-                problem = self._proxy_precheck(session, current)
-                if problem:
-                    f.final_url, f.error, f.detail = current, "blocked", problem
-                    return f
-            left = ends - time.monotonic()
-            if left <= 0:
-                f.final_url, f.error, f.detail = current, "timeout", "deadline"
+            nxt = self._hop(session, job, f, current, ends, watchdog)
+            if nxt is None:
                 return f
-            set_deadline(watchdog, ends)
-            resp = None
-            try:
-                resp = self._get(session, current,
-                                 (min(self.cfg.connect_timeout, left), min(self.cfg.read_timeout, left)))
-                location = session.get_redirect_target(resp)
-                if location and resp.status_code in (301, 302, 303, 307, 308):
-                    f.chain.append(Hop(current, resp.status_code))
-                    current = urljoin(current, location)
-                    continue
-                f.final_url, f.status = current, resp.status_code
-                f.headers = {k.lower(): v for k, v in resp.headers.items()}
-                if job.want_body and 200 <= resp.status_code < 300 and f.content_type in TEXT_TYPES:
-                    f.body, f.truncated = _read_capped(resp, job.max_bytes or self.cfg.max_bytes)
-                if release_deadline():
-                    f.truncated = True  # the answer came in time; the body was cut at the deadline
-                return f
-            except BlockedAddress as exc:
-                f.final_url, f.error, f.detail = current, "blocked", f"{exc.host} {exc.reason}"
-                return f
-            except Exception as exc:  # noqa: BLE001 - every network failure becomes a verdict
-                from .errors import classify_error
-                fired = release_deadline()
-                f.final_url = current
-                if f.status is not None:
-                    f.body, f.truncated = None, True  # the answer came; only its body failed
-                    return f
-                f.error, f.detail = ("timeout", "deadline") if fired else classify_error(exc)
-                return f
-            finally:
-                if resp is not None:
-                    resp.close()
-                release_deadline()
+            current = nxt
         f.final_url, f.error, f.detail = current, "redirects", f"more than {self.cfg.max_redirects} redirects"
         return f
+
+    def _before_hop(self, session, url: str, seen: set, ends: float) -> tuple[str, str] | None:
+        """(error, detail) when this hop must not be fetched: a refused address, a loop, no time left."""
+        problem = self.guard.check_url(url)
+        if problem:
+            return "blocked", problem
+        if url in seen:
+            return "loop", "the redirects go round in a loop"
+        if self.cfg.trust_env:
+            problem = self._proxy_precheck(session, url)
+            if problem:
+                return "blocked", problem
+        if ends - time.monotonic() <= 0:
+            return "timeout", "deadline"
+        return None
+
+    def _hop(self, session, job: FetchJob, f: Fetched, current: str, ends: float, watchdog) -> str | None:
+        """Fetch one hop into `f`; the next URL when it redirects, else None (f is done)."""
+        from .transport import release_deadline, set_deadline
+        left = ends - time.monotonic()
+        set_deadline(watchdog, ends)
+        resp = None
+        try:
+            resp = self._get(session, current, (min(self.cfg.connect_timeout, left), min(self.cfg.read_timeout, left)))
+            location = session.get_redirect_target(resp)
+            if location and resp.status_code in (301, 302, 303, 307, 308):
+                f.chain.append(Hop(current, resp.status_code))
+                return urljoin(current, location)
+            f.final_url, f.status = current, resp.status_code
+            f.headers = {k.lower(): v for k, v in resp.headers.items()}
+            if job.want_body and 200 <= resp.status_code < 300 and f.content_type in TEXT_TYPES:
+                f.body, f.truncated = _read_capped(resp, job.max_bytes or self.cfg.max_bytes)
+            if release_deadline():
+                f.truncated = True  # the answer came in time; the body was cut at the deadline
+        except BlockedAddress as exc:
+            f.final_url, f.error, f.detail = current, "blocked", f"{exc.host} {exc.reason}"
+        except Exception as exc:  # noqa: BLE001 - every network failure becomes a verdict
+            from .errors import classify_error
+            fired = release_deadline()
+            f.final_url = current
+            if f.status is not None:
+                f.body, f.truncated = None, True  # the answer came; only its body failed
+            else:
+                f.error, f.detail = ("timeout", "deadline") if fired else classify_error(exc)
+        finally:
+            if resp is not None:
+                resp.close()
+            release_deadline()
+        return None
 
     def _proxy_precheck(self, session, url: str) -> str | None:
         """Through a proxy the connect-time check sees the proxy, so resolve here."""

@@ -128,17 +128,7 @@ def _read_json_ld(body: str, facts: PageFacts, extra_text: list[str]) -> None:
         data = json.loads(body)
     except (ValueError, RecursionError):
         return
-    nodes: list[dict] = []
-    stack = [data]
-    while stack and len(nodes) < 2000:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, dict):
-            nodes.append(item)
-            for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
-                if isinstance(item.get(key), (list, dict)):
-                    stack.append(item[key])
+    nodes = _json_ld_nodes(data)
     # Graphs (Yoast and the like) name the publisher once and refer to it by @id.
     by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
 
@@ -150,16 +140,7 @@ def _read_json_ld(body: str, facts: PageFacts, extra_text: list[str]) -> None:
     for item in nodes:
         pub = item.get("publisher")
         for p in pub if isinstance(pub, list) else [pub]:
-            p = resolve(p)
-            if isinstance(p, dict):
-                name, url = p.get("name"), p.get("url")
-                if isinstance(name, str) or isinstance(url, str):
-                    entry = (" ".join(name.split()) if isinstance(name, str) else "",
-                             url if isinstance(url, str) else "")
-                    if entry not in facts.publishers:
-                        facts.publishers.append(entry)
-            elif isinstance(p, str) and p.strip():
-                facts.publishers.append((p.strip(), ""))
+            _add_publisher(resolve(p), facts)
         for key in ("author", "creator", "sourceOrganization", "provider"):
             for a in item.get(key) if isinstance(item.get(key), list) else [item.get(key)]:
                 a = resolve(a)
@@ -169,3 +150,30 @@ def _read_json_ld(body: str, facts: PageFacts, extra_text: list[str]) -> None:
         body_text = item.get("articleBody")
         if isinstance(body_text, str):
             extra_text.append(body_text)
+
+
+def _json_ld_nodes(data) -> list[dict]:
+    """The JSON-LD objects, graphs and nested entities flattened (2,000 at most)."""
+    nodes: list[dict] = []
+    stack = [data]
+    while stack and len(nodes) < 2000:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            nodes.append(item)
+            for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+                if isinstance(item.get(key), (list, dict)):
+                    stack.append(item[key])
+    return nodes
+
+
+def _add_publisher(p, facts: PageFacts) -> None:
+    if isinstance(p, dict):
+        name, url = p.get("name"), p.get("url")
+        if isinstance(name, str) or isinstance(url, str):
+            entry = (" ".join(name.split()) if isinstance(name, str) else "", url if isinstance(url, str) else "")
+            if entry not in facts.publishers:
+                facts.publishers.append(entry)
+    elif isinstance(p, str) and p.strip():
+        facts.publishers.append((p.strip(), ""))

@@ -131,28 +131,8 @@ def classify(f: Fetched, facts: PageFacts | None = None, registry=None) -> Verdi
     if status >= 400:
         v.reason = _refusal(status, hops)
         return v
-    if chain:
-        final, first = v.final_url, f.url
-        if _NOT_FOUND_PATH.search(_path(final)) and not _NOT_FOUND_PATH.search(_path(first)):
-            v.kind = SOFT404
-            v.reason = f"redirects to a not-found page ({final})"
-            return v
-        if _WALL_PATH.search(_path(final)) or _WALL_HOST.match(urlsplit(final).hostname or ""):
-            v.reason = f"redirects to a sign-in, consent or subscription page ({final})"
-            return v
-        if is_deep(first) and is_root(final):
-            if same_site(first, final, registry):
-                v.kind = SOFT404
-                v.reason = f"the article redirects to the site's front page ({final})"
-                return v
-            if not _redirector(first, registry):
-                v.kind = ELSEWHERE
-                v.reason = f"redirects to the front page of another site ({final})"
-                return v
-        if not same_site(first, final, registry) and not _redirector(first, registry):
-            v.kind = ELSEWHERE
-            v.reason = f"redirects to another site ({final})"
-            return v
+    if chain and _judge_redirect(v, f.url, registry):
+        return v
     if title and _not_found_title(title):
         v.kind = SOFT404
         v.reason = f"the page answers 200 but its title is {title!r}"
@@ -160,6 +140,25 @@ def classify(f: Fetched, facts: PageFacts | None = None, registry=None) -> Verdi
     v.kind = OK
     v.reason = f"HTTP {status}{hops}"
     return v
+
+
+def _judge_redirect(v: Verdict, first: str, registry) -> bool:
+    """Set the verdict of a link that redirected, when where it landed settles
+    it (a not-found page, a wall, a front page, another site); else False."""
+    final = v.final_url
+    if _NOT_FOUND_PATH.search(_path(final)) and not _NOT_FOUND_PATH.search(_path(first)):
+        v.kind, v.reason = SOFT404, f"redirects to a not-found page ({final})"
+    elif _WALL_PATH.search(_path(final)) or _WALL_HOST.match(urlsplit(final).hostname or ""):
+        v.reason = f"redirects to a sign-in, consent or subscription page ({final})"
+    elif is_deep(first) and is_root(final) and same_site(first, final, registry):
+        v.kind, v.reason = SOFT404, f"the article redirects to the site's front page ({final})"
+    elif is_deep(first) and is_root(final) and not _redirector(first, registry):
+        v.kind, v.reason = ELSEWHERE, f"redirects to the front page of another site ({final})"
+    elif not same_site(first, final, registry) and not _redirector(first, registry):
+        v.kind, v.reason = ELSEWHERE, f"redirects to another site ({final})"
+    else:
+        return False
+    return True
 
 
 def _not_found_title(title: str) -> bool:

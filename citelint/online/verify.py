@@ -75,25 +75,12 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
     """Verdicts (and what else is needed) for every URL in `needs`."""
     import time
 
-    from .archive import MAX_BYTES, query_url, snapshot_from
     from .cache import VerdictCache
 
     started = time.monotonic()
     cache = VerdictCache() if opts.use_cache else None
-    engine = Fetcher(opts.config())
-    results: dict[str, LinkResult] = {}
-    jobs: list[FetchJob] = []
-    for url, need in needs.items():
-        hit = None
-        if cache is not None and not need.text:
-            hit = cache.get(url, _admitted(engine, url))
-            if hit is not None and need.meta and hit[1] is None and hit[0].kind == "ok":
-                hit = None  # cached without the publisher facts this run needs
-        if hit is not None:
-            results[url] = LinkResult(hit[0], hit[1], cached=True)
-        else:
-            small = not (need.meta or need.text)
-            jobs.append(FetchJob(url, want_body=True, max_bytes=TITLE_BYTES if small else None))
+    fetcher = Fetcher(opts.config())
+    results, jobs = _from_cache(needs, cache, fetcher)
 
     def digest(f: Fetched) -> LinkResult:
         need = needs.get(f.url, Need())
@@ -105,34 +92,54 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
             facts = read_page(text, f.content_type, need.meta, need.text and not f.truncated)
         return LinkResult(classify(f, facts, registry), facts, f.truncated)
 
-    total = len(jobs)
     if jobs:
-        results.update(engine.run(jobs, digest, progress))
+        results.update(fetcher.run(jobs, digest, progress))
         _distrust_dead_resolver(results, jobs)
     if cache is not None:
         for job in jobs:
             res = results.get(job.url)
             if res is not None:
-                cache.put(job.url, res.verdict, res.facts, _admitted(engine, job.url))
+                cache.put(job.url, res.verdict, res.facts, _admitted(fetcher, job.url))
         cache.save()
+    left = opts.total_timeout - (time.monotonic() - started) if opts.total_timeout else None
+    _snapshots(results, needs, opts, left)
+    if progress and jobs:
+        progress(len(jobs), len(jobs))
+    return results
 
+
+def _from_cache(needs: dict[str, Need], cache, fetcher) -> tuple[dict[str, LinkResult], list[FetchJob]]:
+    """The verdicts the cache holds, and the fetch jobs for the rest."""
+    results: dict[str, LinkResult] = {}
+    jobs: list[FetchJob] = []
+    for url, need in needs.items():
+        hit = None
+        if cache is not None and not need.text:
+            hit = cache.get(url, _admitted(fetcher, url))
+            if hit is not None and need.meta and hit[1] is None and hit[0].kind == "ok":
+                hit = None  # cached without the publisher facts this run needs
+        if hit is not None:
+            results[url] = LinkResult(hit[0], hit[1], cached=True)
+        else:
+            small = not (need.meta or need.text)
+            jobs.append(FetchJob(url, want_body=True, max_bytes=TITLE_BYTES if small else None))
+    return results, jobs
+
+
+def _snapshots(results: dict[str, LinkResult], needs: dict[str, Need], opts: Options, left: float | None) -> None:
+    """Ask the archive endpoint for the closest snapshot of each dead link, in the time left."""
+    from .archive import MAX_BYTES, query_url, snapshot_from
     endpoint = opts.archive_endpoint
     dead = [u for u, r in results.items() if r.verdict.kind in (DEAD, SOFT404) and needs.get(u, Need()).archive]
-    if endpoint and dead:
-        left = None
-        if opts.total_timeout:
-            left = opts.total_timeout - (time.monotonic() - started)
-        if left is None or left > 0.5:
-            allow = opts.allow + (_host_port(endpoint),)
-            archive = Fetcher(opts.config(allow=allow, total_timeout=left, retries=1))
-            queries = {query_url(endpoint, u): u for u in dead}
-            answers = archive.run([FetchJob(q, max_bytes=MAX_BYTES) for q in queries],
-                                  lambda f: snapshot_from(f.body) if f.status == 200 else None)
-            for q, u in queries.items():
-                results[u].snapshot = answers.get(q)
-    if progress and total:
-        progress(total, total)
-    return results
+    if not endpoint or not dead or (left is not None and left <= 0.5):
+        return
+    allow = opts.allow + (_host_port(endpoint),)
+    archive = Fetcher(opts.config(allow=allow, total_timeout=left, retries=1))
+    queries = {query_url(endpoint, u): u for u in dead}
+    answers = archive.run([FetchJob(q, max_bytes=MAX_BYTES) for q in queries],
+                          lambda f: snapshot_from(f.body) if f.status == 200 else None)
+    for q, u in queries.items():
+        results[u].snapshot = answers.get(q)
 
 
 def _distrust_dead_resolver(results: dict[str, LinkResult], jobs: list[FetchJob]) -> None:

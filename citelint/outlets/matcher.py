@@ -62,27 +62,8 @@ class Matcher:
 
     def find(self, text: str, *, domains: bool = True, handles: bool = True) -> list[Mention]:
         out: list[Mention] = []
-        forms = self._forms
         for run in _RUN.finditer(text):
-            words = [(w.start(), w.end()) for w in _WORD.finditer(text, run.start(), run.end())]
-            i = 0
-            while i < len(words):
-                hit = None
-                for j in range(min(len(words), i + _MAX_WORDS), i, -1):  # longest first
-                    s, e = words[i][0], words[j - 1][1]
-                    cand = text[s:e]
-                    if cand in forms or cand.rstrip(".,;:'\u2019s") in forms:
-                        key = cand if cand in forms else cand.rstrip(".,;:'\u2019s")
-                        hit = (s, s + len(key), key, j)
-                        break
-                if hit is None:
-                    i += 1
-                    continue
-                s, e, key, j = hit
-                mention = self._mention(text, s, e, forms[key])
-                if mention:
-                    out.append(mention)
-                i = j
+            out.extend(self._names_in_run(text, run))
         if domains and "." in text:
             for m in _DOMAIN.finditer(text):
                 o = self.registry.by_domain(m.group())
@@ -95,6 +76,34 @@ class Matcher:
                     out.append(Mention(m.start(), m.end(), m.group(), (o,), "handle", has_cue(text, m.start(), m.end())))
         out.sort(key=lambda x: x.start)
         return out
+
+    def _names_in_run(self, text: str, run) -> list[Mention]:
+        """Outlet names in a run of capitalised words, longest match first."""
+        forms = self._forms
+        out = []
+        words = [(w.start(), w.end()) for w in _WORD.finditer(text, run.start(), run.end())]
+        i = 0
+        while i < len(words):
+            hit = self._longest(text, words, i)
+            if hit is None:
+                i += 1
+                continue
+            s, e, key, i = hit
+            mention = self._mention(text, s, e, forms[key])
+            if mention:
+                out.append(mention)
+        return out
+
+    def _longest(self, text: str, words, i: int):
+        """(start, end, form, next word) of the longest form starting at word i, or None."""
+        forms = self._forms
+        for j in range(min(len(words), i + _MAX_WORDS), i, -1):
+            s, e = words[i][0], words[j - 1][1]
+            cand = text[s:e]
+            key = cand if cand in forms else cand.rstrip(".,;:'\u2019s")
+            if key in forms:
+                return s, s + len(key), key, j
+        return None
 
     def _mention(self, text: str, start: int, end: int, forms: list[Form]) -> Mention | None:
         outlets = tuple({f.outlet.id: f.outlet for f in forms}.values())
