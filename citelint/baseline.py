@@ -12,10 +12,9 @@ import json
 import os
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Finding
+from .model import Finding, Value
 
 FORMAT_VERSION = 1
 CONTEXT = 24  # characters either side, within the line
@@ -55,12 +54,16 @@ def key_of(f: Finding) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
-@dataclass(frozen=True)
-class Entry:
-    path: str   # relative to the baseline file's folder, with `/`
-    code: str
-    key: str
-    text: str   # what the finding matched, for people reading the file
+class Entry(Value):
+    """One accepted finding (a Value, not a dataclass: a run with a finding
+    fingerprints it, and must not pay for importing dataclasses)."""
+    __slots__ = ("path", "code", "key", "text")
+    _fields = __slots__
+
+    def __init__(self, path: str, code: str, key: str, text: str):
+        self.path = path   # relative to the baseline file's folder, with `/`
+        self.code, self.key = code, key
+        self.text = text   # what the finding matched, for people reading the file
 
 
 def _rel(path: str, base: Path) -> str:

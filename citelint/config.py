@@ -214,7 +214,7 @@ class Resolver:
                 changes[key] = o[key]
         if not changes:
             return s  # the same object: caches keyed on settings stay hits
-        key = (id(s), tuple(sorted(changes.items())))
+        key = (s, tuple(sorted(changes.items())))  # settings are hashable: never key on id(), which is reused
         if key not in self._applied:
             self._applied[key] = s.replace(**changes)
         return self._applied[key]

@@ -55,6 +55,9 @@ _PLUGINS: str | None = None
 def _plugin_signature() -> str:
     """Installed rule plugins, by name, version and code file, without importing them."""
     global _PLUGINS
+    from .ruleset import _may_have_plugins
+    if _PLUGINS is None and not _may_have_plugins():
+        _PLUGINS = ""  # no distribution declares the entry point: importlib.metadata need not load
     if _PLUGINS is None:
         import importlib.util
         from importlib.metadata import entry_points

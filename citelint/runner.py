@@ -45,16 +45,16 @@ class FileResult(Record):
         self.applied: list = []       # AppliedFix for each fix --fix applied (what it removed)
 
 
-_LINTERS: dict = {}  # per process; filled before forking, so workers inherit them
 _LAST: list = [None, None]  # the last (settings, linter): runs pass the same object for a whole folder
 
 
 def linter_for(settings) -> Linter:
+    """The process's Linter for these settings: the API's own cache (citelint.linter),
+    filled before forking, so workers inherit it."""
     if _LAST[0] is settings:
         return _LAST[1]
-    if settings not in _LINTERS:
-        _LINTERS[settings] = Linter(settings)
-    _LAST[:] = [settings, _LINTERS[settings]]
+    from . import linter
+    _LAST[:] = [settings, linter(settings)]
     return _LAST[1]
 
 

@@ -237,18 +237,27 @@ def test_plugin_prescan_defers_to_importlib_for_zipped_paths(tmp_path, monkeypat
     assert _may_have_plugins()
 
 
-def test_check_path_imports_little(tmp_path):
-    """`citelint check one.txt` loads no HTML, HTTP or metadata machinery."""
+@pytest.mark.parametrize("draft, cache", [
+    ("A clean story.\n", False),
+    ("A clean story.\n", True),     # the default path: the findings cache on
+    ("Prices rose :contentReference[oaicite:0]{index=0}.\n", False),  # a finding: fingerprinted
+    ("Prices rose :contentReference[oaicite:0]{index=0}.\n", True),
+])
+def test_check_path_imports_little(tmp_path, draft, cache):
+    """`citelint check one.txt` loads no HTML, HTTP or metadata machinery, and
+    no dataclasses, with the cache on or off, with a finding or without."""
     import subprocess
-    code = ("import sys, runpy; sys.argv = ['citelint', 'check', '--no-cache', '--isolated', sys.argv[1]]\n"
+    flags = "" if cache else "'--no-cache', "
+    code = (f"import sys, runpy; sys.argv = ['citelint', 'check', {flags}'--isolated', sys.argv[1]]\n"
             "try:\n    runpy.run_module('citelint', run_name='__main__')\nexcept SystemExit:\n    pass\n"
             "print(' '.join(sorted(sys.modules)), file=sys.stderr)")
-    draft = tmp_path / "story.txt"
-    draft.write_text("A clean story.\n")
-    out = subprocess.run([sys.executable, "-c", code, str(draft)], capture_output=True, text=True, cwd=tmp_path)
+    story = tmp_path / "story.txt"
+    story.write_text(draft)
+    out = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, cwd=tmp_path)
     loaded = set(out.stderr.split())
     assert "citelint.engine" in loaded, out.stderr[-500:]
-    heavy = {"requests", "bs4", "tldextract", "importlib.metadata", "html.parser", "citelint.formats.html"}
+    heavy = {"requests", "bs4", "tldextract", "importlib.metadata", "html.parser", "citelint.formats.html",
+             "dataclasses", "inspect"}
     assert not (heavy & loaded), sorted(heavy & loaded)
 
 

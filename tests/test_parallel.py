@@ -250,7 +250,8 @@ def test_a_changed_rule_pack_invalidates_the_cache(desk, capsys, monkeypatch):
     # A new process would read the pack afresh; this one must forget what it loaded.
     from citelint import ruleset as registry
     registry.user_rules.cache_clear()
-    monkeypatch.setattr(runner, "_LINTERS", {})
+    import citelint
+    monkeypatch.setattr(citelint, "_linters", {})
     monkeypatch.setattr(runner, "_LAST", [None, None])
     code, out, _ = check(capsys, "drafts", "--jobs", "1")
     assert len(calls) == 41 and "drafts/held.md:1:1: HSE101" in out
