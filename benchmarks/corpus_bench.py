@@ -199,7 +199,10 @@ def rule_profile(corpus: Path, top: int, repo: Path = REPO) -> str:
     """Seconds the shared prefilter pass and each rule spend over the txt and md
     corpus, in process (a rule's time counts only documents its prefilter let in)."""
     sys.path.insert(0, str(repo))
-    from citelint.formats import load
+    try:
+        from citelint.formats import load
+    except ImportError:  # a tree from before the loaders moved (--repo)
+        from citelint.document import load
     from citelint.engine import Linter
     from citelint.rule import Context
 

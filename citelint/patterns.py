@@ -7,7 +7,7 @@ import re as _re
 
 class _LazyRegexModule:
     """The `regex` module, imported when a rule first calls it: a check whose
-    drafts give no rule anything to do never loads it (about 12 ms)."""
+    drafts give no rule anything to do never loads it."""
 
     def __getattr__(self, name):
         import regex
@@ -19,8 +19,8 @@ lazy_regex = _LazyRegexModule()
 
 class LazyPattern:
     """A `regex` pattern compiled on first use, for module-level patterns in
-    rule modules. `regex` compiles in Python (about a millisecond a pattern),
-    so thirty patterns compiled at import cost a one-file check 30 ms; behind
+    rule modules. `regex` compiles in Python, slowly, so patterns compiled at
+    import would cost every one-file check (benchmarks/README.md); behind
     a prefilter, most runs never need them. Use it as the compiled pattern:
     `_REF = LazyPattern(r"...")` then `_REF.finditer(text)`."""
     __slots__ = ("_args", "_kwargs", "_compiled")

@@ -140,7 +140,7 @@ def _total_size(items) -> int:
 
 
 def _parallel(items, jobs: int, progress) -> list[FileResult]:
-    # Imported here, not at start-up: a one-file check never needs them (~15 ms).
+    # Imported here, not at start-up: a one-file check never needs them.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

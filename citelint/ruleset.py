@@ -31,8 +31,8 @@ def builtin_rules() -> tuple[Rule, ...]:
 
 def _may_have_plugins() -> bool:
     """Whether any installed distribution could declare a `citelint.rules` entry
-    point. Importing importlib.metadata and asking it costs about 25 ms, a fifth
-    of a one-file check, so first look at each distribution's entry_points.txt
+    point. Importing importlib.metadata and asking it is a large part of a
+    one-file check (benchmarks/README.md), so first look at each distribution's entry_points.txt
     ourselves; where we cannot tell (zipped paths, custom finders), say yes."""
     from importlib.machinery import PathFinder
     if any(hasattr(f, "find_distributions") and f is not PathFinder for f in sys.meta_path):

@@ -31,7 +31,7 @@ def cached(path: Path, key, compute: Callable[[], object]):
     store = cache_path(path)
     try:
         with open(store, "rb") as fh:
-            stored_key, data = marshal.loads(fh.read())  # load(fh) reads piecemeal: 10x slower
+            stored_key, data = marshal.loads(fh.read())  # load(fh) reads piecemeal, far slower
         if stored_key == key:
             return data
     except (OSError, EOFError, ValueError, TypeError):

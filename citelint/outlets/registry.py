@@ -16,7 +16,11 @@ from ..model import Value
 KINDS = ("newspaper", "broadcaster", "agency", "site", "magazine", "aggregator")
 _LIST_FIELDS = ("aliases", "abbreviations", "ambiguous", "garbles", "domains", "hosts",
                 "legacy-domains", "handles", "languages")
-_KEYS = set(_LIST_FIELDS) | {"id", "name", "common-word", "country", "kind", "owner", "role", "origin"}
+# The outlet-entry schema, declared once: each key and the kind of value it takes.
+OUTLET_FIELDS = {"id": "required", "name": "required", "kind": "required", "common-word": "bool",
+                 "country": "string", "owner": "string", "role": "string", "origin": "string",
+                 **{k: "strings" for k in _LIST_FIELDS}}
+_KEYS = set(OUTLET_FIELDS)
 _ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
 
@@ -159,7 +163,7 @@ class Registry:
 
         Registered domains are keys here, so walking up the host's labels finds
         them without the public suffix list (and without importing tldextract,
-        which costs a cold check 100 ms)."""
+        which is slow to load)."""
         from .urls import host_of
         host = host_of(host_or_url)
         if not host:
@@ -208,26 +212,31 @@ def _entry(raw: dict, where: str) -> Outlet:
     unknown = set(raw) - _KEYS
     if unknown:
         raise RegistryError(f"{where}: outlet {oid}: unknown key(s): {', '.join(sorted(unknown))}")
-    for key in ("id", "name", "kind"):
-        if not isinstance(raw.get(key), str) or not raw[key]:
+    kw = {}
+    for key, kind in OUTLET_FIELDS.items():
+        value = raw.get(key)
+        if kind == "required" and (not isinstance(value, str) or not value):
             raise RegistryError(f"{where}: outlet {oid}: `{key}` is required")
+        if value is not None and not _FIELD_OK[kind](value):
+            raise RegistryError(f"{where}: outlet {oid}: `{key}` must be {_FIELD_WHAT[kind]}")
+        kw[key.replace("-", "_")] = _FIELD_VALUE[kind](value)
     if not _ID.match(raw["id"]):
         raise RegistryError(f"{where}: outlet {oid}: id must be lowercase letters, digits, dots and dashes")
     if raw["kind"] not in KINDS:
         raise RegistryError(f"{where}: outlet {oid}: kind must be one of {', '.join(KINDS)}")
-    kw = {}
-    for key in _LIST_FIELDS:
-        value = raw.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise RegistryError(f"{where}: outlet {oid}: `{key}` must be a list of strings")
-        kw[key.replace("-", "_")] = tuple(value)
-    return Outlet(id=raw["id"], name=raw["name"], common_word=bool(raw.get("common-word", False)),
-                  country=raw.get("country", ""), kind=raw["kind"], owner=raw.get("owner", ""),
-                  role=raw.get("role", ""), origin=raw.get("origin", ""), **kw)
+    return Outlet(**kw)
+
+
+_FIELD_OK = {"required": lambda v: isinstance(v, str), "string": lambda v: isinstance(v, str),
+             "bool": lambda v: isinstance(v, bool),
+             "strings": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)}
+_FIELD_WHAT = {"required": "a string", "string": "a string", "bool": "true or false", "strings": "a list of strings"}
+_FIELD_VALUE = {"required": lambda v: v, "string": lambda v: v or "", "bool": bool,
+                "strings": lambda v: tuple(v or ())}
 
 
 def read_file(path: Path, label: str | None = None) -> list[Outlet]:
-    from ..tomlcache import load_toml  # parses once, then reads a marshal cache (10x faster)
+    from ..tomlcache import load_toml  # parses once, then reads a marshal cache (far faster than parsing)
     where = label or str(path)
     data = load_toml(path, where, RegistryError, "outlet file", cache=True)
     if set(data) - {"outlet"}:
@@ -260,7 +269,7 @@ def _builtin_data() -> tuple[list, dict[str, str], list[str]]:
     """The built-in outlets as field tuples (in file order), their names
     normalised, and every garble's variants. All three are kept in a marshal
     cache (see tomlcache.py): validating 900 entries and normalising 2,300
-    names would cost every one-file check 40 ms."""
+    names would cost every one-file check (benchmarks/README.md)."""
     files = _builtin_files()
 
     def compute():

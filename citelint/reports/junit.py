@@ -15,7 +15,7 @@ def _clean(s: str) -> str:
 
 
 def _attr(s) -> str:
-    from xml.sax.saxutils import quoteattr  # imported here: it loads urllib.request (~25 ms)
+    from xml.sax.saxutils import quoteattr  # imported here: it loads urllib.request
     return quoteattr(_clean(str(s)))
 
 
