@@ -9,6 +9,7 @@ from ..model import Safety, Severity
 from ..outlets import normalize
 from ..rule import Context, Example, LazyPattern, Rule
 from ..rule import lazy_regex as regex
+from ..scan import finditer_lines
 from .common import known_outlet, registry, sentence_span
 
 _TAG = LazyPattern(r"(?m)[ \t]?\[(?P<o>[\p{Lu}][\p{L}\p{N}&'\u2019. \-]{1,40})\](?![(\[:])"
@@ -99,24 +100,6 @@ class BracketedOutletTag(Rule):
                               replacement="")
 
 
-def _crumb_lines(text: str):
-    """Lines that end in "Page"/"page" or in a short "via Name": the only places a
-    crumb can be. Substring searches, since "page" and "via" are common words."""
-    seen = set()
-    for word, tail in (("Page", 0), ("page", 0), (" via ", 42)):
-        i = text.find(word)
-        while i >= 0:
-            eol = text.find("\n", i)
-            eol = len(text) if eol < 0 else eol
-            rest = text[i + len(word):eol]
-            if (not rest.strip(" \t") if tail == 0 else 0 < len(rest.strip()) <= tail):
-                sol = text.rfind("\n", 0, i) + 1
-                if sol not in seen:
-                    seen.add(sol)
-                    yield sol, eol
-            i = text.find(word, i + len(word))
-
-
 class TrailingCreditCrumb(Rule):
     code = "CHP009"
     name = "trailing-credit-crumb"
@@ -141,12 +124,7 @@ class TrailingCreditCrumb(Rule):
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
-        text = view.text
-        for start, end in _crumb_lines(text):
-            yield from self._check_line(ctx, view, text, start, end)
-
-    def _check_line(self, ctx, view, text, start, end):
-        for m in self._CRUMB.finditer(text, start, end):
+        for m in finditer_lines(self._CRUMB, view.text, ("Page", "page", "via")):
             name = m.group("o").strip()
             if not registry(ctx).forms(name) or ctx.facts.chips.overlaps(m.start(), m.end()):
                 continue

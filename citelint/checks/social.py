@@ -7,6 +7,7 @@ import re
 from ..model import Safety, Severity
 from ..rule import Context, Example, LazyPattern, Rule
 from ..rule import lazy_regex as regex
+from ..scan import finditer_lines
 from .common import registry, sentence_span
 
 _HANDLE = LazyPattern(r"(?<![\w.@/\\])@(?P<h>[A-Za-z0-9_]{2,15})(?![\w@\\]|-\w|\.[A-Za-z]{2,}\b)")
@@ -118,20 +119,14 @@ class EmbedChrome(Rule):
     _LINE = LazyPattern(r"(?mi)^[ \t]*(?:View this post on Instagram|A (?:post|photo|video) (?:shared|posted) by "
                         r"[^\n]{1,80}\(@[\w.]{1,30}\)[^\n]{0,40})[ \t]*$\n?")
     prefilter = ("pic.twitter.com/", "nstagram", "NSTAGRAM", "(@")
+    _LINE_NEEDLES = ("nstagram", "NSTAGRAM", "(@")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
         found = list(self._PIC.finditer(text)) if "pic.twitter.com/" in text else []
         # Instagram chrome is a whole line: read only lines that could be one.
-        for key in ("nstagram", "NSTAGRAM", "(@"):
-            i = text.find(key)
-            while i >= 0:
-                start = text.rfind("\n", 0, i) + 1
-                end = text.find("\n", i)
-                end = len(text) if end < 0 else end + 1
-                found.extend(self._LINE.finditer(text, start, end))
-                i = text.find(key, end)
+        found.extend(finditer_lines(self._LINE, text, self._LINE_NEEDLES))
         seen = set()
         for m in sorted(found, key=lambda m: m.start()):
             if m.start() in seen:

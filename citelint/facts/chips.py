@@ -14,6 +14,7 @@ from ..outlets import normalize
 from ..outlets.names import NAME, UNITSTOP, is_domain, is_stopname
 from ..patterns import LazyPattern
 from ..patterns import lazy_regex as regex
+from ..scan import finditer_lines
 
 _PLUS = r"\+[ \t]?(?P<n>\d{1,2})" + UNITSTOP
 _NL_PLUS = r"\.?[ \t]*\n[ \t]*\+[ \t]?\d{1,2}(?=[ \t]*(?:\n|$))"
@@ -161,18 +162,9 @@ def _lines_with_plus(text: str):
 
 
 def _chains(text: str):
-    """Glued chains, looked for only on lines that hold a "+N": trying the chain
+    """Glued chains, looked for only on lines that hold a "+": trying the chain
     pattern at every capital letter of a long draft is slow."""
-    done = 0
-    for plus in _HAS_PLUS.finditer(text):
-        if plus.start() < done:
-            continue
-        line_start = text.rfind("\n", 0, plus.start()) + 1
-        line_end = text.find("\n", plus.end())
-        line_end = len(text) if line_end < 0 else line_end
-        for m in _CHAIN.finditer(text, max(done, line_start), line_end):
-            yield m
-        done = line_end
+    return finditer_lines(_CHAIN, text, ("+",))
 
 
 def _trim_leading_words(ctx, text: str, start: int, first: str, known) -> int:
