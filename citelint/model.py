@@ -14,9 +14,31 @@ from operator import attrgetter
 
 
 class Record:
-    """Equality and repr over `_fields`. Mutable, so not hashable."""
+    """Equality and repr over `_fields`. Mutable, so not hashable.
+
+    A subclass writes its own `__init__`, or lists `_defaults` and takes this
+    one: fields by position or by name, a missing one from `_defaults` (a list,
+    dict or set default is copied, never shared)."""
     __slots__ = ()
     _fields: tuple[str, ...] = ()
+    _defaults: dict = {}
+
+    def __init__(self, *args, **kw):
+        name = type(self).__name__
+        if len(args) > len(self._fields):
+            raise TypeError(f"{name} takes at most {len(self._fields)} fields")
+        values = dict(zip(self._fields, args))
+        for key, value in kw.items():
+            if key not in self._fields or key in values:
+                raise TypeError(f"{name}: unexpected or repeated field {key!r}")
+            values[key] = value
+        for f in self._fields:
+            if f not in values:
+                if f not in self._defaults:
+                    raise TypeError(f"{name}: missing field {f!r}")
+                d = self._defaults[f]
+                values[f] = d.copy() if isinstance(d, (list, dict, set)) else d
+            setattr(self, f, values[f])
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)

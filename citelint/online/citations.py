@@ -4,10 +4,10 @@ outlet named in the same sentence as a bare URL)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from ..document import Document, Link
+from ..model import Record
 from ..view import MASK, View
 from .quotes import Quote, find_quotes, quote_spans
 
@@ -22,15 +22,17 @@ _CUE = re.compile(r"(?i)\b(?:according to|reported|reports|reporting|told|said|s
                   r"published|quoted|cited|citing|via|in an? (?:interview|report|article|editorial) (?:with|in|by))\b")
 
 
-@dataclass
-class Citation:
+class Citation(Record):
+    _fields = ('link', 'url', 'pos', 'sentence', 'quotes', 'named', 'named_as')
+    __slots__ = _fields
+    _defaults = {'quotes': list(), 'named': list(), 'named_as': ""}
     link: Link
     url: str                       # what is fetched: the link without its #fragment
     pos: int                       # where the link sits in the prose view
     sentence: tuple[int, int]      # prose-view span of the sentence citing it
-    quotes: list[Quote] = field(default_factory=list)
-    named: list = field(default_factory=list)   # outlets the draft names beside the link
-    named_as: str = ""             # the words that named them
+    quotes: list[Quote]
+    named: list  # outlets the draft names beside the link
+    named_as: str  # the words that named them
 
 
 def fetch_url(url: str) -> str | None:

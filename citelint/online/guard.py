@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from ..model import Value
 
 SCHEMES = ("http", "https")
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
@@ -87,10 +88,13 @@ def resolve(host: str, port: int, timeout: float | None):
     return box[0]
 
 
-@dataclass(frozen=True)
-class AllowEntry:
-    host: str
-    port: int | None
+class AllowEntry(Value):
+    """A host (and port) admitted despite the address guard: hashable, never changed."""
+    _fields = ("host", "port")
+    __slots__ = _fields
+
+    def __init__(self, host: str, port: int | None):
+        self.host, self.port = host, port
 
 
 def parse_allow_entry(text: str) -> AllowEntry:

@@ -6,23 +6,26 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from ..model import Record
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 _TITLE = re.compile(r"<title\b[^>]{0,300}>(.{0,2000}?)</title\s*>", re.I | re.S)
 _LANG = re.compile(r"<html\b[^>]{0,500}?\blang\s*=\s*[\"']?([A-Za-z-]{2,20})", re.I)
 
 
-@dataclass
-class PageFacts:
-    title: str = ""
-    lang: str = ""
-    site_name: str = ""           # og:site_name
-    twitter_site: str = ""        # twitter:site, without the @
-    publishers: list[tuple[str, str]] = field(default_factory=list)  # JSON-LD (name, url)
-    credits: list[str] = field(default_factory=list)  # JSON-LD author/sourceOrganization, meta author
-    text: str | None = None       # normalised words of the page, when asked for
-    words: int = 0                # how many words the page has (for "too little to check")
+class PageFacts(Record):
+    _fields = ('title', 'lang', 'site_name', 'twitter_site', 'publishers', 'credits', 'text', 'words')
+    __slots__ = _fields
+    _defaults = {'title': "", 'lang': "", 'site_name': "", 'twitter_site': "", 'publishers': list(), 'credits': list(),
+                 'text': None, 'words': 0}
+    title: str
+    lang: str
+    site_name: str  # og:site_name
+    twitter_site: str  # twitter:site, without the @
+    publishers: list[tuple[str, str]]  # JSON-LD (name, url)
+    credits: list[str]  # JSON-LD author/sourceOrganization, meta author
+    text: str | None  # normalised words of the page, when asked for
+    words: int  # how many words the page has (for "too little to check")
 
     def to_json(self) -> dict:
         return {"title": self.title, "lang": self.lang, "site_name": self.site_name,

@@ -9,13 +9,14 @@ is syndication rather than a mismatch; unknown publishers are not judged.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from .page import PageFacts
+from ..model import Record
 
 
-@dataclass
-class Claim:
+class Claim(Record):
+    _fields = ('source', 'value', 'outlet')
+    __slots__ = _fields
     source: str          # where the page says it: og:site_name, twitter:site, JSON-LD publisher, address
     value: str
     outlet: object       # the registry Outlet it names

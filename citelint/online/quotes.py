@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from ..model import Record
 
 _IGNORABLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e"), None)
 _WORD = re.compile(r"[^\W_]+")
@@ -31,8 +31,9 @@ _QUOTE = re.compile(
 _SPLIT = re.compile(r"\.\s?\.\s?\.|\u2026|\[[^\]\n]{0,80}\]")
 
 
-@dataclass
-class Quote:
+class Quote(Record):
+    _fields = ('start', 'end', 'inner')
+    __slots__ = _fields
     start: int          # view offsets of the whole quotation, marks included
     end: int
     inner: str          # the quoted words as written

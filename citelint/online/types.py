@@ -2,68 +2,81 @@
 a URL to fetch, and what happened to it."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .. import __version__
+from ..model import Record
 
 USER_AGENT = f"citelint/{__version__} (+https://github.com/citelint/citelint)"
 DEFAULT_TOTAL_TIMEOUT = 300.0
 
 
-@dataclass
-class FetchConfig:
-    workers: int = 32
-    host_concurrency: int = 2
-    host_interval: float = 0.05     # seconds between request starts on one host (lychee: 50 ms)
-    connect_timeout: float = 5.0
-    read_timeout: float = 10.0      # per socket read
-    link_timeout: float = 15.0      # wall clock per link: redirects and retries included
-    total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT  # wall clock for the whole run
-    max_bytes: int = 1 << 20        # body bytes read (after decoding), then cut
-    max_redirects: int = 5
-    retries: int = 2
-    retry_after_cap: float = 3.0
-    host_failures: int = 2          # timeouts on a host before its other links are skipped
-    trust_env: bool = False
-    allow: tuple[str, ...] = ()
-    user_agent: str = USER_AGENT
+class FetchConfig(Record):
+    _fields = ('workers', 'host_concurrency', 'host_interval', 'connect_timeout', 'read_timeout', 'link_timeout',
+               'total_timeout', 'max_bytes', 'max_redirects', 'retries', 'retry_after_cap', 'host_failures', 'trust_env',
+               'allow', 'user_agent')
+    __slots__ = _fields
+    _defaults = {'workers': 32, 'host_concurrency': 2, 'host_interval': 0.05, 'connect_timeout': 5.0, 'read_timeout': 10.0,
+                 'link_timeout': 15.0, 'total_timeout': DEFAULT_TOTAL_TIMEOUT, 'max_bytes': 1 << 20, 'max_redirects': 5,
+                 'retries': 2, 'retry_after_cap': 3.0, 'host_failures': 2, 'trust_env': False, 'allow': (), 'user_agent':
+                 USER_AGENT}
+    workers: int
+    host_concurrency: int
+    host_interval: float  # seconds between request starts on one host (lychee: 50 ms)
+    connect_timeout: float
+    read_timeout: float  # per socket read
+    link_timeout: float  # wall clock per link: redirects and retries included
+    total_timeout: float | None  # wall clock for the whole run
+    max_bytes: int  # body bytes read (after decoding), then cut
+    max_redirects: int
+    retries: int
+    retry_after_cap: float
+    host_failures: int  # timeouts on a host before its other links are skipped
+    trust_env: bool
+    allow: tuple[str, ...]
+    user_agent: str
 
 
-@dataclass
-class Hop:
+class Hop(Record):
+    _fields = ('url', 'status')
+    __slots__ = _fields
     url: str
     status: int
 
 
-@dataclass
-class Fetched:
+class Fetched(Record):
     """What happened to one URL: the redirect chain, the final response or the error."""
+    _fields = ('url', 'chain', 'final_url', 'status', 'headers', 'body', 'truncated', 'error', 'detail', 'attempts')
+    __slots__ = _fields
+    _defaults = {'chain': list(), 'final_url': "", 'status': None, 'headers': dict(), 'body': None, 'truncated': False,
+                 'error': None, 'detail': "", 'attempts': 0}
     url: str
-    chain: list[Hop] = field(default_factory=list)   # redirects, in order
-    final_url: str = ""
-    status: int | None = None
-    headers: dict = field(default_factory=dict)      # lower-cased names
-    body: bytes | None = None
-    truncated: bool = False
-    error: str | None = None   # blocked, dns, timeout, refused, reset, tls, loop, redirects, broken, skipped, invalid
-    detail: str = ""
-    attempts: int = 0
+    chain: list[Hop]  # redirects, in order
+    final_url: str
+    status: int | None
+    headers: dict  # lower-cased names
+    body: bytes | None
+    truncated: bool
+    error: str | None  # blocked, dns, timeout, refused, reset, tls, loop, redirects, broken, skipped, invalid
+    detail: str
+    attempts: int
 
     @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
 
-@dataclass
-class FetchJob:
+class FetchJob(Record):
+    _fields = ('url', 'want_body', 'max_bytes', 'attempts', 'not_before', 'deadline', 'host')
+    __slots__ = _fields
+    _defaults = {'want_body': True, 'max_bytes': None, 'attempts': 0, 'not_before': 0.0, 'deadline': 0.0, 'host': ""}
     url: str
-    want_body: bool = True
-    max_bytes: int | None = None
-    attempts: int = 0
-    not_before: float = 0.0
-    deadline: float = 0.0
-    host: str = ""
+    want_body: bool
+    max_bytes: int | None
+    attempts: int
+    not_before: float
+    deadline: float
+    host: str
 
 
 def host_key(url: str) -> str:

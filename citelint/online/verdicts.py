@@ -8,11 +8,11 @@ in time could not be verified; it is never called dead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .fetch import Fetched
 from .page import PageFacts
+from ..model import Record
 
 OK, DEAD, SOFT404, ELSEWHERE, UNVERIFIED, BLOCKED = "ok", "dead", "soft-404", "elsewhere", "unverified", "blocked"
 DEAD_STATUS = (404, 410)
@@ -31,14 +31,16 @@ _WALL_PATH = re.compile(r"(?i)/(?:login|log-in|signin|sign-in|subscribe|subscrip
 _WALL_HOST = re.compile(r"(?i)^(?:login|signin|accounts?|auth|sso|consent|id|subscribe)\.")
 
 
-@dataclass
-class Verdict:
+class Verdict(Record):
+    _fields = ('kind', 'url', 'reason', 'status', 'final_url', 'chain')
+    __slots__ = _fields
+    _defaults = {'reason': "", 'status': None, 'final_url': "", 'chain': list()}
     kind: str                     # ok, dead, soft-404, elsewhere, unverified, blocked
     url: str
-    reason: str = ""              # a short human explanation
-    status: int | None = None
-    final_url: str = ""
-    chain: list[str] = field(default_factory=list)
+    reason: str  # a short human explanation
+    status: int | None
+    final_url: str
+    chain: list[str]
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "url": self.url, "reason": self.reason, "status": self.status,

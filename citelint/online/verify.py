@@ -7,21 +7,23 @@ rules read through `OnlineState`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from .fetch import DEFAULT_TOTAL_TIMEOUT, Fetcher, FetchConfig, Fetched, FetchJob
 from .page import PageFacts, decode_body, read_page
 from .verdicts import DEAD, SOFT404, Verdict, classify
+from ..model import Record
 
 TITLE_BYTES = 64 * 1024   # enough for a page's <head> when only the title is wanted
 
 
-@dataclass
-class Need:
+class Need(Record):
     """What the rules need from one URL beyond its verdict."""
-    meta: bool = False       # the page's publisher claims (NET006)
-    text: bool = False       # the page's words (NET007)
-    archive: bool = False    # a snapshot, if the link turns out dead (NET001/NET002)
+    _fields = ('meta', 'text', 'archive')
+    __slots__ = _fields
+    _defaults = {'meta': False, 'text': False, 'archive': False}
+    meta: bool  # the page's publisher claims (NET006)
+    text: bool  # the page's words (NET007)
+    archive: bool  # a snapshot, if the link turns out dead (NET001/NET002)
 
     def merge(self, other: "Need") -> None:
         self.meta |= other.meta
@@ -29,24 +31,29 @@ class Need:
         self.archive |= other.archive
 
 
-@dataclass
-class LinkResult:
+class LinkResult(Record):
+    _fields = ('verdict', 'facts', 'truncated', 'snapshot', 'cached')
+    __slots__ = _fields
+    _defaults = {'facts': None, 'truncated': False, 'snapshot': None, 'cached': False}
     verdict: Verdict
-    facts: PageFacts | None = None
-    truncated: bool = False
-    snapshot: str | None = None
-    cached: bool = False
+    facts: PageFacts | None
+    truncated: bool
+    snapshot: str | None
+    cached: bool
 
 
-@dataclass
-class Options:
-    allow: tuple[str, ...] = ()
-    archive_endpoint: str | None = None    # None: no archive look-ups
-    total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT
-    link_timeout: float = 15.0
-    use_cache: bool = True
-    trust_env: bool = False
-    fetch: dict = field(default_factory=dict)   # other FetchConfig fields (tests, benchmarks)
+class Options(Record):
+    _fields = ('allow', 'archive_endpoint', 'total_timeout', 'link_timeout', 'use_cache', 'trust_env', 'fetch')
+    __slots__ = _fields
+    _defaults = {'allow': (), 'archive_endpoint': None, 'total_timeout': DEFAULT_TOTAL_TIMEOUT, 'link_timeout': 15.0,
+                 'use_cache': True, 'trust_env': False, 'fetch': dict()}
+    allow: tuple[str, ...]
+    archive_endpoint: str | None  # None: no archive look-ups
+    total_timeout: float | None
+    link_timeout: float
+    use_cache: bool
+    trust_env: bool
+    fetch: dict  # other FetchConfig fields (tests, benchmarks)
 
     def config(self, **extra) -> FetchConfig:
         kw = dict(allow=self.allow, total_timeout=self.total_timeout, link_timeout=self.link_timeout,
