@@ -14,17 +14,27 @@ from .model import Value
 
 CONFIG_NAMES = (".citelint.toml", "citelint.toml", "pyproject.toml")
 _SEVERITIES = ("error", "warning", "info")
-# The configuration schema, declared once: each key and the kind of value it
-# takes. Parsing and validation follow it; the Settings attribute is the key
-# with underscores.
+# The configuration schema, declared once: each key, the kind of value it
+# takes and its default. Parsing, validation, the Settings fields (the key with
+# underscores) and `citelint config`'s listing all follow it.
 CONFIG_FIELDS = {
-    "select": "codes", "extend-select": "codes", "ignore": "codes",
-    "rule-packs": "paths", "outlets": "paths",
-    "exclude": "strings", "extend-exclude": "strings", "allow-hosts": "strings",
-    "per-file-ignores": "globs-to-codes", "severity": "codes-to-severity",
-    "unsafe-fixes": "bool", "respect-gitignore": "bool",
-    "archive-endpoint": "string", "online-timeout": "seconds",
+    "select": ("codes", None),          # None: the default rules
+    "extend-select": ("codes", ()), "ignore": ("codes", ()),
+    "per-file-ignores": ("globs-to-codes", ()),
+    "rule-packs": ("paths", ()), "outlets": ("paths", ()),
+    "exclude": ("strings", ()), "extend-exclude": ("strings", ()),
+    "severity": ("codes-to-severity", ()),
+    "unsafe-fixes": ("bool", False),
+    "allow-hosts": ("strings", ()),
+    "archive-endpoint": ("string", None), "online-timeout": ("seconds", None),
+    "respect-gitignore": ("bool", True),
 }
+
+
+# What each command-line option does to the setting of the same name: replace
+# it, extend it, or switch it on (`--select`, `--extend-select`, `--unsafe-fixes`…).
+OVERRIDES = {"select": "replace", "extend_select": "extend", "ignore": "extend", "unsafe_fixes": "on",
+             "allow_hosts": "extend", "archive_endpoint": "replace", "online_timeout": "replace"}
 
 
 class ConfigError(ValueError):
@@ -33,48 +43,33 @@ class ConfigError(ValueError):
 
 class Settings(Value):
     """The settings in force for a file: hashable (they key per-settings caches)
-    and never changed in place (`replace` returns new settings)."""
-    _fields = ("select", "extend_select", "ignore", "per_file_ignores", "rule_packs", "outlets", "exclude",
-               "extend_exclude", "severity", "unsafe_fixes", "allow_hosts", "archive_endpoint",
-               "online_timeout", "respect_gitignore", "root", "source")
+    and never changed in place (`replace` returns new settings). One field per
+    CONFIG_FIELDS key, plus `root` (the folder relative globs and paths are read
+    from) and `source` (the file these settings came from)."""
+    _fields = tuple(k.replace("-", "_") for k in CONFIG_FIELDS) + ("root", "source")
     __slots__ = _fields
-
-    def __init__(self, select: tuple[str, ...] | None = None, extend_select: tuple[str, ...] = (),
-                 ignore: tuple[str, ...] = (), per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (),
-                 rule_packs: tuple[str, ...] = (), outlets: tuple[str, ...] = (), exclude: tuple[str, ...] = (),
-                 extend_exclude: tuple[str, ...] = (), severity: tuple[tuple[str, str], ...] = (),
-                 unsafe_fixes: bool = False, allow_hosts: tuple[str, ...] = (), archive_endpoint: str | None = None,
-                 online_timeout: float | None = None, respect_gitignore: bool = True,
-                 root: str = ".",            # folder that relative globs and paths are read from
-                 source: str | None = None):  # the file these settings came from
-        self.select, self.extend_select, self.ignore = select, extend_select, ignore
-        self.per_file_ignores, self.rule_packs, self.outlets = per_file_ignores, rule_packs, outlets
-        self.exclude, self.extend_exclude, self.severity = exclude, extend_exclude, severity
-        self.unsafe_fixes, self.allow_hosts, self.archive_endpoint = unsafe_fixes, allow_hosts, archive_endpoint
-        self.online_timeout, self.respect_gitignore = online_timeout, respect_gitignore
-        self.root, self.source = root, source
+    _defaults = {**{k.replace("-", "_"): d for k, (_, d) in CONFIG_FIELDS.items()}, "root": ".", "source": None}
 
     def as_toml(self) -> str:
         """The settings in force, as a `[tool.citelint]`-style listing."""
-        lines = [f"# from {self.source or 'defaults (no configuration file)'}",
-                 f"# root = {self.root}"]
-        lines.append(f"select = {_toml_list(self.select) if self.select is not None else '(default rules)'}")
-        for key in ("extend_select", "ignore", "rule_packs", "outlets", "exclude", "extend_exclude",
-                    "allow_hosts"):
-            lines.append(f"{key.replace('_', '-')} = {_toml_list(getattr(self, key))}")
-        lines.append(f"unsafe-fixes = {str(self.unsafe_fixes).lower()}")
-        lines.append(f"respect-gitignore = {str(self.respect_gitignore).lower()}")
-        if self.archive_endpoint:
-            lines.append(f'archive-endpoint = "{self.archive_endpoint}"')
-        if self.online_timeout is not None:
-            lines.append(f"online-timeout = {self.online_timeout}")
-        if self.per_file_ignores:
-            lines.append("[per-file-ignores]")
-            lines.extend(f'"{g}" = {_toml_list(c)}' for g, c in self.per_file_ignores)
-        if self.severity:
-            lines.append("[severity]")
-            lines.extend(f'{c} = "{s}"' for c, s in self.severity)
-        return "\n".join(lines) + "\n"
+        lines = [f"# from {self.source or 'defaults (no configuration file)'}", f"# root = {self.root}"]
+        tables = []
+        for key, (kind, _) in CONFIG_FIELDS.items():
+            value = getattr(self, key.replace("-", "_"))
+            if kind in ("codes", "paths", "strings"):
+                shown = "(default rules)" if value is None else _toml_list(value)
+                lines.append(f"{key} = {shown}")
+            elif kind == "bool":
+                lines.append(f"{key} = {str(value).lower()}")
+            elif kind == "string" and value:
+                lines.append(f'{key} = "{value}"')
+            elif kind == "seconds" and value is not None:
+                lines.append(f"{key} = {value}")
+            elif kind == "globs-to-codes" and value:
+                tables += [f"[{key}]"] + [f'"{g}" = {_toml_list(c)}' for g, c in value]
+            elif kind == "codes-to-severity" and value:
+                tables += [f"[{key}]"] + [f'{c} = "{v}"' for c, v in value]
+        return "\n".join(lines + tables) + "\n"
 
 
 def _toml_list(items) -> str:
@@ -87,7 +82,7 @@ def parse(table: dict, source: str, root: Path) -> Settings:
         raise ConfigError(f"{source}: unknown configuration key(s): {', '.join(sorted(unknown))}")
     kw: dict = {"source": source, "root": str(root)}
     for key, value in table.items():
-        kind = CONFIG_FIELDS[key]
+        kind = CONFIG_FIELDS[key][0]
         if not _VALID[kind](value):
             raise ConfigError(f"{source}: `{key}` {_EXPECTED[kind]}")
         kw[key.replace("-", "_")] = _convert(kind, value, root)
@@ -199,19 +194,16 @@ class Resolver:
         if not o:
             return s
         changes = {}
-        if o.get("select") is not None:
-            changes["select"] = tuple(o["select"])
-        if o.get("extend_select"):
-            changes["extend_select"] = s.extend_select + tuple(o["extend_select"])
-        if o.get("ignore"):
-            changes["ignore"] = s.ignore + tuple(o["ignore"])
-        if o.get("unsafe_fixes"):
-            changes["unsafe_fixes"] = True
-        if o.get("allow_hosts"):
-            changes["allow_hosts"] = s.allow_hosts + tuple(o["allow_hosts"])
-        for key in ("archive_endpoint", "online_timeout"):
-            if o.get(key) is not None:
-                changes[key] = o[key]
+        for attr, how in OVERRIDES.items():
+            value = o.get(attr)
+            if value is None or (how != "replace" and not value):
+                continue
+            if how == "extend":
+                changes[attr] = getattr(s, attr) + tuple(value)
+            elif how == "on":
+                changes[attr] = True
+            else:
+                changes[attr] = tuple(value) if isinstance(value, list) else value
         if not changes:
             return s  # the same object: caches keyed on settings stay hits
         key = (s, tuple(sorted(changes.items())))  # settings are hashable: never key on id(), which is reused

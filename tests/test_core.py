@@ -173,3 +173,13 @@ def test_rules_and_rule_commands():
     for heading in ("# oaicite-marker (AST001)", "## What it finds", "## Why it matters", "## Fix safety", "## Examples"):
         assert heading in doc.stdout
     assert cli("rule", "NOPE999").returncode == 2
+
+
+def test_settings_and_overrides_follow_the_schema():
+    from citelint import config
+    fields = {k.replace("-", "_") for k in config.CONFIG_FIELDS}
+    assert set(config.Settings._fields) == fields | {"root", "source"}
+    assert set(config.OVERRIDES) <= fields
+    listing = config.Settings().as_toml()
+    assert all(f"{k} =" in listing for k, (kind, default) in config.CONFIG_FIELDS.items()
+               if kind in ("codes", "paths", "strings", "bool"))
