@@ -28,10 +28,10 @@ def __getattr__(name: str):
     # `import citelint` stays cheap (the CLI needs only __version__ first):
     # the engine is imported when the API is used.
     if name == "Linter":
-        from .engine import Linter
+        from .engine import Linter  # deferred
         return Linter
     if name == "Settings":
-        from .config import Settings
+        from .config import Settings  # deferred
         return Settings
     raise AttributeError(f"module 'citelint' has no attribute {name!r}")
 
@@ -42,7 +42,7 @@ def linter(settings=None):
     this process and reused after. Settings are frozen and hashable, so they key
     the cache; a bad setting raises ConfigError here, before any text is read."""
     if settings not in _linters:
-        from .engine import Linter
+        from .engine import Linter  # deferred
         if len(_linters) >= 32:  # a caller minting settings per call must not grow memory
             _linters.clear()
         _linters[settings] = Linter(settings)

@@ -103,21 +103,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"citelint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        import signal
+        import signal  # deferred
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the workers' shutdown
         print("citelint: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_ERROR
     except Exception as exc:  # configuration, pack and other known errors: one line, exit 2
-        from .baseline import BaselineError
-        from .config import ConfigError
-        from .outlets import RegistryError
-        from .packs import PackError, PatternTimeout
+        from .baseline import BaselineError  # deferred
+        from .config import ConfigError  # deferred
+        from .outlets import RegistryError  # deferred
+        from .packs import PackError, PatternTimeout  # deferred
         if isinstance(exc, (BaselineError, ConfigError, PackError, PatternTimeout, RegistryError)):
             print(f"citelint: error: {exc}", file=sys.stderr)
             return EXIT_ERROR
-        import os
+        import os  # deferred
         if os.environ.get("CITELINT_DEBUG"):
             raise
         detail = " ".join(str(exc).split())[:300]
@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _resolver(args):
-    from .config import Resolver
+    from .config import Resolver  # deferred
     overrides = {
         "select": getattr(args, "select", None),
         "extend_select": getattr(args, "extend_select", []),
@@ -142,7 +142,7 @@ def _resolver(args):
 
 def cmd_check(args) -> int:
     """collect the targets -> (online pass) -> check them -> gather the report -> baseline, emit, exit status."""
-    from . import reports
+    from . import reports  # deferred
     if args.format not in reports.FORMATS:
         raise UsageError(f"unknown --format {args.format!r}; choose from {', '.join(reports.FORMATS)}")
     if args.baseline and args.write_baseline:
@@ -176,26 +176,26 @@ def cmd_check(args) -> int:
 def _load_baseline(args):
     if not args.baseline:
         return None
-    from .baseline import Baseline
+    from .baseline import Baseline  # deferred
     return Baseline.load(args.baseline)
 
 
 def _job(args, reports):
-    from .runner import Job
+    from .runner import Job  # deferred
     fix_mode = bool(args.fix or args.fix_only or args.diff)
     return Job(fix=fix_mode, diff=args.diff, unsafe=args.unsafe_fixes, kind=args.kind,
                encoding=args.encoding, keep_source=args.format in reports.NEEDS_SOURCES)
 
 
 def _check_files(args, resolver):
-    from .discover import iter_files
+    from .discover import iter_files  # deferred
     return list(iter_files(args.paths, resolver, args.force_exclude))
 
 
 def _file_sources(targets, encoding):
     """(path, settings, text) of each target the online pass reads; a file that
     cannot be read is left to the check, which reports it."""
-    from .files import InputError, read_source
+    from .files import InputError, read_source  # deferred
     for path, settings in targets:
         try:
             yield path, settings, read_source(path, encoding, digest=False).text
@@ -208,14 +208,14 @@ def _online_pass(args, job, sources):
     files are checked; their NET rules then read the results."""
     if not getattr(args, "online", False) or args.diff:
         return None
-    from .online.cli import prepare
+    from .online.cli import prepare  # deferred
     return prepare(args, list(sources), job.kind)
 
 
 def _gather(args, job, targets, results):
     """The report of a run, the number of files in error, and the diffs."""
-    from . import reports
-    from .runner import linter_for
+    from . import reports  # deferred
+    from .runner import linter_for  # deferred
     report = reports.Report(fix_mode=job.fix)
     report.show_fixes = args.show_fixes
     for settings in dict.fromkeys(s for _, s in targets):
@@ -244,7 +244,7 @@ def _gather(args, job, targets, results):
 
 
 def _write_baseline(args, report, errors) -> int:
-    from .baseline import Baseline
+    from .baseline import Baseline  # deferred
     Baseline.from_findings(args.write_baseline, report.findings).write()
     n = len(report.findings)
     print(f"citelint: recorded {n} finding{'s' if n != 1 else ''} in {args.write_baseline}", file=sys.stderr)
@@ -263,12 +263,12 @@ def _emit(args, report, stdin_out) -> None:
 
 
 def _run_files(args, targets, job, online=None):
-    from .pool import default_jobs, run
-    from .progress import Progress
+    from .pool import default_jobs, run  # deferred
+    from .progress import Progress  # deferred
     # Online results depend on the network, not on the file: never cached here.
     cache = None
     if not (args.no_cache or online is not None or getattr(args, "online", False)):
-        from .findings_cache import Cache
+        from .findings_cache import Cache  # deferred
         cache = Cache()
     progress = Progress(len(targets), sys.stderr)
     try:
@@ -285,7 +285,7 @@ def _check_stdin_target(args, resolver, job):
     data = sys.stdin.buffer.read()
     online = None
     if getattr(args, "online", False) and not args.diff:
-        from .files import InputError, decode
+        from .files import InputError, decode  # deferred
         try:
             text = decode(data, args.stdin_filename or "-", args.encoding)[0]
             online = _online_pass(args, job, [(args.stdin_filename or "-", settings, text)])
@@ -298,11 +298,11 @@ def _check_stdin_target(args, resolver, job):
 def _check_stdin(args, settings, job, data: bytes, online=None):
     """Check standard input's bytes as if they were the file --stdin-filename
     names. Returns the result (None when excluded) and, with --fix, the bytes to print."""
-    from pathlib import Path
+    from pathlib import Path  # deferred
 
-    from .discover import is_excluded
-    from .files import BinaryFile, InputError, decode
-    from .runner import FileResult, check_text
+    from .discover import is_excluded  # deferred
+    from .files import BinaryFile, InputError, decode  # deferred
+    from .runner import FileResult, check_text  # deferred
     name = args.stdin_filename or "-"
     echo = data if job.fix and not job.diff else None
     if args.force_exclude and name != "-" and is_excluded(Path(name), settings):
@@ -316,7 +316,7 @@ def _check_stdin(args, settings, job, data: bytes, online=None):
     try:
         res, final = check_text(text, name, settings, job, online)
     except Exception as exc:  # one line, never a traceback; stdin is echoed unchanged
-        from .runner import failure_message
+        from .runner import failure_message  # deferred
         return FileResult(name, error=failure_message(name, exc)), echo
     if job.keep_source:
         res.source = final
@@ -329,7 +329,7 @@ def _check_stdin(args, settings, job, data: bytes, online=None):
 
 
 def _emit_report(args, report, stream) -> None:
-    from . import reports
+    from . import reports  # deferred
     inline = args.statistics and args.format in reports.STATISTICS_FORMATS
     to_file = bool(args.output_file)
     color = not to_file and reports.use_color(stream)
@@ -358,17 +358,17 @@ def _write(stream, text: str) -> None:
 
 
 def cmd_rules(args) -> int:
-    from .config import Resolver
-    from .ruleset import all_rules
+    from .config import Resolver  # deferred
+    from .ruleset import all_rules  # deferred
     settings = Resolver(args.config, args.isolated).for_path(".")
     if args.test:
-        from . import packtest
+        from . import packtest  # deferred
         lines, ok = packtest.run(args.test, settings)
         print("\n".join(lines))
         return EXIT_OK if ok else EXIT_FINDINGS
     rules = all_rules(settings.rule_packs)
     if args.format == "json":
-        import json
+        import json  # deferred
         print(json.dumps([r.docs() for r in rules], indent=2, ensure_ascii=False))
         return EXIT_OK
     for r in rules:
@@ -379,12 +379,12 @@ def cmd_rules(args) -> int:
 
 
 def cmd_rule(args) -> int:
-    from .ruleset import all_rules
+    from .ruleset import all_rules  # deferred
     code = args.code.upper()
     for r in all_rules():
         if r.code == code or r.name == args.code:
             if args.format == "json":
-                import json
+                import json  # deferred
                 print(json.dumps(r.docs(), indent=2, ensure_ascii=False))
             else:
                 print(rule_doc(r))
@@ -418,12 +418,12 @@ def rule_doc(r) -> str:
 
 
 def cmd_outlets(args) -> int:
-    from .config import Resolver
-    from .outlets import load_registry
+    from .config import Resolver  # deferred
+    from .outlets import load_registry  # deferred
     settings = Resolver(args.config, args.isolated).for_path(".")
     found = load_registry(tuple(settings.outlets)).matching(args.query)
     if args.format == "json":
-        import json
+        import json  # deferred
         print(json.dumps([o.as_dict() for o in found], indent=2, ensure_ascii=False))
         return EXIT_OK if found else EXIT_FINDINGS
     if not found:
@@ -445,7 +445,7 @@ def cmd_outlets(args) -> int:
 
 
 def cmd_config(args) -> int:
-    from .config import Resolver
+    from .config import Resolver  # deferred
     settings = Resolver(args.config, args.isolated).for_path(args.path)
     sys.stdout.write(settings.as_toml())
     return EXIT_OK

@@ -128,7 +128,7 @@ def _convert(kind: str, value, root: Path):
 
 def read_file(path: Path) -> Settings | None:
     """Settings from one config file, or None for a pyproject.toml without our table."""
-    from .tomlcache import load_toml
+    from .tomlcache import load_toml  # deferred
     data = load_toml(path, str(path), ConfigError, "configuration")
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("citelint")

@@ -32,7 +32,7 @@ class Linter:
         self.rules = cfg.enabled(self.settings, known)
         self.severity = {c: Severity(s) for c, s in self.settings.severity}
         if self.settings.outlets:  # a newsroom's outlet files: report a bad one now, once
-            from .outlets import load_registry
+            from .outlets import load_registry  # deferred
             load_registry(tuple(self.settings.outlets))
         self.evidence = evidence_plan(self.settings)
         self._per_path: dict[frozenset, list[Rule]] = {}

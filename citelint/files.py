@@ -150,7 +150,7 @@ def write_source(sf: SourceFile, text: str) -> None:
 def _write_temp_and_rename(sf: SourceFile, data: bytes, folder: str, target: str, st) -> None:
     fd, tmp = None, None
     try:
-        import tempfile
+        import tempfile  # deferred
         fd, tmp = tempfile.mkstemp(prefix=".citelint-", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as out:
             fd = None
@@ -218,7 +218,7 @@ def _exchange(a: str, b: str) -> bool:
         fn = None
         if sys.platform.startswith("linux"):
             try:
-                import ctypes
+                import ctypes  # deferred
                 fn = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
                 if fn is not None:
                     fn.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)

@@ -31,7 +31,7 @@ def file_key(path: str, digest: str) -> str:
 def _code_signature() -> str:
     """citelint's own code and built-in packs: a development checkout changes
     them without changing the version number."""
-    from .datadir import rules_dir
+    from .datadir import rules_dir  # deferred
     h = hashlib.sha256(__version__.encode())
     here = Path(__file__).resolve().parent
     for folder, pattern in ((here, "**/*.py"), (rules_dir(), "**/*.toml")):
@@ -55,14 +55,14 @@ _PLUGINS: str | None = None
 def _plugin_signature() -> str:
     """Installed rule plugins, by name, version and code file, without importing them."""
     global _PLUGINS
-    from .ruleset import _may_have_plugins
+    from .ruleset import _may_have_plugins  # deferred
     if _PLUGINS is None and not _may_have_plugins():
         _PLUGINS = ""  # no distribution declares the entry point: importlib.metadata need not load
     if _PLUGINS is None:
-        import importlib.util
-        from importlib.metadata import entry_points
+        import importlib.util  # deferred
+        from importlib.metadata import entry_points  # deferred
 
-        from .ruleset import ENTRY_POINT_GROUP
+        from .ruleset import ENTRY_POINT_GROUP  # deferred
         h = hashlib.sha256()
         for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value)):
             dist = getattr(ep, "dist", None)
@@ -133,7 +133,7 @@ class Bucket:
         self.entries: dict[str, list] = {}
         self.dirty = False
         try:
-            import json
+            import json  # deferred
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("format") == _FORMAT and isinstance(data.get("entries"), dict):
                 self.entries = data["entries"]
@@ -163,8 +163,8 @@ class Bucket:
             return
         while len(self.entries) > MAX_ENTRIES:
             self.entries.pop(next(iter(self.entries)))
-        import json
-        import tempfile
+        import json  # deferred
+        import tempfile  # deferred
         body = json.dumps({"format": _FORMAT, "entries": self.entries}, separators=(",", ":"))
         self.dirty = False
         tmp = None

@@ -226,7 +226,7 @@ def _check_examples(spec: dict, where: str) -> None:
 def _check_message(message: str, where: str, code) -> None:
     """A message names only `{match}` or a pattern group: a template, never an
     expression (`{match.__class__}` would walk Python objects)."""
-    import string
+    import string  # deferred
     try:
         fields = list(string.Formatter().parse(message))
     except ValueError as exc:

@@ -10,7 +10,7 @@ class _LazyRegexModule:
     drafts give no rule anything to do never loads it."""
 
     def __getattr__(self, name):
-        import regex
+        import regex  # deferred
         return getattr(regex, name)
 
 
@@ -35,7 +35,7 @@ class LazyPattern:
 
     @staticmethod
     def _compile(*args, **kwargs):
-        import regex
+        import regex  # deferred
         return regex.compile(*args, **kwargs)
 
 

@@ -24,7 +24,7 @@ def _worker_init() -> None:
     """Ctrl-C reaches the workers too. An idle worker notes it and waits to be
     shut down (a KeyboardInterrupt there would print a traceback); a busy one
     stops between steps (writes are never cut: see files.write_source)."""
-    import signal
+    import signal  # deferred
 
     def interrupted(signum, frame):
         _INTERRUPTED[0] = True
@@ -34,8 +34,8 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, interrupted)
     # A worker waits on a pipe it also holds open, so it never sees its parent
     # die (killed, or cut short at exit): it leaves when it is orphaned.
-    import threading
-    import time
+    import threading  # deferred
+    import time  # deferred
     parent = os.getppid()
 
     def watch():
@@ -76,7 +76,7 @@ def _from_cache(path: str, settings, job: Job, cache) -> FileResult | None:
         data = read_bytes(path)[0]  # never blocks on a FIFO named like a draft
     except InputError:
         return None  # let the real read report it
-    from .findings_cache import file_key
+    from .findings_cache import file_key  # deferred
     findings = bucket.get(file_key(path, sha256_hex(data)), path)
     if findings is None or _needs_work(findings, settings, job):
         return None
@@ -141,8 +141,8 @@ def _total_size(items) -> int:
 
 def _parallel(items, jobs: int, progress) -> list[FileResult]:
     # Imported here, not at start-up: a one-file check never needs them.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing  # deferred
+    from concurrent.futures import ProcessPoolExecutor  # deferred
 
     # Chunks keep inter-process traffic low; several per worker keep them all busy.
     size = max(1, min(64, len(items) // (jobs * 8)))
@@ -171,15 +171,15 @@ class _ctrl_c_held:
     acts on a held Ctrl-C as soon as the workers are up."""
 
     def __enter__(self):
-        import signal
-        import threading
+        import signal  # deferred
+        import threading  # deferred
         self.held: list[int] = []
         self.active = threading.current_thread() is threading.main_thread()  # only it may set handlers
         if self.active:
             self.previous = signal.signal(signal.SIGINT, lambda signum, frame: self.held.append(signum))
 
     def __exit__(self, *exc):
-        import signal
+        import signal  # deferred
         if self.active:
             signal.signal(signal.SIGINT, signal.SIG_DFL if self.previous is None else self.previous)
             if self.held and exc[0] is None:

@@ -86,7 +86,7 @@ class Context:
         """Evidence about the document that rules share (citelint/facts/), computed
         once and whatever rules are selected."""
         if self._facts is None:
-            from .facts import Facts
+            from .facts import Facts  # deferred
             self._facts = Facts(self.doc, self.settings, self, self.evidence)
         return self._facts
 

@@ -21,7 +21,7 @@ def builtin_rules() -> tuple[Rule, ...]:
     base = rules_dir()
     for path in sorted(base.glob("*.toml")):
         rules.extend(load_pack(path, f"rules/{path.name}", builtin=True))
-    from .checks import BUILTIN_CHECKS
+    from .checks import BUILTIN_CHECKS  # deferred
     for cls in BUILTIN_CHECKS:
         rule = cls()
         validate_rule(rule, rule.origin or cls.__module__)
@@ -34,7 +34,7 @@ def _may_have_plugins() -> bool:
     point. Importing importlib.metadata and asking it is a large part of a
     one-file check (benchmarks/README.md), so first look at each distribution's entry_points.txt
     ourselves; where we cannot tell (zipped paths, custom finders), say yes."""
-    from importlib.machinery import PathFinder
+    from importlib.machinery import PathFinder  # deferred
     if any(hasattr(f, "find_distributions") and f is not PathFinder for f in sys.meta_path):
         return True
     for entry in sys.path:
@@ -59,7 +59,7 @@ def _may_have_plugins() -> bool:
 def plugin_rules() -> tuple[Rule, ...]:
     if not _may_have_plugins():
         return ()
-    from importlib.metadata import entry_points
+    from importlib.metadata import entry_points  # deferred
 
     rules: list[Rule] = []
     for ep in entry_points(group=ENTRY_POINT_GROUP):

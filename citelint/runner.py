@@ -53,7 +53,7 @@ def linter_for(settings) -> Linter:
     filled before forking, so workers inherit it."""
     if _LAST[0] is settings:
         return _LAST[1]
-    from . import linter
+    from . import linter  # deferred
     _LAST[:] = [settings, linter(settings)]
     return _LAST[1]
 
@@ -61,7 +61,7 @@ def linter_for(settings) -> Linter:
 def fingerprint(findings: list[Finding], text: str) -> None:
     if not findings:
         return
-    from .baseline import content_key
+    from .baseline import content_key  # deferred
     for f in findings:  # what a baseline needs: the text is not at hand later
         f.extra["fingerprint"] = content_key(f, text)
         f.extra["matched"] = text[f.start:f.end][:200]
@@ -81,7 +81,7 @@ def check_text(text: str, name: str, settings, job: Job, online=None) -> tuple[F
         res.warning = (f"{name}: fixes did not settle after {MAX_ITERATIONS} passes; "
                        f"please report this")
     if job.diff and result.text != text:
-        import difflib
+        import difflib  # deferred
         res.diff = "".join(difflib.unified_diff(
             text.splitlines(keepends=True), result.text.splitlines(keepends=True), f"a/{name}", f"b/{name}"))
     res.fixed = result.applied
@@ -100,7 +100,7 @@ def check_file(path: str, settings, job: Job, online=None) -> FileResult:
         if written:
             write_source(sf, final)
         if job.cached and (written or final == sf.text):  # the key of the bytes now on disk
-            from .findings_cache import file_key
+            from .findings_cache import file_key  # deferred
             res.cache_key = file_key(path, sha256_hex(encode(sf, final)) if written else sf.digest)
         if job.keep_source:
             res.source = final if not job.diff else sf.text
@@ -117,7 +117,7 @@ def failure_message(path: str, exc: Exception) -> str:
     """One line for an unexpected error on one file (CITELINT_DEBUG=1 re-raises it)."""
     if os.environ.get("CITELINT_DEBUG"):
         raise exc
-    from .packs import PatternTimeout
+    from .packs import PatternTimeout  # deferred
     if isinstance(exc, PatternTimeout):  # a rule's pattern ran out of time on this file
         return str(exc)
     detail = " ".join(str(exc).split())[:300]

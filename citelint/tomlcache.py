@@ -20,7 +20,7 @@ def cache_path(path: Path) -> Path:
     """Where the data derived from `path` is kept."""
     if not sys.dont_write_bytecode:
         return path.parent / "__pycache__" / (path.name + ".marshal")
-    import hashlib
+    import hashlib  # deferred
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     digest = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return Path(base) / "citelint" / "toml" / f"{path.name}.{digest}.marshal"
@@ -58,7 +58,7 @@ def read_toml(path: Path, cache: bool = False) -> dict:
     """Parse a TOML file; with `cache`, through a marshal copy keyed by the
     file's size and mtime. tomllib is imported only when a file is parsed."""
     def parse():
-        import tomllib
+        import tomllib  # deferred
         return tomllib.loads(path.read_text(encoding="utf-8"))
     if not cache:
         return parse()

@@ -82,3 +82,17 @@ def test_no_import_cycle():
 
 def test_a_cycle_would_be_found():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+
+
+def test_every_function_level_import_says_why():
+    """An import inside a function is a start-up deferral, and says so in a comment."""
+    bare = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        lines = source.split("\n")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for sub in ast.walk(node):
+                    if isinstance(sub, (ast.Import, ast.ImportFrom)) and "#" not in lines[sub.end_lineno - 1]:
+                        bare.append(f"{path.relative_to(PACKAGE.parent)}:{sub.lineno}")
+    assert not bare, bare

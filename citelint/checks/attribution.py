@@ -49,7 +49,7 @@ class NonCanonicalOutletName(Rule):
     def check(self, ctx: Context):
         view = ctx.doc.prose
         text = view.text
-        from ..outlets.matcher import has_cue
+        from ..outlets.matcher import has_cue  # deferred
         for start, end, form in sorted(_garble_hits(text, registry(ctx).garble_variants())):
             canonical, seen = form.outlet.name, text[start:end]
             if seen == canonical or not has_cue(text, start, end):
@@ -80,7 +80,7 @@ class LinkOutletMismatch(Rule):
     ]
 
     def check(self, ctx: Context):
-        from ..outlets.urls import is_shortener, unwrap
+        from ..outlets.urls import is_shortener, unwrap  # deferred
         reg = None
         for link in ctx.doc.links:
             if not link.text or link.kind not in ("markdown", "html"):

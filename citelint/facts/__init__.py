@@ -57,7 +57,7 @@ class Facts:
     @cached_property
     def registry(self):
         """The outlet registry in force: the built-in one plus the settings' outlet files."""
-        from ..outlets import load_registry
+        from ..outlets import load_registry  # deferred
         return load_registry(tuple(getattr(self.settings, "outlets", ()) or ()))
 
     # -- assistant debris -------------------------------------------------
@@ -79,7 +79,7 @@ class Facts:
     @cached_property
     def chips(self):
         """The chip analysis (facts/chips.py): chains, clusters, chip links."""
-        from .chips import analyse
+        from .chips import analyse  # deferred
         return analyse(self._ctx, self)
 
     @property
@@ -165,7 +165,7 @@ class Facts:
     def sources_trailer(self):
         """A closing block of sources, as an assistant appends one (REF007's
         shape): (view, start, heading) or None."""
-        from .sources import sources_trailer
+        from .sources import sources_trailer  # deferred
         return sources_trailer(self.doc)
 
     @cached_property
@@ -263,7 +263,7 @@ def _empties_emphasis(src: str, start: int, end: int) -> bool:
 def _blank_html(fragment: str) -> bool:
     if _CONTENT_TAG.search(fragment):
         return False
-    import html as _html
+    import html as _html  # deferred
     text = _html.unescape(re.sub(r"<[^>]*>|<!--.*?-->", "", fragment, flags=re.S))
     return not text.replace("\u00a0", " ").strip()
 

@@ -344,7 +344,7 @@ def _text_links(ctx) -> list:
     """Markdown-shaped links pasted into a plain-text draft (`[AP News+1](https://…)`)."""
     if ctx.doc.kind != "text" or "](" not in ctx.doc.prose.text:
         return []
-    from ..document import Link
+    from ..document import Link  # deferred
     view = ctx.doc.prose
     out = []
     for m in _MD_LINK_IN_TEXT.finditer(view.text):
@@ -442,7 +442,7 @@ def _in_link_text(view, facts, start: int, end: int) -> bool:
 
 def _keep_name(ctx, names: list[str], url: str) -> str:
     """The chip whose outlet owns the link's domain; else the first."""
-    from ..outlets.urls import unwrap
+    from ..outlets.urls import unwrap  # deferred
     reg = ctx.facts.registry
     linked = reg.by_domain(unwrap(url)) if url else None
     if linked is not None:

@@ -17,10 +17,10 @@ def load_text(source: str, path: str = "-") -> Document:
 def load(source: str, kind: str | None = None, path: str = "-") -> Document:
     kind = kind or kind_for_path(path)
     if kind == "markdown":
-        from .markdown import load_markdown
+        from .markdown import load_markdown  # deferred
         return load_markdown(source, path)
     if kind == "html":
-        from .html import load_html
+        from .html import load_html  # deferred
         return load_html(source, path)
     if kind != "text":
         raise ValueError(f"unknown document kind {kind!r}")

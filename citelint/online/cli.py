@@ -20,7 +20,7 @@ def _seconds(value: str) -> float:
 
 
 def _allow_host(value: str) -> str:
-    from .guard import parse_allow_entry
+    from .guard import parse_allow_entry  # deferred
     try:
         parse_allow_entry(value)
     except ValueError as exc:
@@ -76,9 +76,9 @@ class LinkProgress:
 def options_for(args, settings_list) -> "object":
     """Online options for the run: the command line, else the first configuration
     that says; allowed hosts from every configuration in play."""
-    from .archive import endpoint_or_none
-    from .fetch import DEFAULT_TOTAL_TIMEOUT
-    from .verify import Options
+    from .archive import endpoint_or_none  # deferred
+    from .fetch import DEFAULT_TOTAL_TIMEOUT  # deferred
+    from .verify import Options  # deferred
 
     allow: list[str] = []
     for s in settings_list:
@@ -91,16 +91,16 @@ def options_for(args, settings_list) -> "object":
     for s in settings_list:
         endpoint = endpoint if endpoint is not None else s.archive_endpoint
         timeout = timeout if timeout is not None else s.online_timeout
-    from .guard import parse_allow_entry
+    from .guard import parse_allow_entry  # deferred
     for a in allow:
         try:
             parse_allow_entry(a)
         except ValueError as exc:
-            from ..config import ConfigError
+            from ..config import ConfigError  # deferred
             raise ConfigError(f"allow-hosts: {exc}") from None
     endpoint = endpoint_or_none(endpoint)
     if endpoint is not None and not endpoint.lower().startswith(("http://", "https://")):
-        from ..config import ConfigError
+        from ..config import ConfigError  # deferred
         raise ConfigError(f"archive-endpoint: {endpoint!r} is not an http(s) URL (or 'off')")
     link_timeout = getattr(args, "link_timeout", None) or 15.0
     if timeout is not None:
@@ -117,10 +117,10 @@ def prepare(args, sources, kind=None):
     results (verify.OnlineState) for the per-file check to hand its NET rules;
     None when no file has a NET rule in force. Archive swaps then go through
     the ordinary fix loop and the file's single atomic write."""
-    from ..formats import load
-    from ..runner import linter_for
-    from .citations import citations
-    from .verify import Need, OnlineState, verify
+    from ..formats import load  # deferred
+    from ..runner import linter_for  # deferred
+    from .citations import citations  # deferred
+    from .verify import Need, OnlineState, verify  # deferred
 
     work = []   # (settings, NET codes in force, doc)
     for path, settings, text in sources:
@@ -148,7 +148,7 @@ def prepare(args, sources, kind=None):
 
 def _registry(settings_list):
     try:
-        from ..outlets import load_registry
+        from ..outlets import load_registry  # deferred
         extra: list[str] = []
         for s in settings_list:
             extra.extend(p for p in s.outlets if p not in extra)

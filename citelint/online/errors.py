@@ -35,7 +35,7 @@ def _dns(exc: BaseException) -> tuple[str, str] | None:
 
 
 def _request_kind(exc: BaseException) -> tuple[str, str] | None:
-    import requests
+    import requests  # deferred
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return "timeout", "connect"
     if isinstance(exc, requests.exceptions.ReadTimeout):
@@ -60,7 +60,7 @@ def _socket_kind(exc: BaseException) -> tuple[str, str] | None:
 
 
 def _late_kind(exc: BaseException) -> tuple[str, str]:
-    import requests
+    import requests  # deferred
     if isinstance(exc, (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError)):
         return "broken", "the response was cut off or could not be decoded"
     if isinstance(exc, requests.exceptions.ConnectionError):

@@ -59,8 +59,8 @@ class Fetcher:
             progress: Callable[[int, int], None] | None = None) -> dict[str, object]:
         """Fetch every job; returns url -> digest(Fetched) (the Fetched itself when no
         digest). `digest` runs in the worker, so bodies can be dropped early."""
-        from .schedule import Scheduler
-        from .transport import Watchdog
+        from .schedule import Scheduler  # deferred
+        from .transport import Watchdog  # deferred
 
         digest = digest or (lambda f: f)
         start = time.monotonic()
@@ -135,14 +135,14 @@ class Fetcher:
         return delay
 
     def _make_adapter(self, hosts: int):
-        from .transport import GuardedAdapter
+        from .transport import GuardedAdapter  # deferred
         # One connection pool for all workers (urllib3's pools are thread-safe), so a
         # kept-alive connection to a host serves whichever worker takes its next link.
         return GuardedAdapter(self.guard, pool_connections=max(32, hosts + 8),
                               pool_maxsize=self.cfg.host_concurrency, max_retries=0)
 
     def _session(self):
-        import requests
+        import requests  # deferred
 
         s = requests.Session()
         s.trust_env = self.cfg.trust_env
@@ -160,7 +160,7 @@ class Fetcher:
     def _get(self, session, url: str, timeout):
         """session.get without its per-call merging of settings (a third of the CPU
         time per link): the request is prepared from the session's own headers."""
-        import requests
+        import requests  # deferred
 
         prep = requests.Request("GET", url, headers=session.headers).prepare()
         kw = {}
@@ -205,7 +205,7 @@ class Fetcher:
 
     def _hop(self, session, job: FetchJob, f: Fetched, current: str, ends: float, watchdog) -> str | None:
         """Fetch one hop into `f`; the next URL when it redirects, else None (f is done)."""
-        from .transport import release_deadline, set_deadline
+        from .transport import release_deadline, set_deadline  # deferred
         left = ends - time.monotonic()
         set_deadline(watchdog, ends)
         resp = None
@@ -224,7 +224,7 @@ class Fetcher:
         except BlockedAddress as exc:
             f.final_url, f.error, f.detail = current, "blocked", f"{exc.host} {exc.reason}"
         except Exception as exc:  # noqa: BLE001 - every network failure becomes a verdict
-            from .errors import classify_error
+            from .errors import classify_error  # deferred
             fired = release_deadline()
             f.final_url = current
             if f.status is not None:
@@ -239,14 +239,14 @@ class Fetcher:
 
     def _proxy_precheck(self, session, url: str) -> str | None:
         """Through a proxy the connect-time check sees the proxy, so resolve here."""
-        from requests.utils import get_environ_proxies
+        from requests.utils import get_environ_proxies  # deferred
         if not get_environ_proxies(url):
             return None
         parts = urlsplit(url)
         host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
         if self.guard.admitted(host, port):
             return None
-        from .guard import _ip, address_problem
+        from .guard import _ip, address_problem  # deferred
         try:
             infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
         except OSError:

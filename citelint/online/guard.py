@@ -68,7 +68,7 @@ def resolve(host: str, port: int, timeout: float | None):
     is looked up in a daemon thread that a slow resolver may keep, not the worker."""
     if timeout is None or _ip(host) is not None:
         return socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
-    import threading
+    import threading  # deferred
 
     box: list = []
     done = threading.Event()

@@ -66,7 +66,7 @@ def read_page(text: str, content_type: str, want_meta: bool, want_text: bool) ->
     facts = PageFacts()
     if content_type in ("text/plain",):
         if want_text:
-            from .quotes import normalise
+            from .quotes import normalise  # deferred
             facts.text = normalise(text)
             facts.words = facts.text.count(" ")
         return facts
@@ -86,7 +86,7 @@ def read_page(text: str, content_type: str, want_meta: bool, want_text: bool) ->
             _read_json_ld(html.unescape(m.group(1)) if "&quot;" in m.group(1)[:200] else m.group(1),
                           facts, extra_text)
     if want_text:
-        from .quotes import normalise
+        from .quotes import normalise  # deferred
         body = _INVISIBLE.sub(" ", text)
         body = _TAG.sub(" ", body)
         words = normalise(html.unescape(body) + " " + " ".join(extra_text))
@@ -104,7 +104,7 @@ _META = re.compile(r"<meta\b[^>]*>", re.I)
 
 
 def _read_head(text: str, facts: PageFacts, extra_text: list[str]) -> None:
-    from bs4 import BeautifulSoup, SoupStrainer
+    from bs4 import BeautifulSoup, SoupStrainer  # deferred
 
     m = _HEAD_END.search(text)
     head = text[:m.start()] if m else text[:256 * 1024]

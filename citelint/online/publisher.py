@@ -24,7 +24,7 @@ class Claim(Record):
 
 def page_claims(registry, facts: PageFacts | None, link_url: str = "", final_url: str = "") -> list[Claim]:
     """Known outlets the page claims as its publisher."""
-    from ..outlets import registered_domain
+    from ..outlets import registered_domain  # deferred
 
     out: list[Claim] = []
 

@@ -49,7 +49,7 @@ class _ArchiveFix(_NetRule):
     fix_title = "Replace the link with its archived copy"
 
     def report(self, ctx: Context, c, res):
-        from .archive import escape_for
+        from .archive import escape_for  # deferred
 
         link = c.link
         replacement = None
@@ -209,7 +209,7 @@ class PublisherMismatch(Rule):
     def _said_offline(registry, c, claim) -> bool:
         """The link's own address already names the outlet the page claims, and
         not the one the draft names: ATR002 reports that offline; once is enough."""
-        from ..outlets import unwrap
+        from ..outlets import unwrap  # deferred
         linked = registry.by_domain(unwrap(c.url))
         return (linked is not None and not linked.is_platform and registry.related(linked, claim.outlet)
                 and not any(registry.related(n, linked) for n in c.named))
@@ -218,7 +218,7 @@ class PublisherMismatch(Rule):
         st = state(ctx)
         if st is None or st.registry is None:
             return
-        from .publisher import credited, mismatch, page_claims
+        from .publisher import credited, mismatch, page_claims  # deferred
 
         for c in st.citations(ctx):
             res = st.results.get(c.url)
@@ -264,7 +264,7 @@ class QuoteNotFound(Rule):
         st = state(ctx)
         if st is None:
             return
-        from .quotes import MIN_PAGE_WORDS, found_in
+        from .quotes import MIN_PAGE_WORDS, found_in  # deferred
 
         by_sentence: dict[tuple[int, int], list] = {}
         for c in st.citations(ctx):

@@ -99,7 +99,7 @@ def is_root(url: str) -> bool:
 
 def same_site(a: str, b: str, registry=None) -> bool:
     """Same registered domain, or domains of one outlet or of sister outlets."""
-    from ..outlets import registered_domain
+    from ..outlets import registered_domain  # deferred
 
     ra, rb = registered_domain(a), registered_domain(b)
     if ra and ra == rb:
@@ -170,7 +170,7 @@ def _not_found_title(title: str) -> bool:
 
 def _redirector(url: str, registry) -> bool:
     """Shorteners and platforms are expected to send readers elsewhere."""
-    from ..outlets import is_shortener
+    from ..outlets import is_shortener  # deferred
 
     if is_shortener(url):
         return True

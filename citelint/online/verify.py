@@ -72,7 +72,7 @@ class OnlineState:
         self.registry = registry
 
     def citations(self, ctx):
-        from .citations import citations
+        from .citations import citations  # deferred
         if "online-citations" not in ctx.cache:
             ctx.cache["online-citations"] = citations(ctx.doc, self.registry)
         return ctx.cache["online-citations"]
@@ -80,9 +80,9 @@ class OnlineState:
 
 def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) -> dict[str, LinkResult]:
     """Verdicts (and what else is needed) for every URL in `needs`."""
-    import time
+    import time  # deferred
 
-    from .cache import VerdictCache
+    from .cache import VerdictCache  # deferred
 
     started = time.monotonic()
     cache = VerdictCache() if opts.use_cache else None
@@ -135,7 +135,7 @@ def _from_cache(needs: dict[str, Need], cache, fetcher) -> tuple[dict[str, LinkR
 
 def _snapshots(results: dict[str, LinkResult], needs: dict[str, Need], opts: Options, left: float | None) -> None:
     """Ask the archive endpoint for the closest snapshot of each dead link, in the time left."""
-    from .archive import MAX_BYTES, query_url, snapshot_from
+    from .archive import MAX_BYTES, query_url, snapshot_from  # deferred
     endpoint = opts.archive_endpoint
     dead = [u for u, r in results.items() if r.verdict.kind in (DEAD, SOFT404) and needs.get(u, Need()).archive]
     if not endpoint or not dead or (left is not None and left <= 0.5):
@@ -153,7 +153,7 @@ def _distrust_dead_resolver(results: dict[str, LinkResult], jobs: list[FetchJob]
     """When no host answered at all and several names "do not resolve", the
     machine's DNS is the likelier culprit (offline, captive portal): call those
     links unverified, not dead."""
-    from urllib.parse import urlsplit
+    from urllib.parse import urlsplit  # deferred
 
     fetched = [results[j.url] for j in jobs if j.url in results]
     if any(r.verdict.status is not None for r in fetched):
@@ -168,7 +168,7 @@ def _distrust_dead_resolver(results: dict[str, LinkResult], jobs: list[FetchJob]
 
 
 def _admitted(engine: Fetcher, url: str) -> bool:
-    from urllib.parse import urlsplit
+    from urllib.parse import urlsplit  # deferred
     try:
         p = urlsplit(url)
         return engine.guard.admitted(p.hostname or "", p.port or (443 if p.scheme == "https" else 80))
@@ -178,7 +178,7 @@ def _admitted(engine: Fetcher, url: str) -> bool:
 
 def _host_port(url: str) -> str:
     """The endpoint's host:port, admitted because the user named it, not a draft."""
-    from urllib.parse import urlsplit
+    from urllib.parse import urlsplit  # deferred
     p = urlsplit(url)
     host = p.hostname or ""
     if ":" in host:

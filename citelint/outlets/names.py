@@ -29,7 +29,7 @@ def is_domain(name: str) -> bool:
     n = name.strip("*")
     if not _DOMAIN.match(n):
         return False
-    from .urls import _extractor
+    from .urls import _extractor  # deferred
     r = _extractor()(n.lower())
     return bool(r.suffix and r.domain)
 

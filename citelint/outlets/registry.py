@@ -164,7 +164,7 @@ class Registry:
         Registered domains are keys here, so walking up the host's labels finds
         them without the public suffix list (and without importing tldextract,
         which is slow to load)."""
-        from .urls import host_of
+        from .urls import host_of  # deferred
         host = host_of(host_or_url)
         if not host:
             return None
@@ -245,7 +245,7 @@ def read_file(path: Path, label: str | None = None) -> list[Outlet]:
 
 
 def builtin_dir() -> Path:
-    from ..datadir import rules_dir
+    from ..datadir import rules_dir  # deferred
     return rules_dir() / "outlets"
 
 
@@ -282,7 +282,7 @@ def _builtin_data() -> tuple[list, dict[str, str], list[str]]:
         garbles = list(dict.fromkeys(v for o in outlets.values() for g in o.garbles for v in _variants(g)))
         return rows, names, garbles
 
-    from ..tomlcache import cached
+    from ..tomlcache import cached  # deferred
     return cached(builtin_dir() / "registry", _builtin_key(files), compute)
 
 

@@ -13,7 +13,7 @@ def _extractor():
     # tldextract must never fetch the public suffix list: use its bundled snapshot.
     global _extract
     if _extract is None:
-        import tldextract
+        import tldextract  # deferred
         _extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
     return _extract
 

@@ -20,7 +20,7 @@ def _attr(s) -> str:
 
 
 def write(report: Report, **_) -> str:
-    from xml.sax.saxutils import escape
+    from xml.sax.saxutils import escape  # deferred
     by_path: dict[str, list] = defaultdict(list)
     for f in report.findings:
         by_path[f.path].append(f)
