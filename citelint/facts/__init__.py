@@ -9,7 +9,7 @@ never change another's verdict.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import cached_property
 
 from ..document import Document
@@ -181,10 +181,6 @@ class Facts:
             return bool(_TABLE_LINE.match(line)) and bool(_TABLE_RULE.search(self.doc.source))
         return False
 
-    def block_line(self, start: int) -> str:
-        """The Markdown line around `start`."""
-        return _line(self.doc.source, start)
-
     def is_list_item(self, start: int, end: int) -> bool:
         return bool(self.enclosing(start, end, ("li", "dt", "dd"))) or (
             self.doc.kind != "html" and bool(_LIST_LINE.match(_line(self.doc.source, start))))
@@ -348,22 +344,25 @@ class Notes:
         return bool(NOTES_HEADING.match(title))
 
     def _html_notes(self, facts: Facts) -> bool:
-        """An `<ol>` after a notes heading, or whose items carry ids."""
-        doc = facts.doc
-        heading_text = None
+        """An `<ol>` after a notes heading, whose items carry ids, or whose items are mostly links."""
+        src = facts.doc.source
+        items = [e for e in facts.elements if e.name == "li"]
+        starts = [e.start for e in items]
+        heading_end = None
         for e in facts.elements:
             if e.name in ("h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "b"):
-                text = re.sub(r"<[^>]*>", "", doc.source[e.inner_start:e.inner_end]).strip()
-                if NOTES_HEADING.match(text):
-                    heading_text = e.end
+                if e.inner_end - e.inner_start < 200 and \
+                        NOTES_HEADING.match(re.sub(r"<[^>]*>", "", src[e.inner_start:e.inner_end]).strip()):
+                    heading_end = e.end
             elif e.name == "ol":
-                items = [x for x in facts.elements if x.name == "li" and e.inner_start <= x.start < e.inner_end]
-                start = int(e.tag.attr("start") or 1) if (e.tag.attr("start") or "1").isdigit() else 1
-                linked = sum(1 for x in items if "<a " in doc.source[x.inner_start:x.inner_end]
-                             or "http" in doc.source[x.inner_start:x.inner_end])
-                if heading_text is not None and heading_text <= e.start or any(x.tag.attr("id") for x in items) \
-                        or (items and 2 * linked > len(items)):  # an ordered list of links: sources
-                    self.numbers.update(str(start + i) for i in range(len(items)))
+                mine = items[bisect_left(starts, e.inner_start):bisect_left(starts, e.inner_end)]
+                linked = sum(1 for x in mine if "<a " in src[x.inner_start:x.inner_end]
+                             or "http" in src[x.inner_start:x.inner_end])
+                if (heading_end is not None and heading_end <= e.start) or any(x.tag.attr("id") for x in mine) \
+                        or (mine and 2 * linked > len(mine)):  # an ordered list of links: sources
+                    first = e.tag.attr("start") or "1"
+                    first_n = int(first) if first.isdigit() else 1
+                    self.numbers.update(str(first_n + i) for i in range(len(mine)))
                     return True
         return False
 
