@@ -270,6 +270,10 @@ def _run_files(args, targets, job, online=None):
     if not (args.no_cache or online is not None or getattr(args, "online", False)):
         from .findings_cache import Cache  # deferred
         cache = Cache()
+        if cache.has_symlink():
+            print(f"citelint: warning: {cache.root} is or holds a symbolic link; the findings cache is not used",
+                  file=sys.stderr)
+            cache = None
     progress = Progress(len(targets), sys.stderr)
     try:
         return run(targets, job, args.jobs or default_jobs(), cache, progress, online)

@@ -7,6 +7,7 @@ Like ruff: the closest config file to a checked path wins (no merging);
 from __future__ import annotations
 
 import fnmatch
+import math
 import os
 from pathlib import Path, PurePosixPath
 
@@ -99,14 +100,14 @@ _VALID = {
     "codes-to-severity": lambda v: isinstance(v, dict) and all(s in _SEVERITIES for s in v.values()),
     "bool": lambda v: isinstance(v, bool),
     "string": lambda v: isinstance(v, str),
-    "seconds": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0,
+    "seconds": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0,
 }
 _EXPECTED = {
     "codes": "must be a list of strings", "paths": "must be a list of strings", "strings": "must be a list of strings",
     "globs-to-codes": "maps globs to lists of codes",
     "codes-to-severity": f"maps codes to one of {', '.join(_SEVERITIES)}",
     "bool": "must be true or false", "string": "must be a URL string",
-    "seconds": "must be a positive number of seconds",
+    "seconds": "must be a positive, finite number of seconds",
 }
 
 

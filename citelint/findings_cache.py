@@ -191,6 +191,22 @@ class Cache:
         self._buckets: dict[tuple, Bucket] = {}
         self._by_id: dict[int, tuple] = {}   # id(settings) -> (settings, options, bucket): no re-hashing per file
 
+    def has_symlink(self) -> bool:
+        """Whether the cache folder is, or holds, a symbolic link. A repository
+        can ship one (`.citelint_cache/.gitignore` -> a file of the user's) so
+        that writing the cache overwrites something else: such a cache is not used."""
+        try:
+            for folder in (self.root, self.root / __version__):
+                if folder.is_symlink():
+                    return True
+                if folder.is_dir():
+                    with os.scandir(folder) as entries:
+                        if any(e.is_symlink() for e in entries):
+                            return True
+        except OSError:
+            return True
+        return False
+
     def bucket(self, settings, options: tuple = ()) -> Bucket:
         hit = self._by_id.get(id(settings))
         if hit is not None and hit[0] is settings and hit[1] == options:

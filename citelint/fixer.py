@@ -19,33 +19,49 @@ _CLOSERS = ".,;:!?)\u201d\u2019"  # punctuation a removal must not leave a space
 
 
 class FixResult(Record):
-    __slots__ = ("text", "applied", "remaining", "converged", "fixes")
+    __slots__ = ("text", "applied", "remaining", "converged", "fixes", "refused")
     _fields = __slots__
 
     def __init__(self, text: str, applied: int = 0, remaining: list[Finding] | None = None,
-                 converged: bool = True, fixes: list[AppliedFix] | None = None):
+                 converged: bool = True, fixes: list[AppliedFix] | None = None, refused: set | None = None):
         self.text = text
         self.applied = applied                # fixes applied over all iterations
         self.remaining = remaining if remaining is not None else []  # findings on the final text
         self.converged = converged
         self.fixes = fixes if fixes is not None else []  # what each applied fix removed, in order
+        self.refused = refused if refused is not None else set()  # codes whose fixes had impossible edits
 
 
 def fix_loop(text: str, lint: Callable[[str], list[Finding]], unsafe: bool = False) -> FixResult:
     applied = 0
     log: list[AppliedFix] = []
+    refused: set[str] = set()
     for _ in range(MAX_ITERATIONS):
         findings = lint(text)
         fixable = [f for f in findings if f.fix and (unsafe or f.fix.safety is Safety.SAFE)]
+        refused.update(f.code for f in fixable if not sane(f.fix, len(text)))
+        fixable = [f for f in fixable if f.code not in refused]
         if not fixable:
-            return FixResult(text, applied, findings, fixes=log)
+            return FixResult(text, applied, findings, fixes=log, refused=refused)
         new_text, n = apply_fixes(text, [f.fix for f in fixable])
         if n == 0 or new_text == text:
-            return FixResult(text, applied, findings, fixes=log)
+            return FixResult(text, applied, findings, fixes=log, refused=refused)
         chosen = {id(fx) for fx in chosen_fixes([f.fix for f in fixable])}
         log.extend(_applied(f, text) for f in fixable if id(f.fix) in chosen)
         text, applied = new_text, applied + n
-    return FixResult(text, applied, lint(text), converged=False, fixes=log)
+    return FixResult(text, applied, lint(text), converged=False, fixes=log, refused=refused)
+
+
+def sane(fix: Fix, length: int) -> bool:
+    """Whether a fix's edits can be applied as they say: inside the text, start
+    before end, no two overlapping, text a string. A plugin's fix that is not is
+    refused, never applied (the draft would be garbled and reported as fixed)."""
+    edits = fix.edits
+    if not edits or not all(isinstance(e.start, int) and isinstance(e.end, int) and isinstance(e.text, str)
+                            and 0 <= e.start <= e.end <= length for e in edits):
+        return False
+    ordered = sorted(edits)
+    return all(a.end <= b.start for a, b in zip(ordered, ordered[1:]))
 
 
 _URL_CHARS = re.compile(r"https?://[^\s<>\"'()\[\]]+(?:\([^\s()]*\)[^\s<>\"'()\[\]]*)*")

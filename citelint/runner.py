@@ -84,6 +84,9 @@ def check_text(text: str, name: str, settings, job: Job, online=None) -> tuple[F
         import difflib  # deferred
         res.diff = "".join(difflib.unified_diff(
             text.splitlines(keepends=True), result.text.splitlines(keepends=True), f"a/{name}", f"b/{name}"))
+    if result.refused:
+        res.warning = (f"{name}: fixes from {', '.join(sorted(result.refused))} were refused: their edits fall "
+                       f"outside the text or overlap (a plugin's bug); nothing of theirs was applied")
     res.fixed = result.applied
     res.applied = result.fixes
     res.findings = result.remaining
