@@ -19,7 +19,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _codes(value: str) -> list[str]:
-    return [c.strip().upper() for c in value.split(",") if c.strip()]
+    codes = [c.strip().upper() for c in value.split(",")]
+    if not all(codes):
+        raise argparse.ArgumentTypeError(f"expected rule codes or prefixes separated by commas, not {value!r}")
+    return codes
 
 
 def _jobs(value: str) -> int:
@@ -100,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         return {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "config": cmd_config,
                 "outlets": cmd_outlets}[args.command](args)
     except UsageError as exc:
-        print(f"citelint: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return EXIT_ERROR
     except KeyboardInterrupt:
         import signal  # deferred
@@ -115,15 +118,21 @@ def main(argv: list[str] | None = None) -> int:
         from .outlets import RegistryError  # deferred
         from .packs import PackError, PatternTimeout  # deferred
         if isinstance(exc, (BaselineError, ConfigError, PackError, PatternTimeout, RegistryError)):
-            print(f"citelint: error: {exc}", file=sys.stderr)
+            _error(str(exc))
             return EXIT_ERROR
         import os  # deferred
         if os.environ.get("CITELINT_DEBUG"):
             raise
         detail = " ".join(str(exc).split())[:300]
-        print(f"citelint: error: internal error: {type(exc).__name__}{': ' + detail if detail else ''}; "
-              f"please report this (CITELINT_DEBUG=1 shows the traceback)", file=sys.stderr)
+        _error(f"internal error: {type(exc).__name__}{': ' + detail if detail else ''}; "
+               f"please report this (CITELINT_DEBUG=1 shows the traceback)")
         return EXIT_ERROR
+
+
+def _error(message: str) -> None:
+    """The one line an error gets: file names and pack text may hold control characters."""
+    from .reports.common import printable  # deferred
+    print(f"citelint: error: {printable(message)}", file=sys.stderr)
 
 
 def _resolver(args):
@@ -215,6 +224,7 @@ def _online_pass(args, job, sources):
 def _gather(args, job, targets, results):
     """The report of a run, the number of files in error, and the diffs."""
     from . import reports  # deferred
+    from .reports.common import printable  # deferred
     from .runner import linter_for  # deferred
     report = reports.Report(fix_mode=job.fix)
     report.show_fixes = args.show_fixes
@@ -226,7 +236,7 @@ def _gather(args, job, targets, results):
     for res in results:
         for level, msg in (("notice", res.notice), ("warning", res.warning), ("error", res.error)):
             if msg:
-                print(f"citelint: {level}: {msg}", file=sys.stderr)
+                print(f"citelint: {level}: {printable(msg)}", file=sys.stderr)
         if res.error:
             errors += 1
         if res.error or res.notice:

@@ -94,16 +94,20 @@ def _strings(v) -> bool:
     return isinstance(v, list) and all(isinstance(x, str) for x in v)
 
 
+def _codes(v) -> bool:
+    return _strings(v) and all(c.strip() for c in v)  # `ignore = [" "]` must not mean every rule
+
+
 _VALID = {
-    "codes": _strings, "paths": _strings, "strings": _strings,
-    "globs-to-codes": lambda v: isinstance(v, dict) and all(_strings(c) for c in v.values()),
+    "codes": _codes, "paths": _strings, "strings": _strings,
+    "globs-to-codes": lambda v: isinstance(v, dict) and all(_codes(c) for c in v.values()),
     "codes-to-severity": lambda v: isinstance(v, dict) and all(s in _SEVERITIES for s in v.values()),
     "bool": lambda v: isinstance(v, bool),
     "string": lambda v: isinstance(v, str),
     "seconds": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0,
 }
 _EXPECTED = {
-    "codes": "must be a list of strings", "paths": "must be a list of strings", "strings": "must be a list of strings",
+    "codes": "must be a list of rule codes or prefixes (none empty)", "paths": "must be a list of strings", "strings": "must be a list of strings",
     "globs-to-codes": "maps globs to lists of codes",
     "codes-to-severity": f"maps codes to one of {', '.join(_SEVERITIES)}",
     "bool": "must be true or false", "string": "must be a URL string",

@@ -83,7 +83,8 @@ def check_text(text: str, name: str, settings, job: Job, online=None) -> tuple[F
     if job.diff and result.text != text:
         import difflib  # deferred
         res.diff = "".join(difflib.unified_diff(
-            text.splitlines(keepends=True), result.text.splitlines(keepends=True), f"a/{name}", f"b/{name}"))
+            text.splitlines(keepends=True), result.text.splitlines(keepends=True),
+            _diff_name("a/", name), _diff_name("b/", name)))
     if result.refused:
         res.warning = (f"{name}: fixes from {', '.join(sorted(result.refused))} were refused: their edits fall "
                        f"outside the text or overlap (a plugin's bug); nothing of theirs was applied")
@@ -92,6 +93,17 @@ def check_text(text: str, name: str, settings, job: Job, online=None) -> tuple[F
     res.findings = result.remaining
     fingerprint(res.findings, result.text)
     return res, result.text
+
+
+def _diff_name(prefix: str, name: str) -> str:
+    """A diff header's file name, quoted as git quotes one holding a quote, a
+    backslash or a control character (a newline there would forge a header)."""
+    path = prefix + name
+    if not any(c in '"\\' or ord(c) < 0x20 or ord(c) == 0x7f for c in path):
+        return path
+    escaped = path.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(c if ord(c) >= 0x20 and ord(c) != 0x7f else f"\\{ord(c):03o}" for c in escaped)
+    return f'"{escaped}"'
 
 
 def check_file(path: str, settings, job: Job, online=None) -> FileResult:

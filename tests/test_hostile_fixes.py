@@ -70,3 +70,41 @@ def test_online_timeout_must_be_a_finite_positive_number(tmp_path, value):
     (tmp_path / "story.md").write_text("Clean.\n")
     out = cli("check", "story.md", cwd=tmp_path)
     assert out.returncode == 2 and "online-timeout" in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_control_characters_never_reach_the_terminal_raw(tmp_path):
+    name = "evil\x1b]0;pwned\x07\rstory.md"
+    (tmp_path / name).write_text("Prices rose :contentReference[oaicite:0]{index=0}.\n")
+    out = cli("check", "--isolated", "--no-cache", name, cwd=tmp_path)
+    assert "\x1b" not in out.stdout and "\r" not in out.stdout and "\x07" not in out.stdout
+    assert "evil\\x1b]0;pwned\\x07\\x0dstory.md:1:12: AST001" in out.stdout
+    js = cli("check", "--isolated", "--no-cache", "--format", "json", name, cwd=tmp_path)
+    import json
+    assert json.loads(js.stdout)["findings"][0]["path"] == name  # machine formats keep the exact name
+
+
+def test_diff_headers_quote_a_name_with_a_newline(tmp_path):
+    name = "x\n+++ evil.md"
+    (tmp_path / name).write_text("Prices rose :contentReference[oaicite:0]{index=0}.\n")
+    out = cli("check", "--isolated", "--no-cache", "--diff", name, cwd=tmp_path)
+    assert out.returncode == 1
+    assert '--- "a/x\\012+++ evil.md"' in out.stdout and "\n+++ evil.md\n" not in out.stdout
+
+
+@pytest.mark.parametrize("line", ['ignore = [" "]', 'select = [""]', '[per-file-ignores]\n"*.md" = [""]'])
+def test_an_empty_rule_code_is_refused(tmp_path, line):
+    (tmp_path / "citelint.toml").write_text(line + "\n")
+    (tmp_path / "story.md").write_text("Clean.\n")
+    out = cli("check", "story.md", cwd=tmp_path)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "citelint.toml" in out.stderr
+
+
+def test_an_empty_code_on_the_command_line_is_refused(tmp_path):
+    (tmp_path / "story.md").write_text("Clean.\n")
+    out = cli("check", "--isolated", "--select", "", "story.md", cwd=tmp_path)
+    assert out.returncode == 2 and "rule codes" in out.stderr
+
+
+def test_the_stray_wrapper_message_does_not_print_the_invisible_character():
+    found = [f for f in citelint.check_text("A stray \ue200 wrapper.\n") if f.code == "AST024"]
+    assert found and "\ue200" not in found[0].message

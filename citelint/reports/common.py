@@ -31,6 +31,20 @@ class Report:
         self.show_fixes = False          # list them in the text report (--show-fixes)
 
 
+_UNSAFE = {c for c in range(0x20)} | {0x7f} | set(range(0x80, 0xa0)) | {0x200e, 0x200f, 0x061c} \
+    | set(range(0x202a, 0x202f)) | set(range(0x2066, 0x206a))
+
+
+def printable(text: str) -> str:
+    """Text for a terminal: control characters (escape sequences, carriage
+    returns, newlines that would forge a finding line) and bidi controls are
+    written as escapes, as git and ruff do. JSON and SARIF keep the exact text."""
+    if text.isprintable() and not any(ord(c) in _UNSAFE for c in text):
+        return text
+    return "".join(c if ord(c) not in _UNSAFE else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+                   for c in text)
+
+
 def docs_url(code: str) -> str:
     return DOCS_URL.format(code=code)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..model import Safety, Severity
-from .common import Report, applicable, statistics as rule_counts
+from .common import Report, applicable, printable, statistics as rule_counts
 
 
 def _color(enabled: bool):
@@ -22,7 +22,8 @@ def write(report: Report, color: bool = False, statistics: bool = False) -> str:
         for f in report.findings:
             mark = " [*]" if applicable(f, report.unsafe) else ""
             sev = "" if f.severity is Severity.ERROR else f" ({f.severity.value})"
-            out.append(f"{paint(f.path, '1')}:{f.line}:{f.column}: {paint(f.code, '1;31')}{mark} {f.message}{sev}")
+            out.append(f"{paint(printable(f.path), '1')}:{f.line}:{f.column}: {paint(f.code, '1;31')}{mark} "
+                       f"{printable(f.message)}{sev}")
     if report.show_fixes and report.applied:
         out.extend(fixes_lines(report, paint))
     n = len(report.findings)
@@ -55,7 +56,8 @@ def fixes_lines(report: Report, paint) -> list[str]:
         change = f"removed `{_short(a.removed, 200)}`" if not a.inserted else \
             f"replaced `{_short(a.removed, 200)}` with `{_short(a.inserted, 200)}`"
         link = f" (link: {a.url})" if a.url else ""
-        out.append(f"  {paint(a.path, '1')}:{a.line}:{a.column}: {paint(a.code, '1;32')} {change}{link}")
+        out.append(f"  {paint(printable(a.path), '1')}:{a.line}:{a.column}: {paint(a.code, '1;32')} "
+                   f"{printable(change)}{printable(link)}")
     return out
 
 
