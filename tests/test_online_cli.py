@@ -283,3 +283,23 @@ def test_offline_fix_and_archive_swap_are_one_write(servers, tmp_path, monkeypat
     assert story.read_text(encoding="utf-8") == f"Prices rose. See [gone]({snap}).\n"
     applied = {a["code"]: a for a in body["applied_fixes"]}
     assert set(applied) == {"AST001", "NET001"} and applied["NET001"]["removed"] == gone
+
+
+def test_a_password_in_a_link_goes_nowhere_else(servers, tmp_path):
+    """Credentials in a cited link are never sent to the archive endpoint,
+    printed in a report, or written to the verdict cache."""
+    n = servers["news"]
+    gone = n.url("/2024/05/gone").replace("://", "://reporter:s3cret@")
+    ok = n.url("/2024/05/statement").replace("://", "://reporter:s3cret@")
+    (tmp_path / "story.md").write_text(f"See [gone]({gone}) and [fine]({ok}).\n", encoding="utf-8")
+    servers["archive"].requests.clear()
+    proc = run_cli(["check", "story.md", "--format", "json", "--online", "--allow-host", n.hostport, "--isolated",
+                    "--link-timeout", "2", "--archive-endpoint", servers["archive"].url("/wayback/available")],
+                   tmp_path, env_extra={"XDG_CACHE_HOME": str(tmp_path / "xdg")})
+    body = json.loads(proc.stdout)
+    assert [f["code"] for f in body["findings"]] == ["NET001"]
+    assert "s3cret" not in proc.stdout and "s3cret" not in proc.stderr
+    assert servers["archive"].requests and not any("s3cret" in q for _, q, _ in servers["archive"].requests)
+    cached = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (tmp_path / "xdg").rglob("*")
+                     if p.is_file())
+    assert "s3cret" not in cached

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from .page import PageFacts
+from ..outlets.urls import without_credentials
 from .verdicts import DEAD, ELSEWHERE, OK, SOFT404, Verdict
 
 VERSION = 1
@@ -60,6 +61,8 @@ class VerdictCache:
     def put(self, url: str, verdict: Verdict, facts: PageFacts | None, admitted: bool) -> None:
         if verdict.kind not in CACHEABLE or (verdict.kind == DEAD and verdict.status not in (404, 410)):
             return  # errors are never cached: the next run must look again
+        if any(without_credentials(u) != u for u in (url, verdict.final_url, *verdict.chain)):
+            return  # a link with a password in it is never written to disk
         self.entries[url] = {"at": time.time(), "verdict": verdict.to_json(), "admitted": admitted,
                              "facts": facts.to_json() if facts else None}
         self.dirty = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..model import Safety, Severity
 from ..rule import Context, Example, Rule
+from ..outlets.urls import without_credentials
 
 ONLINE = "online"
 _ORIGIN = "citelint/online/rules.py"
@@ -38,7 +39,7 @@ class _NetRule(Rule):
 
     def report(self, ctx: Context, c, res):
         link = c.link
-        return ctx.finding(self, ctx.raw, link.start, link.end, self.message(c, res), url=link.url.strip())
+        return ctx.finding(self, ctx.raw, link.start, link.end, self.message(c, res), url=without_credentials(link.url.strip()))
 
     def message(self, c, res) -> str:  # pragma: no cover - each rule says its own
         raise NotImplementedError
@@ -58,7 +59,7 @@ class _ArchiveFix(_NetRule):
         msg = self.message(c, res)
         if res.snapshot:
             msg += f"; an archived copy exists: {res.snapshot}"
-        return ctx.finding(self, ctx.raw, link.start, link.end, msg, url=link.url.strip(),
+        return ctx.finding(self, ctx.raw, link.start, link.end, msg, url=without_credentials(link.url.strip()),
                            replacement=replacement)
 
 
@@ -233,7 +234,7 @@ class PublisherMismatch(Rule):
             a, b = (link.text_start, link.text_end) if link.text_start >= 0 else (link.start, link.end)
             msg = (f"the draft names {c.named_as!r} but the page's {claim.source} says {claim.value!r} "
                    f"({claim.outlet.name})")
-            f = ctx.finding(self, ctx.raw, a, b, msg, url=link.url.strip())
+            f = ctx.finding(self, ctx.raw, a, b, msg, url=without_credentials(link.url.strip()))
             if f is not None:
                 yield f
 
@@ -286,7 +287,7 @@ class QuoteNotFound(Rule):
                     continue
                 urls = ", ".join(dict.fromkeys(c.link.url.strip() for c in cites))
                 msg = f"quote not found at the cited source: \u201c{_short(q.inner)}\u201d ({urls})"
-                f = ctx.finding(self, ctx.doc.prose, q.start, q.end, msg, url=cites[0].link.url.strip())
+                f = ctx.finding(self, ctx.doc.prose, q.start, q.end, msg, url=without_credentials(cites[0].link.url.strip()))
                 if f is not None:
                     yield f
 

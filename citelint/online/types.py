@@ -84,3 +84,4 @@ def host_key(url: str) -> str:
         return urlsplit(url).netloc.lower()
     except ValueError:
         return ""
+

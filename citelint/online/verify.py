@@ -9,6 +9,7 @@ from __future__ import annotations
 
 
 from .fetch import DEFAULT_TOTAL_TIMEOUT, Fetcher, FetchConfig, Fetched, FetchJob
+from ..outlets.urls import without_credentials
 from .page import PageFacts, decode_body, read_page
 from .verdicts import DEAD, SOFT404, Verdict, classify
 from ..model import Record
@@ -142,7 +143,7 @@ def _snapshots(results: dict[str, LinkResult], needs: dict[str, Need], opts: Opt
         return
     allow = opts.allow + (_host_port(endpoint),)
     archive = Fetcher(opts.config(allow=allow, total_timeout=left, retries=1))
-    queries = {query_url(endpoint, u): u for u in dead}
+    queries = {query_url(endpoint, without_credentials(u)): u for u in dead}  # never send a link's password
     answers = archive.run([FetchJob(q, max_bytes=MAX_BYTES) for q in queries],
                           lambda f: snapshot_from(f.body) if f.status == 200 else None)
     for q, u in queries.items():

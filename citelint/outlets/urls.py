@@ -79,3 +79,15 @@ def unwrap(url: str) -> str:
 def is_shortener(url: str) -> bool:
     host = host_of(url)
     return host in SHORTENERS or host.removeprefix("www.") in SHORTENERS
+
+
+def without_credentials(url: str) -> str:
+    """The URL without a `user:password@` part: what may be sent to an archive,
+    kept in the verdict cache or printed in a report."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
