@@ -156,21 +156,28 @@ def _finding_list(findings, ids: dict, text: str | None) -> str:
     return "<ol class=\"list\">" + "".join(items) + "</ol>"
 
 
-def write(report: Report, **_) -> str:
-    by_path: dict[str, list] = defaultdict(list)
-    for f in report.findings:
-        by_path[f.path].append(f)
-    paths = [p for p in report.paths if p in by_path] + [p for p in by_path if p not in report.paths]
+def _number(paths, by_path) -> tuple[dict[int, int], dict[str, int]]:
+    """Number findings in reading order (by object, for this page only); a
+    cluster shares its first number's anchor. Also each rule's first anchor."""
     ids: dict[int, int] = {}
     first_id: dict[str, int] = {}
     n = 0
-    for p in paths:  # number findings in reading order; a cluster shares its first number's anchor
+    for p in paths:
         for group in _clusters(by_path[p]):
             lead = n + 1
             for f in group:
                 n += 1
                 ids[id(f)] = n
                 first_id.setdefault(f.code, lead)
+    return ids, first_id
+
+
+def write(report: Report, **_) -> str:
+    by_path: dict[str, list] = defaultdict(list)
+    for f in report.findings:
+        by_path[f.path].append(f)
+    paths = [p for p in report.paths if p in by_path] + [p for p in by_path if p not in report.paths]
+    ids, first_id = _number(paths, by_path)
     total = len(report.findings)
     sev = Counter(f.severity.value for f in report.findings)
     detail = ", ".join(_plural(sev[s], s) for s in ("error", "warning", "info") if sev[s])
