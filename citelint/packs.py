@@ -108,24 +108,26 @@ class PatternRule(Rule):
                 continue
             if self.unless is not None and _search(self.unless, text, self, ctx.doc.path):
                 continue
-            try:
-                for m in self.pattern.finditer(text, timeout=PATTERN_TIMEOUT):
-                    if m.end() == m.start():
-                        continue
-                    groups = _Groups({k: (v or "") for k, v in m.groupdict().items()})
-                    groups["match"] = m.group().strip()
-                    message = self.message.format_map(groups)
-                    replacement = None
-                    if self.fix_kind == "delete":
-                        replacement = ""
-                    elif self.fix_kind == "replace":
-                        replacement = m.expand(self.replacement)
-                    f = ctx.finding(self, view, m.start(), m.end(), message, replacement=replacement)
-                    if f is not None:
-                        yield f
+            try:  # the time limit is the pattern's alone: matches first, citelint's own work after
+                matches = [m for m in self.pattern.finditer(text, timeout=PATTERN_TIMEOUT) if m.end() > m.start()]
             except TimeoutError:
                 raise PatternTimeout(f"{self.where}: rule {self.code} pattern took longer than "
-                                     f"{PATTERN_TIMEOUT:g}s on {ctx.doc.path}; simplify the pattern")
+                                     f"{PATTERN_TIMEOUT:g}s on {ctx.doc.path}; simplify the pattern") from None
+            yield from self._findings(ctx, view, matches)
+
+    def _findings(self, ctx: Context, view, matches):
+        for m in matches:
+            groups = _Groups({k: (v or "") for k, v in m.groupdict().items()})
+            groups["match"] = m.group().strip()
+            message = self.message.format_map(groups)
+            replacement = None
+            if self.fix_kind == "delete":
+                replacement = ""
+            elif self.fix_kind == "replace":
+                replacement = m.expand(self.replacement)
+            f = ctx.finding(self, view, m.start(), m.end(), message, replacement=replacement)
+            if f is not None:
+                yield f
 
 
 def _search(pattern, text: str, rule: PatternRule, path: str):
