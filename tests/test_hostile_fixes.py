@@ -108,3 +108,15 @@ def test_an_empty_code_on_the_command_line_is_refused(tmp_path):
 def test_the_stray_wrapper_message_does_not_print_the_invisible_character():
     found = [f for f in citelint.check_text("A stray \ue200 wrapper.\n") if f.code == "AST024"]
     assert found and "\ue200" not in found[0].message
+
+
+def test_links_with_schemes_that_are_never_fetched_get_net005():
+    from citelint.config import Settings
+    from citelint.formats import load
+    from citelint.online.verify import OnlineState
+    linter = Linter(Settings(select=("NET",)))
+    doc = load("See [a](file:///etc/passwd), [b](gopher://x.example/1), [c](ftp://x.example/f), "
+               '<a href="data:text/html,x">d</a> and ![e](data:image/png;base64,AA).\n', "markdown", "x.md")
+    found = linter.lint(doc, OnlineState({}, None))
+    assert [f.message.split("`")[1] for f in found] == ["file:", "gopher:", "ftp:", "data:"]
+    assert linter.lint(doc) == []  # without --online, nothing

@@ -177,10 +177,26 @@ class BlockedAddress(_NetRule):
                 None, "markdown"),
         Example("The figures are here ([report](https://news.example/2024/05/live-report)).\n",
                 None, "markdown", trap=True),
+        Example("The leak is [here](file:///etc/passwd) and [there](gopher://news.example/1).\n", None, "markdown"),
     ]
 
     def message(self, c, res) -> str:
         return f"link {res.verdict.reason}"
+
+    def check(self, ctx: Context):
+        yield from super().check(ctx)
+        if state(ctx) is None:
+            return
+        for link in ctx.doc.links:  # never fetched at all: say so, rather than pass over them in silence
+            scheme = link.url.strip().partition(":")[0].lower()
+            anchor = link.kind in ("markdown", "definition") or (link.kind == "html" and link.text_start >= 0)
+            if anchor and scheme in _REFUSED_SCHEMES and ":" in link.url:
+                yield ctx.finding(self, ctx.raw, link.start, link.end,
+                                  f"link uses the `{scheme}:` scheme: only http(s) links are checked, and readers' "
+                                  "browsers may not open it", url=without_credentials(link.url.strip()))
+
+
+_REFUSED_SCHEMES = frozenset({"file", "ftp", "ftps", "gopher", "data", "javascript", "vbscript", "smb", "sftp"})
 
 
 class PublisherMismatch(Rule):
