@@ -6,11 +6,10 @@ empty), that site alone is tidied; the rest of the text is never touched.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left
 from typing import Callable
-
-import re
 
 from .model import AppliedFix, Edit, Finding, Fix, Record, Safety
 
@@ -43,10 +42,11 @@ def fix_loop(text: str, lint: Callable[[str], list[Finding]], unsafe: bool = Fal
         fixable = [f for f in fixable if f.code not in refused]
         if not fixable:
             return FixResult(text, applied, findings, fixes=log, refused=refused)
-        new_text, n = apply_fixes(text, [f.fix for f in fixable])
+        taken = chosen_fixes([f.fix for f in fixable])
+        new_text, n = _apply(text, taken)
         if n == 0 or new_text == text:
             return FixResult(text, applied, findings, fixes=log, refused=refused)
-        chosen = {id(fx) for fx in chosen_fixes([f.fix for f in fixable])}
+        chosen = {id(fx) for fx in taken}
         log.extend(_applied(f, text) for f in fixable if id(f.fix) in chosen)
         text, applied = new_text, applied + n
     return FixResult(text, applied, lint(text), converged=False, fixes=log, refused=refused)
@@ -111,7 +111,12 @@ def accept(fixes: list[Fix]) -> tuple[list[Edit], int]:
 
 def apply_fixes(text: str, fixes: list[Fix]) -> tuple[str, int]:
     """Apply the fixes that do not overlap an earlier one; tidy their sites."""
-    accepted, count = accept(fixes)
+    return _apply(text, chosen_fixes(fixes))
+
+
+def _apply(text: str, taken: list[Fix]) -> tuple[str, int]:
+    """Apply fixes already chosen not to overlap; returns the text and how many."""
+    accepted, count = sorted(e for f in taken for e in f.edits), len(taken)
     if not accepted:
         return text, 0
     parts: list[str] = []

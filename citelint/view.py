@@ -95,6 +95,19 @@ class View:
             return ss + min(index - vs, vl)
         return ss if index <= vs else ss + sl
 
+    def index_of(self, source_pos: int) -> int:
+        """The first view offset at or after a source offset (views map monotonically)."""
+        if self._segs is None:
+            return source_pos
+        lo, hi = 0, len(self.text)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.source_pos(mid) < source_pos:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
     def touches_mask(self, start: int, end: int) -> bool:
         """Whether an edit of source[start:end] would touch code or cut into a link."""
         i = bisect_left(self._mstarts, max(end, start + 1))

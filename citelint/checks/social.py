@@ -71,7 +71,8 @@ def handles(ctx: Context) -> list[regex.Match]:
 
 _BYLINE_RE = (r"(?m)^[ \t]*(?:[\u2014\u2013-]{1,2}[ \t]*[^\n(]{1,80})?\(@[A-Za-z0-9_]{1,15}\)[ \t]*" + _MONTHS +
               r"[ \t]+\d{1,2},[ \t]*\d{4}[ \t]*$")
-_RESIDUE = LazyPattern(r"(?i)\bpic\.twitter\.com/[A-Za-z0-9]+|^[ \t]*View this post on Instagram[ \t]*$|" + _BYLINE_RE[4:])
+_RESIDUE = LazyPattern(r"(?mi)\bpic\.twitter\.com/[A-Za-z0-9]+|^[ \t]*View this post on Instagram[ \t]*$|"
+                       + _BYLINE_RE[4:])
 
 
 def social_residue(ctx: Context) -> bool:
@@ -82,7 +83,7 @@ def social_residue(ctx: Context) -> bool:
         text = view.text
         found = False
         if "pic.twitter.com/" in text or "nstagram" in text or "(@" in text:
-            for m in regex.finditer(r"(?m)" + _RESIDUE.pattern, text):
+            for m in _RESIDUE.finditer(text):
                 src = view.to_source(m.start(), m.end())
                 if not ctx.facts.in_embed(src[0][0], src[-1][1]):
                     found = True
@@ -299,7 +300,6 @@ class NearDuplicateHandle(Rule):
         hs = deliberate_free_handles(ctx)
         if len(hs) < 2 or not (social_residue(ctx) or ctx.facts.debris or _points_at_post(ctx)):
             return  # `@user` and `@user1` mailing lists in a human post
-            return
         view = ctx.doc.prose
         reg = registry(ctx)
         first: dict[str, regex.Match] = {}

@@ -176,10 +176,12 @@ class Facts:
         """Whether source[start:end] is in a table cell (HTML or a Markdown table row)."""
         if self.enclosing(start, end, ("td", "th")):
             return True
-        if self.doc.kind == "markdown" and "|" in self.doc.source:
-            line = _line(self.doc.source, start)
-            return bool(_TABLE_LINE.match(line)) and bool(_TABLE_RULE.search(self.doc.source))
-        return False
+        return self._has_md_table and bool(_TABLE_LINE.match(_line(self.doc.source, start)))
+
+    @cached_property
+    def _has_md_table(self) -> bool:
+        """Whether the Markdown holds a table's delimiter row (searched once per document)."""
+        return self.doc.kind == "markdown" and "|" in self.doc.source and bool(_TABLE_RULE.search(self.doc.source))
 
     def is_list_item(self, start: int, end: int) -> bool:
         return bool(self.enclosing(start, end, ("li", "dt", "dd"))) or (

@@ -330,7 +330,7 @@ def _judge(ctx, facts, cf: ChipFacts) -> None:
     cf._spans = {"cluster": [(c.start, c.end) for c in cf.clusters],
                  "chain": [(s, e) for s, e, _ in cf.chains],
                  "bracketed": list(cf.bracketed),
-                 "link": [_view_span(view, lk.text_start, lk.text_end) for lk, _, _ in cf.links]}
+                 "link": [(view.index_of(lk.text_start), view.index_of(lk.text_end)) for lk, _, _ in cf.links]}
 
 
 def _overlap(start: int, end: int, spans) -> bool:
@@ -416,22 +416,6 @@ def _wrapped_name_start(text: str, start: int, known, names) -> int:
 
 def _strip_images(raw: str) -> str:
     return regex.sub(r"!\[[^\]]*\]\([^)]*\)", "", raw)
-
-
-def _view_span(view, start: int, end: int) -> tuple[int, int]:
-    """Prose offsets of a source span (identity views: the same numbers)."""
-    if view.identity:
-        return start, end
-    # HTML: find the view positions whose source falls in the span
-    lo = hi = None
-    for vs, ss, vl, sl in view._segs:
-        if ss + sl <= start or ss >= end:
-            continue
-        a = vs + max(0, start - ss) if vl == sl else vs
-        b = vs + min(vl, end - ss) if vl == sl else vs + vl
-        lo = a if lo is None else min(lo, a)
-        hi = b if hi is None else max(hi, b)
-    return (lo or 0, hi or 0)
 
 
 def _in_link_text(view, facts, start: int, end: int) -> bool:

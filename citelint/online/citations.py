@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..document import Document, Link
 from ..model import Record
-from ..view import MASK, View
+from ..view import MASK
 from .quotes import Quote, find_quotes, quote_spans
 
 CHECKED_KINDS = ("markdown", "image", "definition", "autolink", "bare", "html")
@@ -47,20 +47,6 @@ def fetch_url(url: str) -> str | None:
     return urlunsplit(parts._replace(fragment=""))
 
 
-def view_index(view: View, source_pos: int) -> int:
-    """The first view offset at or after a source offset (views map monotonically)."""
-    if view.identity:
-        return source_pos
-    lo, hi = 0, len(view.text)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if view.source_pos(mid) < source_pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 def sentences(text: str, kind: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans in text[start:end]; a quotation is never split."""
     out = []
@@ -96,7 +82,7 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def link_position(doc: Document, link: Link) -> int:
     at = link.text_start if link.text_start >= 0 else link.start
-    return view_index(doc.prose, at)
+    return doc.prose.index_of(at)
 
 
 def citations(doc: Document, registry=None, want_outlets: bool = True) -> list[Citation]:
@@ -135,7 +121,7 @@ def _blank_links(doc: Document, text: str) -> str:
     for link in doc.links:
         if link.kind == "html" and link.text_start >= 0:
             continue  # an href is not in the prose
-        a, b = view_index(doc.prose, link.start), view_index(doc.prose, link.end)
+        a, b = doc.prose.index_of(link.start), doc.prose.index_of(link.end)
         if b > a and doc.prose.source_pos(a) >= link.start:
             if chars is None:
                 chars = list(text)
