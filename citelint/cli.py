@@ -7,6 +7,7 @@ import sys
 from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FAIL_LEVELS = ("info", "warning", "error")  # --fail-level: this severity and the ones after it fail a run
 
 
 class UsageError(Exception):
@@ -62,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--config", help="use this configuration file for every path")
     c.add_argument("--isolated", action="store_true", help="ignore all configuration files")
     c.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    c.add_argument("--fail-level", choices=FAIL_LEVELS, default="error",
+                   help="exit 1 on findings of this severity or worse (default: error)")
     c.add_argument("--statistics", action="store_true", help="count findings per rule")
     c.add_argument("--encoding", help="decode drafts with this encoding (default: UTF-8, or as the BOM says)")
     c.add_argument("--stdin-filename", help="the path to report and configure standard input as")
@@ -179,7 +182,8 @@ def cmd_check(args) -> int:
         return EXIT_ERROR
     if args.exit_zero or args.fix_only:
         return EXIT_OK
-    return EXIT_FINDINGS if any(f.severity.value == "error" for f in report.findings) else EXIT_OK
+    failing = FAIL_LEVELS[FAIL_LEVELS.index(args.fail_level):]
+    return EXIT_FINDINGS if any(f.severity.value in failing for f in report.findings) else EXIT_OK
 
 
 def _load_baseline(args):
@@ -393,6 +397,7 @@ def cmd_rules(args) -> int:
 
 
 def cmd_rule(args) -> int:
+    from .ruledoc import rule_doc  # deferred
     from .ruleset import all_rules  # deferred
     code = args.code.upper()
     for r in all_rules():
@@ -404,31 +409,6 @@ def cmd_rule(args) -> int:
                 print(rule_doc(r))
             return EXIT_OK
     raise UsageError(f"no rule {args.code!r}; `citelint rules` lists them")
-
-
-def rule_doc(r) -> str:
-    """A rule's documentation in ruff's shape, as Markdown."""
-    fix = {"safe": "Safe: applied by `--fix`.",
-           "unsafe": "Unsafe: applied only with `--fix --unsafe-fixes`, since it needs an editor's judgement."}
-    lines = [f"# {r.name} ({r.code})", "", f"Severity: {r.severity.value}. Reads: {r.scope}. "
-             f"Enabled by default: {'yes' if r.default else 'no'}. Defined in `{r.origin}`.", "",
-             "## What it finds", r.summary, "", "## Why it matters", r.why, "", "## Fix safety",
-             fix.get(r.fix_safety.value if r.fix_safety else "", "No fix: the finding is reported for an editor to decide."),
-             ""]
-    bad = [e for e in r.examples if not e.trap]
-    traps = [e for e in r.examples if e.trap]
-    if bad:
-        lines.append("## Examples")
-        for e in bad:
-            lines += ["", f"```{e.format}", e.text.rstrip("\n"), "```"]
-            if e.fixed is not None:
-                lines += ["Fixed:", f"```{e.format}", e.fixed.rstrip("\n"), "```"]
-        lines.append("")
-    if traps:
-        lines.append("## Not reported")
-        for e in traps:
-            lines += ["", f"```{e.format}", e.text.rstrip("\n"), "```"]
-    return "\n".join(lines).rstrip() + "\n"
 
 
 def cmd_outlets(args) -> int:

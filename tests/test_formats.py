@@ -86,7 +86,7 @@ def test_sarif_content_for_code_scanning(monkeypatch, capsys, tmp_path):
     ids = [r["id"] for r in rules]
     assert ids == ["AST001", "AST007", "AST011", "AST014", "AST030", "TRK001"]  # one per rule in force
     for r in rules:
-        assert r["helpUri"] == f"https://citelint.readthedocs.io/rules/{r['id']}"
+        assert r["helpUri"] == f"https://citelint.github.io/citelint/rules/{r['id']}/"
         assert r["help"]["text"] and r["help"]["markdown"] and r["shortDescription"]["text"]
     assert run_["columnKind"] == "unicodeCodePoints"
     results = run_["results"]

@@ -8,6 +8,7 @@ clone and ignores untracked files; to test exactly the code in this tree,
 the test copies the package into a fresh repository and commits it there.
 """
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -72,22 +73,32 @@ def pre_commit(*args, cwd, env, check=False):
     return sh(sys.executable, "-m", "pre_commit", *args, cwd=cwd, env=env, check=check)
 
 
-def test_try_repo_runs_both_hooks(tmp_path, env, hook_repo):
+def documented_hook_ids() -> list[str]:
+    """The hook ids the README's snippet and the example configuration name."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = readme.split("[start:pre-commit] -->", 1)[1].split("[end:pre-commit]", 1)[0]
+    example = (ROOT / "examples" / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    ids = re.findall(r"^\s*- id: ([\w-]+)", snippet, re.M) + re.findall(r"^\s*- id: ([\w-]+)", example, re.M)
+    return list(dict.fromkeys(ids))
+
+
+def test_try_repo_runs_the_documented_hooks(tmp_path, env, hook_repo):
     src, rev = hook_repo
-    work = newsroom(tmp_path / "newsroom", env)
-    sh("git", "add", ".", cwd=work, env=env)
-    # No hook id: try-repo runs every hook in the repository's manifest, citelint
-    # then citelint-fix, from one install.
-    r = pre_commit("try-repo", str(src), "--ref", rev, "--all-files", "--verbose", cwd=work, env=env)
-    out = r.stdout + r.stderr
-    assert r.returncode == 1, out
-    lines = [line for line in out.splitlines() if line.startswith("citelint")]
-    assert any(line.startswith("citelint.") and line.endswith("Failed") for line in lines), out
-    assert any(line.startswith("citelint (fix)") and line.endswith("Failed") for line in lines), out
-    assert "story.md:3:" in out and "AST001" in out
-    assert "files were modified by this hook" in out
-    assert "notes.py" not in out.split("Using config")[-1].replace("story.md", "")
-    assert (work / "story.md").read_text(encoding="utf-8") == FIXED
+    ids = documented_hook_ids()
+    assert set(ids) == {"citelint", "citelint-fix"}, ids
+    for hook_id in ids:
+        work = newsroom(tmp_path / hook_id, env)
+        sh("git", "add", ".", cwd=work, env=env)
+        r = pre_commit("try-repo", str(src), hook_id, "--ref", rev, "--all-files", "--verbose", cwd=work, env=env)
+        out = r.stdout + r.stderr
+        assert r.returncode == 1, out
+        assert "notes.py" not in out.split("Using config")[-1].replace("story.md", "")
+        if hook_id == "citelint-fix":
+            assert "files were modified by this hook" in out and "1 fixed, 0 remaining" in out
+            assert (work / "story.md").read_text(encoding="utf-8") == FIXED
+        else:
+            assert "story.md:3:" in out and "AST001" in out
+            assert (work / "story.md").read_text(encoding="utf-8") == STORY
 
 
 def test_a_commit_with_an_artefact_fails(tmp_path, env, hook_repo):
@@ -121,6 +132,5 @@ def test_manifest_and_examples_are_valid(env):
     r = pre_commit("validate-config", str(ROOT / "examples" / ".pre-commit-config.yaml"), cwd=ROOT, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     workflow = (ROOT / "examples" / "github-workflow.yml").read_text(encoding="utf-8")
-    assert "--format sarif -o citelint.sarif" in workflow
-    assert "github/codeql-action/upload-sarif@" in workflow and "sarif_file: citelint.sarif" in workflow
+    assert "uses: citelint/citelint@" in workflow and "sarif: citelint.sarif" in workflow
     assert "security-events: write" in workflow

@@ -95,7 +95,7 @@ def test_page_is_self_contained(report):
         # the only URLs are the rules' documentation links and the CSP's own text: nothing is loaded
         for line in page.splitlines():
             if needle in line:
-                assert "readthedocs.io/rules/" in line, line
+                assert "citelint.github.io/citelint/rules/" in line, line
     assert "<link" not in page and " src=" not in page.replace(" src=x", "")
     assert "Content-Security-Policy" in page and "default-src 'none'" in html.unescape(page)
 
@@ -164,7 +164,7 @@ def test_hover_shows_code_message_docs_and_fix(browser, report):
     assert "Before:" in text and "After:" in text
     assert tip.find_element("css selector", "del").text.strip() == MARKER
     link = tip.find_element("css selector", "a").get_attribute("href")
-    assert link == "https://citelint.readthedocs.io/rules/AST001"
+    assert link == "https://citelint.github.io/citelint/rules/AST001/"
     shot = Path(os.environ.get("CITELINT_SCREENSHOTS", page.parent)) / "report-hover.png"
     shot.parent.mkdir(parents=True, exist_ok=True)
     b.save_screenshot(str(shot))

@@ -5,10 +5,11 @@ from collections import Counter
 
 from .. import __version__
 from ..model import Finding, Safety
+from ..ruledoc import SITE_URL, docs_url
 
 JSON_VERSION = "1"  # of --format json; see README.md
-DOCS_URL = "https://citelint.readthedocs.io/rules/{code}"
-INFO_URL = "https://citelint.readthedocs.io/"
+DOCS_URL = SITE_URL + "rules/{code}/"
+INFO_URL = SITE_URL
 TOOL = "citelint"
 VERSION = __version__
 
@@ -43,10 +44,6 @@ def printable(text: str) -> str:
         return text
     return "".join(c if ord(c) not in _UNSAFE else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
                    for c in text)
-
-
-def docs_url(code: str) -> str:
-    return DOCS_URL.format(code=code)
 
 
 def applicable(f: Finding, unsafe: bool) -> bool:
