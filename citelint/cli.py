@@ -36,6 +36,15 @@ def _jobs(value: str) -> int:
     return n
 
 
+def _size(value: str) -> int:
+    from .config import parse_size  # deferred
+    size = parse_size(value)
+    if size is None:
+        raise argparse.ArgumentTypeError(f"--max-file-size needs a positive number of bytes or a size "
+                                         f"such as 50MB, not {value!r}")
+    return size
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="citelint", description="Find and fix citation debris in news drafts.")
     p.add_argument("--version", action="version", version=f"citelint {__version__}")
@@ -70,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--stdin-filename", help="the path to report and configure standard input as")
     c.add_argument("--force-exclude", action="store_true", help="apply `exclude` to files named on the command line too")
     c.add_argument("--kind", choices=("text", "markdown", "html"), help="treat every input as this kind of document")
+    c.add_argument("--max-file-size", type=_size, metavar="SIZE",
+                   help="skip drafts larger than this, in bytes or as 50MB, 512KiB (default: 50MB)")
     from .online.cli import add_arguments as add_online_arguments  # light: no network code loads
     add_online_arguments(c)
 
@@ -148,6 +159,7 @@ def _resolver(args):
         "allow_hosts": getattr(args, "allow_host", None) or [],
         "archive_endpoint": getattr(args, "archive_endpoint", None),
         "online_timeout": getattr(args, "online_timeout", None),
+        "max_file_size": getattr(args, "max_file_size", None),
     }
     return Resolver(args.config, args.isolated, overrides)
 
@@ -159,17 +171,21 @@ def cmd_check(args) -> int:
         raise UsageError(f"unknown --format {args.format!r}; choose from {', '.join(reports.FORMATS)}")
     if args.baseline and args.write_baseline:
         raise UsageError("--baseline and --write-baseline cannot be combined")
+    if "" in args.paths:  # Path("") is the current folder: `--fix ""` must not fix all of it
+        raise UsageError("an empty path names no file or folder; use '.' for the current folder")
     baseline = _load_baseline(args)
     resolver = _resolver(args)
     job = _job(args, reports)
+    walk_errors = 0  # paths the walk could not read
     if "-" in args.paths:
         targets, results, stdin_out = _check_stdin_target(args, resolver, job)
     else:
         if args.stdin_filename:
             raise UsageError("--stdin-filename needs '-' as the path")
-        targets, stdin_out = _check_files(args, resolver), None
+        (targets, walk_errors), stdin_out = _check_files(args, resolver), None
         results = _run_files(args, targets, job, _online_pass(args, job, _file_sources(targets, args.encoding)))
     report, errors, diffs = _gather(args, job, targets, results)
+    errors += walk_errors
     if args.diff:
         sys.stdout.write("".join(diffs))
         return EXIT_ERROR if errors else (EXIT_FINDINGS if diffs else EXIT_OK)
@@ -201,8 +217,15 @@ def _job(args, reports):
 
 
 def _check_files(args, resolver):
+    """The (path, settings) targets, and how many paths the walk could not
+    read; a line for each path it skipped, and why, is printed first."""
     from .discover import iter_files  # deferred
-    return list(iter_files(args.paths, resolver, args.force_exclude))
+    from .reports.common import printable  # deferred
+    skipped: list = []
+    targets = list(iter_files(args.paths, resolver, args.force_exclude, skipped))
+    for s in skipped:
+        print(f"citelint: {s.level}: {printable(s.message)}", file=sys.stderr)
+    return targets, sum(s.level == "error" for s in skipped)
 
 
 def _file_sources(targets, encoding):
@@ -211,7 +234,7 @@ def _file_sources(targets, encoding):
     from .files import InputError, read_source  # deferred
     for path, settings in targets:
         try:
-            yield path, settings, read_source(path, encoding, digest=False).text
+            yield path, settings, read_source(path, encoding, digest=False, limit=settings.max_file_size).text
         except InputError:
             continue
 
@@ -300,7 +323,9 @@ def _check_stdin_target(args, resolver, job):
     if len(args.paths) > 1:
         raise UsageError("'-' (standard input) cannot be combined with other paths")
     settings = resolver.for_path(args.stdin_filename or ".")
-    data = sys.stdin.buffer.read()
+    data = sys.stdin.buffer.read(settings.max_file_size + 1)  # never more than the limit allows
+    if len(data) > settings.max_file_size:
+        return _stdin_too_large(args, settings, job, data)
     online = None
     if getattr(args, "online", False) and not args.diff:
         from .files import InputError, decode  # deferred
@@ -311,6 +336,23 @@ def _check_stdin_target(args, resolver, job):
             pass  # the check reports it
     result, stdin_out = _check_stdin(args, settings, job, data, online)
     return [("-", settings)], ([result] if result else []), stdin_out
+
+
+def _stdin_too_large(args, settings, job, head: bytes):
+    """Standard input over `max-file-size`: one error line, and with --fix the
+    input passed through unchanged, a chunk at a time (never held whole)."""
+    from .files import too_large  # deferred
+    from .runner import FileResult  # deferred
+    name = args.stdin_filename or "-"
+    result = FileResult(name, error=str(too_large(name, settings.max_file_size)))
+    if not job.fix or job.diff:
+        return [("-", settings)], [result], None
+    out = sys.stdout.buffer
+    out.write(head)
+    while chunk := sys.stdin.buffer.read(1 << 20):
+        out.write(chunk)
+    out.flush()
+    return [("-", settings)], [result], b""  # already written: the report goes to stderr
 
 
 def _check_stdin(args, settings, job, data: bytes, online=None):

@@ -29,13 +29,15 @@ CONFIG_FIELDS = {
     "allow-hosts": ("strings", ()),
     "archive-endpoint": ("string", None), "online-timeout": ("seconds", None),
     "respect-gitignore": ("bool", True),
+    "max-file-size": ("bytes", 50_000_000),  # files.MAX_FILE_SIZE: larger drafts are not read
 }
 
 
 # What each command-line option does to the setting of the same name: replace
 # it, extend it, or switch it on (`--select`, `--extend-select`, `--unsafe-fixes`…).
 OVERRIDES = {"select": "replace", "extend_select": "extend", "ignore": "extend", "unsafe_fixes": "on",
-             "allow_hosts": "extend", "archive_endpoint": "replace", "online_timeout": "replace"}
+             "allow_hosts": "extend", "archive_endpoint": "replace", "online_timeout": "replace",
+             "max_file_size": "replace"}
 
 
 class ConfigError(ValueError):
@@ -65,6 +67,8 @@ class Settings(Value):
             elif kind == "string" and value:
                 lines.append(f'{key} = "{value}"')
             elif kind == "seconds" and value is not None:
+                lines.append(f"{key} = {value}")
+            elif kind == "bytes":
                 lines.append(f"{key} = {value}")
             elif kind == "globs-to-codes" and value:
                 tables += [f"[{key}]"] + [f'"{g}" = {_toml_list(c)}' for g, c in value]
@@ -98,6 +102,27 @@ def _codes(v) -> bool:
     return _strings(v) and all(c.strip() for c in v)  # `ignore = [" "]` must not mean every rule
 
 
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+
+
+def parse_size(value) -> int | None:
+    """A size in bytes: a whole number, or a string such as "50MB" or "512 KiB"
+    (KB, MB, GB are powers of 1000; KiB, MiB, GiB of 1024). None if it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip().lower().replace("_", "")
+    digits = len(text) - len(text.lstrip("0123456789"))
+    number, unit = text[:digits], text[digits:].strip()
+    if not number or unit not in _UNITS:
+        return None
+    size = int(number) * _UNITS[unit]
+    return size if size > 0 else None
+
+
 _VALID = {
     "codes": _codes, "paths": _strings, "strings": _strings,
     "globs-to-codes": lambda v: isinstance(v, dict) and all(_codes(c) for c in v.values()),
@@ -105,6 +130,7 @@ _VALID = {
     "bool": lambda v: isinstance(v, bool),
     "string": lambda v: isinstance(v, str),
     "seconds": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v > 0,
+    "bytes": lambda v: parse_size(v) is not None,
 }
 _EXPECTED = {
     "codes": "must be a list of rule codes or prefixes (none empty)", "paths": "must be a list of strings", "strings": "must be a list of strings",
@@ -112,6 +138,7 @@ _EXPECTED = {
     "codes-to-severity": f"maps codes to one of {', '.join(_SEVERITIES)}",
     "bool": "must be true or false", "string": "must be a URL string",
     "seconds": "must be a positive, finite number of seconds",
+    "bytes": 'must be a positive whole number of bytes, or a size such as "50MB"',
 }
 
 
@@ -128,6 +155,8 @@ def _convert(kind: str, value, root: Path):
         return tuple((c.upper(), v) for c, v in value.items())
     if kind == "seconds":
         return float(value)
+    if kind == "bytes":
+        return parse_size(value)
     return value
 
 

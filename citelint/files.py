@@ -13,9 +13,6 @@ from pathlib import Path
 
 from .model import Record
 
-_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x7fELF",
-          b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!", b"\xd0\xcf\x11\xe0",
-          b"OggS", b"ID3", b"RIFF", b"\x00\x00\x01\x00", b"wOFF", b"wOF2")
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
@@ -39,17 +36,53 @@ class SourceFile(Record):
         self.mode = mode
 
 
-def is_binary(data: bytes, wide: bool = False) -> bool:
-    """Whether data looks like a binary file. `wide`: the draft is named as
-    UTF-16 or UTF-32, where NUL bytes are ordinary, so only magic numbers count."""
-    head = data[:8192]
-    if head.startswith(_MAGIC):
-        return True
-    if wide or b"\x00" not in head:
+# C0 control bytes no text holds (tab, the line breaks, form feed and ESC,
+# which ISO-2022 text uses, are left out): a binary file is full of them.
+_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 11, 12, 13, 27))
+_HEAD = 8192  # how much of a file the guesses below look at
+
+
+def is_binary(data: bytes, encoding: str = "utf-8") -> bool:
+    """Whether data is binary, by its content, never by a magic number (a draft
+    may well begin "ID3" or "%PDF"): control bytes make up 3% of its head, or
+    some are there and a tenth of the head does not decode. A stray NUL in a
+    draft, or a draft in a legacy encoding, is still text."""
+    head = data[:_HEAD]
+    controls = len(head) - len(head.translate(None, _CONTROLS))
+    if not controls:
         return False
-    # A stray NUL in a draft is still text; a file full of control bytes is not.
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    return controls > len(head) * 0.1
+    if controls * 100 >= len(head) * 3:
+        return True
+    try:
+        undecodable = head.decode(encoding, "replace").count("\ufffd")
+    except LookupError:
+        return False  # decode() names the unknown encoding
+    return undecodable * 10 >= len(head)
+
+
+# (encoding, byte positions (mod 4) that are NUL in its ASCII-range text, ones that are not)
+_WIDE = (("utf-32-le", (3, 2), (0,)), ("utf-32-be", (0, 1), (3,)),
+         ("utf-16-le", (1, 3), (0, 2)), ("utf-16-be", (0, 2), (1, 3)))
+
+
+def sniff_wide(data: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding of a draft saved without a BOM, told by
+    where its NUL bytes fall ("A" is 41 00 in UTF-16-LE), or None. Only a
+    guess that decodes the whole file cleanly counts."""
+    head = data[:_HEAD]
+    head = head[:len(head) - len(head) % 4]
+    n = len(head) // 4
+    if not n or b"\x00" not in head:
+        return None
+    nuls = [head[k::4].count(0) for k in range(4)]
+    for enc, zero, other in _WIDE:
+        if all(nuls[k] * 2 >= n for k in zero) and sum(nuls[k] for k in other) * 10 <= sum(nuls[k] for k in zero):
+            try:
+                data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            return enc
+    return None
 
 
 def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str, bytes]:
@@ -66,8 +99,14 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
             bom, enc = mark, name
             break
     body = data[len(bom):]
-    if not bom and is_binary(data, wide=named.startswith(("utf-16", "utf-32"))):
-        raise BinaryFile(f"{path}: binary file, skipped")
+    # NUL bytes are ordinary in UTF-16 and UTF-32 text, named or recognised.
+    wide = named.startswith(("utf-16", "utf-32"))
+    if not bom and not wide:
+        guess = sniff_wide(data) if encoding is None else None
+        if guess:
+            enc = guess
+        elif is_binary(data, enc):
+            raise BinaryFile(f"{path}: binary file (control bytes), skipped")
     try:
         return body.decode(enc), enc, bom
     except UnicodeDecodeError as exc:
@@ -78,8 +117,19 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, st
         raise InputError(f"{path}: unknown encoding {enc!r}") from None
 
 
-def read_bytes(path: str) -> tuple[bytes, os.stat_result]:
-    """A regular file's bytes and status; InputError for anything else."""
+# A draft larger than this is not read (the `max-file-size` setting's default).
+MAX_FILE_SIZE = 50_000_000
+
+
+def too_large(path: str, limit: int) -> InputError:
+    return InputError(f"{path}: larger than the max-file-size limit of {limit:,} bytes; not checked "
+                      f"(raise `max-file-size` or exclude the file)")
+
+
+def read_bytes(path: str, limit: int | None = MAX_FILE_SIZE) -> tuple[bytes, os.stat_result]:
+    """A regular file's bytes and status; InputError for anything else, and
+    for a file over `limit` bytes (never read whole: its size is checked first
+    and the read stops just past the limit, should the file grow meanwhile)."""
     try:
         # Non-blocking, so a FIFO or device named like a draft is refused below,
         # not waited on forever; it changes nothing for a regular file.
@@ -88,22 +138,35 @@ def read_bytes(path: str) -> tuple[bytes, os.stat_result]:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 raise InputError(f"{path}: not a regular file")
+            if limit is not None and st.st_size > limit:
+                raise too_large(path, limit)
             # Plain reads on the descriptor: no buffered file object per draft.
-            chunks, want = [], st.st_size + 1
-            while chunk := os.read(fd, want):
+            cap = limit + 1 if limit is not None else None  # one byte past the limit tells it was passed
+            chunks, got, want = [], 0, st.st_size + 1
+            while cap is None or got < cap:
+                chunk = os.read(fd, want if cap is None else min(want, cap - got))
+                if not chunk:
+                    break
                 chunks.append(chunk)
+                got += len(chunk)
                 want = 1 << 16
+            if cap is not None and got >= cap:
+                raise too_large(path, limit)
             return b"".join(chunks), st
         finally:
             os.close(fd)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL in the name
+        raise InputError(f"{path}: cannot read: {exc}") from None
 
 
-def read_source(path: str, encoding: str | None = None, digest: bool = True) -> SourceFile:
+def read_source(path: str, encoding: str | None = None, digest: bool = True,
+                limit: int | None = MAX_FILE_SIZE) -> SourceFile:
     """A draft's text. `digest=False` (a check that neither writes nor caches)
-    skips hashing the bytes, and with it importing hashlib on a one-file check."""
-    data, st = read_bytes(path)
+    skips hashing the bytes, and with it importing hashlib on a one-file check.
+    `limit`: the largest draft read, in bytes (None: no limit)."""
+    data, st = read_bytes(path, limit)
     text, enc, bom = decode(data, path, encoding)
     return SourceFile(path, text, enc, bom, sha256_hex(data) if digest else None, stat.S_IMODE(st.st_mode))
 

@@ -73,7 +73,7 @@ def _from_cache(path: str, settings, job: Job, cache) -> FileResult | None:
     if not bucket.entries:
         return None  # a cold cache: no need to read the file twice
     try:
-        data = read_bytes(path)[0]  # never blocks on a FIFO named like a draft
+        data = read_bytes(path, settings.max_file_size)[0]  # never blocks on a FIFO named like a draft
     except InputError:
         return None  # let the real read report it
     from .findings_cache import file_key  # deferred

@@ -109,7 +109,7 @@ def _diff_name(prefix: str, name: str) -> str:
 def check_file(path: str, settings, job: Job, online=None) -> FileResult:
     """Read, check, and with --fix write back one draft (once). Runs in workers."""
     try:
-        sf = read_source(path, job.encoding, digest=job.fix or job.cached)
+        sf = read_source(path, job.encoding, digest=job.fix or job.cached, limit=settings.max_file_size)
         res, final = check_text(sf.text, path, settings, job, online)
         written = final != sf.text and not job.diff
         if written:

@@ -42,7 +42,7 @@ def archive(tmp_path_factory):
             text += DEBRIS[(n // 3) % len(DEBRIS)].format(n=n)
         (folder / f"{n:03d}.txt").write_text(text, encoding="utf-8")
     (root / "business" / "note.md").write_text("# Note\n\nIt rose [cite: 2].\n\n```\n[cite: 3]\n```\n")
-    (root / "business" / "scan.html").write_bytes(b"%PDF-1.4 not a draft")
+    (root / "business" / "scan.html").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)))  # binary by content
     return root
 
 
