@@ -1,6 +1,6 @@
 """`citelint check --online`: the options, and the pass that runs after the
-offline checks. Importing this module costs nothing: requests, BeautifulSoup
-and the outlet registry load only when --online is given."""
+offline checks. Importing this module costs nothing: requests and the outlet
+registry load only when --online is given."""
 from __future__ import annotations
 
 import argparse
