@@ -8,13 +8,15 @@ import json
 import socket
 import threading
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from citelint.cli import main
+from citelint.online.archive import escape_for, snapshot_from
 from citelint.online.guard import host_problem, resolve
 from citelint.online.page import read_page
 from citelint.online.verify import Need, Options, verify
-from test_online_support import FILLER, Site, html_page, page
+from test_online_support import FILLER, Site, fake_archive, html_page, page, status
 
 
 def _run(tmp_path, capsys, name, text, *extra, isolated=True):
@@ -26,6 +28,127 @@ def _run(tmp_path, capsys, name, text, *extra, isolated=True):
     code = main(args)
     out, err = capsys.readouterr()
     return code, json.loads(out)["findings"], err, draft.read_text(encoding="utf-8")
+
+
+# -- #3: archive answers are not trusted -----------------------------------------------------
+
+def lying_archive(answer):
+    """A Wayback-compatible endpoint whose closest snapshot is `answer(url asked about)`."""
+    def handler(h):
+        url = parse_qs(urlsplit(h.path).query).get("url", [""])[0]
+        body = {"archived_snapshots": {"closest": {"status": "200", "available": True, "url": answer(url)}}}
+        h.send(200, json.dumps(body).encode(), ctype="application/json")
+    return handler
+
+
+@pytest.fixture(scope="module")
+def gone():
+    s = Site({"*": status(404)})
+    yield s
+    s.close()
+
+
+def _with_archive(answer):
+    return Site({"/a": lying_archive(answer)})
+
+
+@pytest.mark.parametrize("name, template, answer", [
+    ("d.html", '<p>See <a href="{url}">the story</a>.</p>\n',
+     lambda u: f'https://web.archive.org/web/2024/{u}"><script>alert(1)</script>'),
+    ("d.html", "<p>See <a href='{url}'>the story</a>.</p>\n",
+     lambda u: f"https://web.archive.org/web/2024/{u}'onmouseover='alert(1)"),
+    ("d.md", "See [the story]({url}).\n", lambda u: "javascript:alert(1)//https://web.archive.org/web/2024/" + u),
+    ("d.md", "See [the story]({url}).\n", lambda u: f"https://web.archive.org/web/2024/{u}) [x](javascript:alert(1)"),
+    ("d.md", "See [the story]({url}).\n", lambda u: f"https://web.archive.org/web/2024/{u}\n\n# forged"),
+    ("d.md", "See [the story]({url}).\n", lambda u: f"https://web.archive.org/web/2024/{u}\\x"),
+    ("d.md", "See [the story]({url}).\n", lambda u: "https://web.archive.org/web/2024/https://elsewhere.example/"),
+    ("d.md", "See [the story]({url}).\n", lambda u: "https://web.archive.org/web/2024/"),
+    ("d.md", "See [the story]({url}).\n", lambda u: "//web.archive.org/web/2024/" + u),
+    ("d.md", "See [the story]({url}).\n", lambda u: f"https://user:pw@web.archive.org/web/2024/{u}"),
+    ("d.txt", "See {url} for the story.\n", lambda u: f"https://web.archive.org/web/2024/{u} rm -rf"),
+])
+def test_a_lying_archive_cannot_write_into_the_draft(gone, tmp_path, capsys, name, template, answer):
+    archive = _with_archive(answer)
+    try:
+        text = template.format(url=gone.url("/story"))
+        _, found, err, after = _run(tmp_path, capsys, name, text, "--allow-host", gone.hostport,
+                                    "--archive-endpoint", archive.url("/a"), "--fix", "--unsafe-fixes")
+    finally:
+        archive.close()
+    assert after == text
+    assert [f["code"] for f in found] == ["NET001"] and "archived copy" not in found[0]["message"]
+    assert "Traceback" not in err
+
+
+def test_one_snapshot_for_every_query_replaces_only_its_own_link(gone, tmp_path, capsys):
+    """An endpoint answering the same snapshot whatever it is asked must not turn
+    different links into the same URL (issue 15 asks the same)."""
+    first = gone.url("/first")
+    archive = _with_archive(lambda u: f"http://web.archive.org/web/20240101000000/{first}")
+    try:
+        text = f"One [a]({first}) and two [b]({gone.url('/second')}).\n"
+        _, found, _, after = _run(tmp_path, capsys, "d.md", text, "--allow-host", gone.hostport,
+                                  "--archive-endpoint", archive.url("/a"), "--fix", "--unsafe-fixes")
+    finally:
+        archive.close()
+    assert after == (f"One [a](https://web.archive.org/web/20240101000000/{first}) and two "
+                     f"[b]({gone.url('/second')}).\n")
+    assert [f["code"] for f in found] == ["NET001"] and "archived copy" not in found[0]["message"]
+
+
+def test_the_archive_may_write_the_original_its_own_way(gone, tmp_path, capsys):
+    """The other scheme, a trailing slash, an `id_` flag, percent-encoding: still the same page."""
+    archive = _with_archive(lambda u: "http://web.archive.org/web/20240101000000id_/"
+                            + u.replace("http://", "https://").replace("caf%C3%A9", "caf\u00e9") + "/")
+    try:
+        url = gone.url("/caf%C3%A9")
+        _, _, _, after = _run(tmp_path, capsys, "d.md", f"See [it]({url}).\n", "--allow-host", gone.hostport,
+                              "--archive-endpoint", archive.url("/a"), "--fix", "--unsafe-fixes")
+    finally:
+        archive.close()
+    snap = "https://web.archive.org/web/20240101000000id_/" + url.replace("http://", "https://") + "/"
+    assert after == f"See [it]({snap}).\n"
+
+
+@pytest.mark.parametrize("name, template, expected", [
+    # HTML inside Markdown is HTML: the attribute gets entities, not raw ampersands.
+    ("d.md", 'See <a href="{url}?x=1&amp;y=2">it</a>.\n', 'See <a href="{snap}?x=1&amp;y=2">it</a>.\n'),
+    # HTML text: a bare link's ampersand stays an entity.
+    ("d.html", "<p>See {url}?x=1&amp;y=2 today.</p>\n", "<p>See {snap}?x=1&amp;y=2 today.</p>\n"),
+    # A Markdown destination: parentheses percent-encoded.
+    ("d.md", "See [it]({url}_(b)).\n", "See [it]({snap}_%28b%29).\n"),
+])
+def test_snapshots_are_escaped_for_where_they_are_written(gone, tmp_path, capsys, name, template, expected):
+    archive = Site({"/a": fake_archive()})
+    try:
+        url = gone.url("/story")
+        _, _, _, after = _run(tmp_path, capsys, name, template.format(url=url), "--allow-host", gone.hostport,
+                              "--archive-endpoint", archive.url("/a"), "--fix", "--unsafe-fixes")
+    finally:
+        archive.close()
+    assert after == expected.format(snap=f"https://web.archive.org/web/20240101000000/{url}")
+
+
+def test_snapshot_answers_are_checked():
+    x = "https://a.example/x?y=1"
+
+    def answer(url):
+        return json.dumps({"archived_snapshots": {"closest": {"status": "200", "url": url}}}).encode()
+
+    assert snapshot_from(answer(f"https://web.archive.org/web/2020/{x}"), x) == f"https://web.archive.org/web/2020/{x}"
+    assert snapshot_from(answer(f"https://wb.example/coll/2020/{x}"), x) == f"https://wb.example/coll/2020/{x}"
+    assert snapshot_from(answer("https://web.archive.org/web/2020/https://a.example/x/\u00e9?y=1"),
+                         "https://a.example/x/%C3%A9?y=1") == \
+        "https://web.archive.org/web/2020/https://a.example/x/%C3%A9?y=1"
+    for bad in (f"https://web.archive.org/web/2020/{x}\u0007", f"https://web.archive.org/web/2020/{x}\t",
+                f"https://web.archive.org/web/2020/{x}<", f"https://web.archive.org/web/2020/{x}`",
+                f"https://web.archive.org/web/2020/{x}{{}}", "https://web.archive.org/web/2020/https://a.example/x?y=2",
+                f"https://web.archive.org:99999/web/2020/{x}", f"https://web.archive.org/we b/2020/{x}",
+                f"https://web.archive.org/x?/2020/{x}", f"ftp://web.archive.org/web/2020/{x}", None, 7, ["x"]):
+        assert snapshot_from(answer(bad), x) is None, bad
+    assert snapshot_from(b"[" * 100_000, x) is None
+    assert escape_for("markdown", "https://w/x?a=1&b=2", "html") == "https://w/x?a=1&amp;b=2"
+    assert escape_for("html", "https://w/x?a=1&b=2", "bare") == "https://w/x?a=1&amp;b=2"
 
 
 # -- #10: hostile pages are read in linear time, under the link's deadline ------------------

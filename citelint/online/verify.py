@@ -148,7 +148,8 @@ def _snapshots(results: dict[str, LinkResult], needs: dict[str, Need], opts: Opt
     archive = Fetcher(opts.config(allow=allow, total_timeout=left, retries=1))
     queries = {query_url(endpoint, without_credentials(u)): u for u in dead}  # never send a link's password
     answers = archive.run([FetchJob(q, max_bytes=MAX_BYTES) for q in queries],
-                          lambda f: snapshot_from(f.body) if f.status == 200 else None)
+                          lambda f: snapshot_from(f.body, without_credentials(queries[f.url]))
+                          if f.status == 200 else None)
     for q, u in queries.items():
         results[u].snapshot = answers.get(q)
 
