@@ -11,6 +11,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
 from citelint.cli import main
 from citelint.online.archive import escape_for, snapshot_from
 from citelint.online.guard import host_problem, resolve
@@ -149,6 +150,81 @@ def test_snapshot_answers_are_checked():
     assert snapshot_from(b"[" * 100_000, x) is None
     assert escape_for("markdown", "https://w/x?a=1&b=2", "html") == "https://w/x?a=1&amp;b=2"
     assert escape_for("html", "https://w/x?a=1&b=2", "bare") == "https://w/x?a=1&amp;b=2"
+
+
+# -- #7: a configuration found beside the drafts cannot relax the guard ---------------------
+
+def test_a_drafts_folder_config_cannot_admit_hosts_or_name_an_archive(tmp_path, capsys):
+    site = Site({"*": status(404)})
+    archive = Site({"/a": fake_archive()})
+    try:
+        drafts = tmp_path / "drafts"
+        drafts.mkdir()
+        (drafts / "citelint.toml").write_text(
+            f'allow-hosts = ["{site.hostport}", "169.254.169.254"]\n'
+            f'archive-endpoint = "{archive.url("/a")}"\n', encoding="utf-8")
+        (tmp_path / "other").mkdir()
+        text = f"See [it]({site.url('/gone')}).\n"
+        (tmp_path / "other" / "b.md").write_text(text, encoding="utf-8")
+        (drafts / "a.md").write_text(text, encoding="utf-8")
+        main(["check", str(drafts / "a.md"), str(tmp_path / "other" / "b.md"), "--online", "--no-cache",
+              "--format", "json"])
+        out, err = capsys.readouterr()
+        found = json.loads(out)["findings"]
+        assert [f["code"] for f in found] == ["NET005", "NET005"]
+        assert site.requests == [] and archive.requests == []
+        warnings = [line for line in err.splitlines() if "warning" in line]
+        assert len(warnings) == 1 and str(drafts / "citelint.toml") in warnings[0]
+        assert "allow-hosts, archive-endpoint ignored" in warnings[0] and "--config" in warnings[0]
+
+        # The same file named with --config is the user's own: trusted.
+        main(["check", str(drafts / "a.md"), "--online", "--no-cache", "--format", "json",
+              "--config", str(drafts / "citelint.toml")])
+        out, err = capsys.readouterr()
+        found = json.loads(out)["findings"]
+        assert [f["code"] for f in found] == ["NET001"] and "archived copy" in found[0]["message"]
+        assert site.requests and archive.requests and "warning" not in err
+    finally:
+        site.close()
+        archive.close()
+
+
+def test_a_drafts_folder_config_may_switch_archive_look_ups_off(tmp_path, capsys):
+    (tmp_path / "citelint.toml").write_text('archive-endpoint = "off"\n', encoding="utf-8")
+    site = Site({"*": status(404)})
+    try:
+        code, found, err, _ = _run(tmp_path, capsys, "a.md", f"[x]({site.url('/g')})\n", "--allow-host",
+                                   site.hostport, isolated=False)
+    finally:
+        site.close()
+    assert [f["code"] for f in found] == ["NET001"] and "warning" not in err
+    assert main(["config", "--config", str(tmp_path / "citelint.toml")]) == 0
+    assert 'archive-endpoint = "off"' in capsys.readouterr().out
+
+
+def test_each_file_keeps_its_own_archive_setting():
+    """Two files cite one dead link; only the one whose settings allow look-ups is offered the snapshot."""
+    from citelint.config import Settings
+    from citelint.engine import Linter
+    from citelint.online.verdicts import Verdict
+    from citelint.online.verify import LinkResult, OnlineState
+
+    url = "https://news.example/gone"
+    res = LinkResult(Verdict("dead", url, "HTTP 404 Not Found", 404, url), None,
+                     snapshot=f"https://web.archive.org/web/2024/{url}")
+    state = OnlineState({url: res})
+    for endpoint, offered in ((None, True), ("off", False)):
+        linter = Linter(Settings(select=("NET001",), archive_endpoint=endpoint))
+        (f,) = linter.lint_text(f"[a]({url})\n", "markdown", "a.md", online=state)
+        assert (f.fix is not None) is offered and ("archived copy" in f.message) is offered
+
+
+def test_the_listing_names_what_a_found_config_was_not_trusted_with(tmp_path, capsys, monkeypatch):
+    (tmp_path / "citelint.toml").write_text('allow-hosts = ["10.0.0.1"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["config"]) == 0
+    out = capsys.readouterr().out
+    assert "allow-hosts = []" in out and "# ignored: allow-hosts" in out
 
 
 # -- #10: hostile pages are read in linear time, under the link's deadline ------------------
