@@ -40,6 +40,15 @@ OVERRIDES = {"select": "replace", "extend_select": "extend", "ignore": "extend",
              "max_file_size": "replace"}
 
 
+# Keys that relax the link guard of `--online`: admitted internal hosts, and the
+# archive endpoint (whose host is admitted, and which learns every dead link).
+# Only the command line and a file named with `--config` may set them; a
+# configuration found beside the drafts travels with the drafts and is not
+# trusted with them (it may still switch archive look-ups off).
+GUARD_KEYS = ("allow-hosts", "archive-endpoint")
+GUARD_NOTE = "only the command line or a file named with --config may relax the link guard"
+
+
 class ConfigError(ValueError):
     """A configuration problem; the message names the file."""
 
@@ -48,14 +57,18 @@ class Settings(Value):
     """The settings in force for a file: hashable (they key per-settings caches)
     and never changed in place (`replace` returns new settings). One field per
     CONFIG_FIELDS key, plus `root` (the folder relative globs and paths are read
-    from) and `source` (the file these settings came from)."""
-    _fields = tuple(k.replace("-", "_") for k in CONFIG_FIELDS) + ("root", "source")
+    from), `source` (the file these settings came from) and `ignored` (the
+    GUARD_KEYS that file set and was not trusted with)."""
+    _fields = tuple(k.replace("-", "_") for k in CONFIG_FIELDS) + ("root", "source", "ignored")
     __slots__ = _fields
-    _defaults = {**{k.replace("-", "_"): d for k, (_, d) in CONFIG_FIELDS.items()}, "root": ".", "source": None}
+    _defaults = {**{k.replace("-", "_"): d for k, (_, d) in CONFIG_FIELDS.items()}, "root": ".", "source": None,
+                 "ignored": ()}
 
     def as_toml(self) -> str:
         """The settings in force, as a `[tool.citelint]`-style listing."""
         lines = [f"# from {self.source or 'defaults (no configuration file)'}", f"# root = {self.root}"]
+        if self.ignored:
+            lines.append(f"# ignored: {', '.join(self.ignored)} ({GUARD_NOTE})")
         tables = []
         for key, (kind, _) in CONFIG_FIELDS.items():
             value = getattr(self, key.replace("-", "_"))
@@ -81,17 +94,33 @@ def _toml_list(items) -> str:
     return "[" + ", ".join(f'"{i}"' for i in items) + "]"
 
 
-def parse(table: dict, source: str, root: Path) -> Settings:
+def parse(table: dict, source: str, root: Path, trusted: bool = True) -> Settings:
+    """Settings from a configuration table. An untrusted one (found beside the
+    drafts, not named on the command line) has its GUARD_KEYS left out and listed
+    in `ignored`."""
     unknown = set(table) - set(CONFIG_FIELDS)
     if unknown:
         raise ConfigError(f"{source}: unknown configuration key(s): {', '.join(sorted(unknown))}")
     kw: dict = {"source": source, "root": str(root)}
+    ignored = []
     for key, value in table.items():
         kind = CONFIG_FIELDS[key][0]
         if not _VALID[kind](value):
             raise ConfigError(f"{source}: `{key}` {_EXPECTED[kind]}")
+        if not trusted and _relaxes_guard(key, value):
+            ignored.append(key)
+            continue
         kw[key.replace("-", "_")] = _convert(kind, value, root)
-    return Settings(**kw)
+    return Settings(**kw, ignored=tuple(ignored))
+
+
+def _relaxes_guard(key: str, value) -> bool:
+    if key not in GUARD_KEYS or not value:
+        return False
+    if key == "archive-endpoint":
+        from .online.archive import endpoint_or_none  # deferred
+        return endpoint_or_none(value) is not None  # "off" only narrows what is fetched
+    return True
 
 
 def _strings(v) -> bool:
@@ -160,8 +189,9 @@ def _convert(kind: str, value, root: Path):
     return value
 
 
-def read_file(path: Path) -> Settings | None:
-    """Settings from one config file, or None for a pyproject.toml without our table."""
+def read_file(path: Path, trusted: bool = True) -> Settings | None:
+    """Settings from one config file, or None for a pyproject.toml without our table.
+    `trusted`: named by the user (--config), not found beside the drafts."""
     from .tomlcache import load_toml  # deferred
     data = load_toml(path, str(path), ConfigError, "configuration")
     if path.name == "pyproject.toml":
@@ -172,7 +202,7 @@ def read_file(path: Path) -> Settings | None:
         table = data  # citelint.toml / .citelint.toml hold the keys at the top level
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: the citelint table must be a table")
-    return parse(table, str(path), path.parent.resolve())
+    return parse(table, str(path), path.parent.resolve(), trusted)
 
 
 class Resolver:
@@ -214,7 +244,7 @@ class Resolver:
         for name in CONFIG_NAMES:
             candidate = folder / name
             if candidate.is_file():
-                found = read_file(candidate)
+                found = read_file(candidate, trusted=False)
                 if found is not None:
                     break
         if found is None:

@@ -178,7 +178,7 @@ def test_rules_and_rule_commands():
 def test_settings_and_overrides_follow_the_schema():
     from citelint import config
     fields = {k.replace("-", "_") for k in config.CONFIG_FIELDS}
-    assert set(config.Settings._fields) == fields | {"root", "source"}
+    assert set(config.Settings._fields) == fields | {"root", "source", "ignored"}
     assert set(config.OVERRIDES) <= fields
     listing = config.Settings().as_toml()
     assert all(f"{k} =" in listing for k, (kind, default) in config.CONFIG_FIELDS.items()

@@ -201,13 +201,14 @@ def test_decode_body_charsets():
 def test_archive_answers():
     snap = {"archived_snapshots": {"closest": {"status": "200", "available": True,
                                                "url": "http://web.archive.org/web/2020/https://a.example/x"}}}
-    assert snapshot_from(json.dumps(snap).encode()) == "https://web.archive.org/web/2020/https://a.example/x"
-    assert snapshot_from(b'{"archived_snapshots": {}}') is None
+    x = "https://a.example/x"
+    assert snapshot_from(json.dumps(snap).encode(), x) == "https://web.archive.org/web/2020/https://a.example/x"
+    assert snapshot_from(b'{"archived_snapshots": {}}', x) is None
     snap["archived_snapshots"]["closest"]["status"] = "404"
-    assert snapshot_from(json.dumps(snap).encode()) is None
-    assert snapshot_from(b"not json") is None and snapshot_from(None) is None
+    assert snapshot_from(json.dumps(snap).encode(), x) is None
+    assert snapshot_from(b"not json", x) is None and snapshot_from(None, x) is None
     bad = {"archived_snapshots": {"closest": {"status": "200", "url": "javascript:alert(1)"}}}
-    assert snapshot_from(json.dumps(bad).encode()) is None
+    assert snapshot_from(json.dumps(bad).encode(), x) is None
     assert query_url("https://archive.org/wayback/available", "https://a.example/x?y=1") == \
         "https://archive.org/wayback/available?url=https%3A%2F%2Fa.example%2Fx%3Fy%3D1"
     assert endpoint_or_none(None) == "https://archive.org/wayback/available"

@@ -63,6 +63,8 @@ class VerdictCache:
             return  # errors are never cached: the next run must look again
         if any(without_credentials(u) != u for u in (url, verdict.final_url, *verdict.chain)):
             return  # a link with a password in it is never written to disk
+        if facts is not None and facts.cut:
+            return  # read only in part (its deadline passed): the next run reads it again
         self.entries[url] = {"at": time.time(), "verdict": verdict.to_json(), "admitted": admitted,
                              "facts": facts.to_json() if facts else None}
         self.dirty = True

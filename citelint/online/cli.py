@@ -1,6 +1,6 @@
 """`citelint check --online`: the options, and the pass that runs after the
-offline checks. Importing this module costs nothing: requests, BeautifulSoup
-and the outlet registry load only when --online is given."""
+offline checks. Importing this module costs nothing: requests and the outlet
+registry load only when --online is given."""
 from __future__ import annotations
 
 import argparse
@@ -74,9 +74,10 @@ class LinkProgress:
 
 
 def options_for(args, settings_list) -> "object":
-    """Online options for the run: the command line, else the first configuration
-    that says; allowed hosts from every configuration in play."""
-    from .archive import endpoint_or_none  # deferred
+    """Online options for the run. Only the command line and a file named with
+    --config can admit hosts or name an archive endpoint (config.GUARD_KEYS), and
+    both reach every file alike, so one guard serves the whole run; the timeout
+    is the command line's, else the first configuration's that says."""
     from .fetch import DEFAULT_TOTAL_TIMEOUT  # deferred
     from .verify import Options  # deferred
 
@@ -86,10 +87,8 @@ def options_for(args, settings_list) -> "object":
     for a in getattr(args, "allow_host", None) or ():
         if a not in allow:
             allow.append(a)
-    endpoint = getattr(args, "archive_endpoint", None)
     timeout = getattr(args, "online_timeout", None)
     for s in settings_list:
-        endpoint = endpoint if endpoint is not None else s.archive_endpoint
         timeout = timeout if timeout is not None else s.online_timeout
     from .guard import parse_allow_entry  # deferred
     for a in allow:
@@ -98,17 +97,37 @@ def options_for(args, settings_list) -> "object":
         except ValueError as exc:
             from ..config import ConfigError  # deferred
             raise ConfigError(f"allow-hosts: {exc}") from None
-    endpoint = endpoint_or_none(endpoint)
-    if endpoint is not None and not endpoint.lower().startswith(("http://", "https://")):
-        from ..config import ConfigError  # deferred
-        raise ConfigError(f"archive-endpoint: {endpoint!r} is not an http(s) URL (or 'off')")
+    endpoints = [e for e in (archive_endpoint(s) for s in settings_list) if e is not None]
     link_timeout = getattr(args, "link_timeout", None) or 15.0
     if timeout is not None:
         link_timeout = min(link_timeout, timeout)
-    return Options(allow=tuple(allow), archive_endpoint=endpoint,
+    return Options(allow=tuple(allow), archive_endpoint=endpoints[0] if endpoints else None,
                    total_timeout=timeout or DEFAULT_TOTAL_TIMEOUT,
                    link_timeout=link_timeout, use_cache=not getattr(args, "no_cache", False),
                    trust_env=bool(getattr(args, "trust_env", False)))
+
+
+def archive_endpoint(settings) -> str | None:
+    """The archive endpoint a file's settings ask (the command line's already
+    merged in), or None when look-ups are off for it."""
+    from .archive import endpoint_or_none  # deferred
+    endpoint = endpoint_or_none(settings.archive_endpoint)
+    if endpoint is not None and not endpoint.lower().startswith(("http://", "https://")):
+        from ..config import ConfigError  # deferred
+        raise ConfigError(f"archive-endpoint: {endpoint!r} is not an http(s) URL (or 'off')")
+    return endpoint
+
+
+def warn_untrusted(settings_list) -> None:
+    """One line per configuration found beside the drafts that tried to relax the guard."""
+    from ..config import GUARD_NOTE  # deferred
+    from ..reports.common import printable  # deferred
+    seen = set()
+    for s in settings_list:
+        if s.ignored and s.source not in seen:
+            seen.add(s.source)
+            print(f"citelint: warning: {printable(str(s.source))}: {', '.join(s.ignored)} ignored: {GUARD_NOTE}",
+                  file=sys.stderr)
 
 
 def prepare(args, sources, kind=None):
@@ -129,14 +148,15 @@ def prepare(args, sources, kind=None):
             work.append((settings, codes, load(text, kind, path)))
     if not work:
         return None
+    warn_untrusted([w[0] for w in work])
     registry = _registry([w[0] for w in work])
     opts = options_for(args, [w[0] for w in work])
     needs: dict[str, Need] = {}
-    for _settings, codes, doc in work:
+    for settings, codes, doc in work:
         want_meta = "NET006" in codes and registry is not None
+        archive = bool(codes & {"NET001", "NET002"}) and archive_endpoint(settings) is not None
         for c in citations(doc, registry if want_meta else None, want_outlets=want_meta):
-            need = Need(meta=want_meta and bool(c.named), text="NET007" in codes and bool(c.quotes),
-                        archive=bool(codes & {"NET001", "NET002"}))
+            need = Need(meta=want_meta and bool(c.named), text="NET007" in codes and bool(c.quotes), archive=archive)
             needs.setdefault(c.url, Need()).merge(need)
     progress = LinkProgress()
     try:

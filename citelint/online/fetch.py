@@ -17,13 +17,12 @@ from __future__ import annotations
 import email.utils
 import http.cookiejar
 import random
-import socket
 import threading
 import time
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
-from .guard import BlockedAddress, Guard
+from .guard import BlockedAddress, Guard, host_problem
 # The value types the fetcher and its scheduler share (re-exported: callers import them from here).
 from .types import DEFAULT_TOTAL_TIMEOUT, USER_AGENT, FetchConfig, Fetched, Hop, FetchJob, host_key  # noqa: F401
 
@@ -165,14 +164,20 @@ class Fetcher:
         prep = requests.Request("GET", url, headers=session.headers).prepare()
         kw = {}
         if session.trust_env:
-            kw = session.merge_environment_settings(prep.url, {}, True, None, None)
+            # Proxies, the CA bundle and .netrc from the environment; `stream` is ours, not the environment's.
+            env = session.merge_environment_settings(prep.url, {}, True, None, None)
+            kw = {"proxies": env["proxies"], "verify": env["verify"], "cert": env["cert"]}
+            from requests.utils import get_netrc_auth  # deferred
+            auth = get_netrc_auth(prep.url)
+            if auth:
+                prep.prepare_auth(auth)
         return session.send(prep, stream=True, allow_redirects=False, timeout=timeout, **kw)
 
     def _attempt(self, session, job: FetchJob, deadline: float | None, watchdog) -> Fetched:
         """One try at a URL: follow up to max_redirects hops, each one guarded."""
         job.attempts += 1
-        f = Fetched(job.url, attempts=job.attempts)
         ends = min(job.deadline, deadline) if deadline else job.deadline
+        f = Fetched(job.url, attempts=job.attempts, deadline=ends)
         current = job.url
         seen = set()
         for _ in range(self.cfg.max_redirects + 1):
@@ -193,6 +198,9 @@ class Fetcher:
         problem = self.guard.check_url(url)
         if problem:
             return "blocked", problem
+        problem = host_problem(urlsplit(url).hostname)
+        if problem:
+            return "bad-host", problem
         if url in seen:
             return "loop", "the redirects go round in a loop"
         if self.cfg.trust_env:
@@ -246,9 +254,9 @@ class Fetcher:
         host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
         if self.guard.admitted(host, port):
             return None
-        from .guard import _ip, address_problem  # deferred
+        from .guard import _ip, address_problem, resolve  # deferred
         try:
-            infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+            infos = resolve(host, port, self.cfg.connect_timeout)
         except OSError:
             return None  # the proxy resolves it; nothing local to check
         for *_, sockaddr in infos:

@@ -63,11 +63,39 @@ def _ip(host: str):
         return None
 
 
+def host_problem(host: str | None) -> str | None:
+    """Why `host` cannot be a name anyone resolves (an empty label, a label over
+    63 characters, a name over 253, one IDNA cannot encode), or None. Checked
+    before any look-up: the resolver would only fail on it, later and noisily."""
+    if not host or _ip(host) is not None:
+        return None
+    name = host[:-1] if host.endswith(".") else host
+    if len(name) > 253:
+        return "the host name is longer than 253 characters"
+    for label in name.split("."):
+        if not label:
+            return "the host name has an empty label"
+        if len(label) > 63:
+            return "a label of the host name is longer than 63 characters"
+    try:
+        name.encode("idna")
+    except UnicodeError as exc:
+        return f"the host name is not a valid international name ({exc.__cause__ or exc})"
+    return None
+
+
+def _getaddrinfo(host: str, port: int):
+    try:
+        return socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+    except UnicodeError as exc:  # IDNA refused the name: for a caller it is a name that does not resolve
+        raise socket.gaierror(socket.EAI_NONAME, f"{host}: {exc}") from None
+
+
 def resolve(host: str, port: int, timeout: float | None):
     """getaddrinfo, but bounded: the OS resolver cannot be interrupted, so a name
     is looked up in a daemon thread that a slow resolver may keep, not the worker."""
     if timeout is None or _ip(host) is not None:
-        return socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        return _getaddrinfo(host, port)
     import threading  # deferred
 
     box: list = []
@@ -75,15 +103,15 @@ def resolve(host: str, port: int, timeout: float | None):
 
     def look_up():
         try:
-            box.append(socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM))
-        except OSError as exc:
+            box.append(_getaddrinfo(host, port))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller, never a thread traceback
             box.append(exc)
         done.set()
 
     threading.Thread(target=look_up, name="citelint-dns", daemon=True).start()
     if not done.wait(timeout):
         raise socket.timeout(f"looking up {host} took more than {timeout:g} s")
-    if isinstance(box[0], OSError):
+    if isinstance(box[0], Exception):
         raise box[0]
     return box[0]
 

@@ -6,18 +6,18 @@ from __future__ import annotations
 import html
 import json
 import re
+import time
 from ..model import Record
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
-_TITLE = re.compile(r"<title\b[^>]{0,300}>(.{0,2000}?)</title\s*>", re.I | re.S)
 _LANG = re.compile(r"<html\b[^>]{0,500}?\blang\s*=\s*[\"']?([A-Za-z-]{2,20})", re.I)
 
 
 class PageFacts(Record):
-    _fields = ('title', 'lang', 'site_name', 'twitter_site', 'publishers', 'credits', 'text', 'words')
+    _fields = ('title', 'lang', 'site_name', 'twitter_site', 'publishers', 'credits', 'text', 'words', 'cut')
     __slots__ = _fields
     _defaults = {'title': "", 'lang': "", 'site_name': "", 'twitter_site': "", 'publishers': list(), 'credits': list(),
-                 'text': None, 'words': 0}
+                 'text': None, 'words': 0, 'cut': False}
     title: str
     lang: str
     site_name: str  # og:site_name
@@ -26,6 +26,7 @@ class PageFacts(Record):
     credits: list[str]  # JSON-LD author/sourceOrganization, meta author
     text: str | None  # normalised words of the page, when asked for
     words: int  # how many words the page has (for "too little to check")
+    cut: bool  # the link's deadline passed while the page was read: the facts are partial
 
     def to_json(self) -> dict:
         return {"title": self.title, "lang": self.lang, "site_name": self.site_name,
@@ -58,11 +59,13 @@ def decode_body(body: bytes, content_type_header: str) -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def read_page(text: str, content_type: str, want_meta: bool, want_text: bool) -> PageFacts:
-    """Facts from a decoded body. The title comes from a cheap scan; BeautifulSoup
-    reads the page's <head> only when the publisher is wanted (meta tags can be
-    written any which way); the words come from a plain tag strip, since quote
-    matching drops everything but words anyway."""
+def read_page(text: str, content_type: str, want_meta: bool, want_text: bool,
+              deadline: float | None = None) -> PageFacts:
+    """Facts from a decoded body, in one forward pass over the page (linear time:
+    a hostile page of a million unclosed `<!--` or `<script>` costs what any
+    megabyte costs). The words come from a plain tag strip, since quote matching
+    drops everything but words anyway. Past `deadline` (time.monotonic()) reading
+    stops and the facts say `cut`."""
     facts = PageFacts()
     if content_type in ("text/plain",):
         if want_text:
@@ -70,50 +73,151 @@ def read_page(text: str, content_type: str, want_meta: bool, want_text: bool) ->
             facts.text = normalise(text)
             facts.words = facts.text.count(" ")
         return facts
-    m = _TITLE.search(text)
-    if m:
-        facts.title = " ".join(html.unescape(m.group(1)).split())
     m = _LANG.search(text[:5000])
     if m:
         facts.lang = m.group(1).lower()
-    if not (want_meta or want_text):
-        return facts
+    scan = _Scan(text, want_meta, want_text, deadline)
+    scan.run()
+    if scan.title is not None:
+        facts.title = " ".join(html.unescape(scan.title).split())
     extra_text: list[str] = []
     if want_meta:
-        _read_head(text, facts, extra_text)
-    for m in _LD_SCRIPT.finditer(text):
-        if len(m.group(1)) < 500_000:
-            _read_json_ld(html.unescape(m.group(1)) if "&quot;" in m.group(1)[:200] else m.group(1),
-                          facts, extra_text)
-    if want_text:
+        _read_metas(scan.metas, facts, extra_text)
+    if want_meta or want_text:
+        for body in scan.scripts:
+            if scan.late():
+                break
+            _read_json_ld(html.unescape(body) if "&quot;" in body[:200] else body, facts, extra_text)
+    if want_text and not scan.late():
         from .quotes import normalise  # deferred
-        body = _INVISIBLE.sub(" ", text)
-        body = _TAG.sub(" ", body)
-        words = normalise(html.unescape(body) + " " + " ".join(extra_text))
+        words = normalise(html.unescape(" ".join(scan.chunks)) + " " + " ".join(extra_text))
         facts.text = words
         facts.words = words.count(" ")
+    facts.cut = scan.cut
     return facts
 
 
-_HEAD_END = re.compile(r"</head\s*>|<body\b", re.I)
-_LD_SCRIPT = re.compile(r"<script\b[^>]{0,300}?type\s*=\s*[\"']?application/ld\+json[\"']?[^>]{0,300}>(.*?)</script\s*>",
-                        re.I | re.S)
-_INVISIBLE = re.compile(r"<!--.*?-->|<(script|style|noscript|template|svg|head)\b[^>]*>.*?</\1\s*>", re.I | re.S)
-_TAG = re.compile(r"<[^>]*>")
-_META = re.compile(r"<meta\b[^>]*>", re.I)
+_LT = re.compile(r"<(?:[A-Za-z!?]|/[A-Za-z])")  # a "<" that can open a tag or comment
+_OPEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]{0,40})")
+# Elements whose content is not the page's words; the content runs to the first closing tag.
+_HIDDEN = ("script", "style", "noscript", "template", "svg", "title")
+_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in _HIDDEN}
+_LD_TYPE = re.compile(r"\btype\s*=\s*[\"']?application/ld\+json", re.I)
+HEAD_LIMIT = 256 * 1024     # where the <head>'s meta tags are looked for, when it never ends
+MAX_META = 8192             # a longer <meta> tag is no publisher claim
+MAX_LD = 500_000            # a longer JSON-LD script is not read
 
 
-def _read_head(text: str, facts: PageFacts, extra_text: list[str]) -> None:
-    from bs4 import BeautifulSoup, SoupStrainer  # deferred
+class _Scan:
+    """One forward pass over a page: every `<` is looked at once and every
+    search (for `>`, `-->` or a closing tag) starts where the last one ended and
+    either moves past what it found or ends the pass, so the pass is linear in
+    the page's size whatever the page holds. Keeps the first title, the head's
+    meta tags, the JSON-LD scripts and (when wanted) the visible text."""
 
-    m = _HEAD_END.search(text)
-    head = text[:m.start()] if m else text[:256 * 1024]
-    # A news site's <head> is mostly scripts and styles: hand the parser its meta tags only.
-    metas = "".join(_META.findall(head))
-    soup = BeautifulSoup(metas, "html.parser", parse_only=SoupStrainer("meta"))
-    for meta in soup.find_all("meta"):
+    def __init__(self, text: str, want_meta: bool, want_text: bool, deadline: float | None):
+        self.text = text
+        self.want_meta, self.want_text, self.deadline = want_meta, want_text, deadline
+        self.title: str | None = None
+        self.metas: list[str] = []      # the attributes of each <meta> tag in the head
+        self.scripts: list[str] = []    # JSON-LD bodies
+        self.chunks: list[str] = []     # visible text
+        self.in_head = self.head_done = self.cut = False
+
+    def late(self) -> bool:
+        if self.deadline is not None and not self.cut and time.monotonic() > self.deadline:
+            self.cut = True
+        return self.cut
+
+    def run(self) -> None:
+        text = self.text
+        pos = start = steps = 0
+        while True:
+            m = _LT.search(text, pos)
+            if m is None:
+                self._words(start, len(text))
+                return
+            i = m.start()
+            steps += 1
+            if steps % 512 == 0 and self.late():
+                return
+            after = self._construct(i)
+            if after is None:  # a "<" that opens nothing is text
+                pos = i + 1
+                continue
+            self._words(start, i)
+            if after < 0:  # an unclosed comment, tag or element runs to the end
+                return
+            pos = start = after
+
+    def _words(self, a: int, b: int) -> None:
+        if self.want_text and not self.in_head and b > a:
+            self.chunks.append(self.text[a:b])
+
+    def _construct(self, i: int) -> int | None:
+        """Where the comment, tag or element at `i` ends (-1: it runs to the end),
+        or None when the `<` opens none."""
+        text = self.text
+        if text.startswith("<!--", i):
+            j = text.find("-->", i + 4)
+            return -1 if j < 0 else j + 3
+        if text.startswith(("<!", "<?"), i):  # doctype, CDATA, processing instruction
+            j = text.find(">", i + 2)
+            return -1 if j < 0 else j + 1
+        m = _OPEN.match(text, i)
+        if m is None:
+            return None
+        k = text.find(">", m.end())
+        if k < 0:
+            return -1
+        name = m.group(2).lower()
+        if m.group(1):
+            if name == "head":
+                self.in_head, self.head_done = False, True
+            return k + 1
+        return self._start_tag(name, i, m.end(), k)
+
+    def _start_tag(self, name: str, i: int, attrs: int, k: int) -> int:
+        text = self.text
+        if name == "head" and not self.head_done:
+            self.in_head = True
+        elif name == "body":
+            self.in_head, self.head_done = False, True
+        elif name == "meta":
+            if self.want_meta and not self.head_done and i < HEAD_LIMIT and k - attrs <= MAX_META:
+                self.metas.append(text[attrs:k])
+        elif name in _CLOSE and not (name == "svg" and text[k - 1] == "/"):
+            close = _CLOSE[name].search(text, k + 1)
+            end = close.start() if close else len(text)
+            self._hidden(name, text[attrs:k], k + 1, end)
+            return close.end() if close else -1
+        return k + 1
+
+    def _hidden(self, name: str, attrs: str, a: int, b: int) -> None:
+        if name == "title":
+            if self.title is None and b - a <= 2000:
+                self.title = self.text[a:b]
+        elif name == "script" and (self.want_meta or self.want_text) and b - a < MAX_LD \
+                and _LD_TYPE.search(attrs):
+            self.scripts.append(self.text[a:b])
+
+
+_ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+def _attributes(attrs: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in _ATTR.finditer(attrs):
+        value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4)
+        out.setdefault(m.group(1).lower(), html.unescape(value or ""))
+    return out
+
+
+def _read_metas(metas: list[str], facts: PageFacts, extra_text: list[str]) -> None:
+    for attrs in metas:
+        meta = _attributes(attrs)
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
-        value = " ".join((meta.get("content") or "").split())
+        value = " ".join(meta.get("content", "").split())
         if not value:
             continue
         if key == "og:site_name" and not facts.site_name:
@@ -172,6 +276,8 @@ def _json_ld_nodes(data) -> list[dict]:
 
 
 def _add_publisher(p, facts: PageFacts) -> None:
+    if len(facts.publishers) >= 20:  # a page naming more is not telling us anything (and each add scans the list)
+        return
     if isinstance(p, dict):
         name, url = p.get("name"), p.get("url")
         if isinstance(name, str) or isinstance(url, str):

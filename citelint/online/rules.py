@@ -50,15 +50,18 @@ class _ArchiveFix(_NetRule):
     fix_title = "Replace the link with its archived copy"
 
     def report(self, ctx: Context, c, res):
-        from .archive import escape_for  # deferred
+        from .archive import endpoint_or_none, escape_for  # deferred
 
         link = c.link
+        snapshot = res.snapshot
+        if ctx.settings is not None and endpoint_or_none(ctx.settings.archive_endpoint) is None:
+            snapshot = None  # this file's settings turned look-ups off (another file's link may have asked)
         replacement = None
-        if res.snapshot:
-            replacement = escape_for(ctx.doc.kind, res.snapshot, link.kind)
+        if snapshot:
+            replacement = escape_for(ctx.doc.kind, snapshot, link.kind)
         msg = self.message(c, res)
-        if res.snapshot:
-            msg += f"; an archived copy exists: {res.snapshot}"
+        if snapshot:
+            msg += f"; an archived copy exists: {snapshot}"
         return ctx.finding(self, ctx.raw, link.start, link.end, msg, url=without_credentials(link.url.strip()),
                            replacement=replacement)
 
@@ -170,7 +173,8 @@ class BlockedAddress(_NetRule):
            "checking machine's network (server-side request forgery): a link to 169.254.169.254 "
            "reads cloud credentials. The address is checked on the connection actually made and on "
            "every redirect, and a refused link is reported so an editor sees it. A newsroom intranet "
-           "can be admitted with `--allow-host HOST[:PORT]` or `allow-hosts` in the configuration. "
+           "can be admitted with `--allow-host HOST[:PORT]` or `allow-hosts` in a configuration file named "
+           "with `--config` (a configuration found beside the drafts cannot admit hosts). "
            "Runs only with `--online`.")
     examples = [
         Example("The credentials are here ([config](http://169.254.169.254/latest/meta-data/)).\n",

@@ -46,10 +46,11 @@ class Hop(Record):
 
 class Fetched(Record):
     """What happened to one URL: the redirect chain, the final response or the error."""
-    _fields = ('url', 'chain', 'final_url', 'status', 'headers', 'body', 'truncated', 'error', 'detail', 'attempts')
+    _fields = ('url', 'chain', 'final_url', 'status', 'headers', 'body', 'truncated', 'error', 'detail', 'attempts',
+               'deadline')
     __slots__ = _fields
     _defaults = {'chain': list(), 'final_url': "", 'status': None, 'headers': dict(), 'body': None, 'truncated': False,
-                 'error': None, 'detail': "", 'attempts': 0}
+                 'error': None, 'detail': "", 'attempts': 0, 'deadline': None}
     url: str
     chain: list[Hop]  # redirects, in order
     final_url: str
@@ -57,9 +58,10 @@ class Fetched(Record):
     headers: dict  # lower-cased names
     body: bytes | None
     truncated: bool
-    error: str | None  # blocked, dns, timeout, refused, reset, tls, loop, redirects, broken, skipped, invalid
+    error: str | None  # blocked, bad-host, dns, timeout, refused, reset, tls, loop, redirects, broken, skipped, invalid
     detail: str
     attempts: int
+    deadline: float | None  # the link's deadline (time.monotonic()): reading the body must end by then too
 
     @property
     def content_type(self) -> str:

@@ -197,6 +197,10 @@ def _error_verdict(f: Fetched, v: Verdict, hops: str) -> Verdict:
         v.kind = DEAD
         v.reason = f"the site's name does not resolve ({urlsplit(f.final_url or f.url).hostname}){hops}"
         return v
+    if e == "bad-host":  # no resolver anywhere could answer for it: as dead as a link gets
+        v.kind = DEAD
+        v.reason = f"the site's name cannot exist: {f.detail}{hops}"
+        return v
     v.reason = {
         "timeout": "no answer in time" if f.detail == "deadline" else f"timed out ({f.detail})",
         "refused": "the connection was refused",

@@ -97,7 +97,10 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
             text = decode_body(f.body, f.headers.get("content-type", ""))
             f.body = None  # keep only what the rules need
             # A page cut at the size limit still has its head: meta is fine, words are not all there.
-            facts = read_page(text, f.content_type, need.meta, need.text and not f.truncated)
+            # Reading it is part of the link's time: past its deadline the facts are partial.
+            facts = read_page(text, f.content_type, need.meta, need.text and not f.truncated, f.deadline)
+            if facts.cut:
+                f.truncated = True
         return LinkResult(classify(f, facts, registry), facts, f.truncated)
 
     if jobs:
@@ -145,7 +148,8 @@ def _snapshots(results: dict[str, LinkResult], needs: dict[str, Need], opts: Opt
     archive = Fetcher(opts.config(allow=allow, total_timeout=left, retries=1))
     queries = {query_url(endpoint, without_credentials(u)): u for u in dead}  # never send a link's password
     answers = archive.run([FetchJob(q, max_bytes=MAX_BYTES) for q in queries],
-                          lambda f: snapshot_from(f.body) if f.status == 200 else None)
+                          lambda f: snapshot_from(f.body, without_credentials(queries[f.url]))
+                          if f.status == 200 else None)
     for q, u in queries.items():
         results[u].snapshot = answers.get(q)
 
@@ -156,10 +160,14 @@ def _distrust_dead_resolver(results: dict[str, LinkResult], jobs: list[FetchJob]
     links unverified, not dead."""
     from urllib.parse import urlsplit  # deferred
 
+    from .guard import host_problem  # deferred
+
     fetched = [results[j.url] for j in jobs if j.url in results]
     if any(r.verdict.status is not None for r in fetched):
         return
-    unresolved = [r for r in fetched if r.verdict.kind == DEAD and r.verdict.status is None]
+    # A name that cannot exist (a label over 63 characters) says nothing about the resolver.
+    unresolved = [r for r in fetched if r.verdict.kind == DEAD and r.verdict.status is None
+                  and host_problem(urlsplit(r.verdict.final_url).hostname) is None]
     if len({urlsplit(r.verdict.final_url).hostname for r in unresolved}) < 3:
         return
     for r in unresolved:
