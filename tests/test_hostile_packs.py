@@ -1,0 +1,100 @@
+"""Regression tests for issue 14's pack, fixer, HTML-memory and cache items:
+one pattern time budget per rule per draft (#13), fixes that grow the draft
+and HTML views that grew with the attributes (#15), the findings cache at
+scale and a shipped cache that claims a draft is clean (#23), `citelint rule`
+for a pack's rules and caches kept out of the repository (#24).
+
+Hostile inputs are generated here; packs, drafts and caches are real files in
+tmp_path, run through the real CLI."""
+from __future__ import annotations
+
+import textwrap
+import time
+
+import pytest
+
+from citelint import cli, packs
+
+SLOW = "(a|aa)+$"  # backtracks exponentially against a run of a's ending in b
+
+
+def pack_rule(pattern: str, scope: str = "prose", extra: str = "", code: str = "HSE201") -> str:
+    return textwrap.dedent(f'''\
+        [[rule]]
+        code = "{code}"
+        name = "house-rule-{code.lower()}"
+        severity = "error"
+        scope = "{scope}"
+        pattern = \'\'\'{pattern}\'\'\'
+        message = "house rule: `{{match}}`"
+        summary = "A house rule."
+        why = "Tests."
+        ''') + extra
+
+
+def with_pack(tmp_path, pack: str, draft: str, name: str = "story.md"):
+    (tmp_path / "citelint.toml").write_text('rule-packs = ["house.toml"]\n')
+    (tmp_path / "house.toml").write_text(pack, encoding="utf-8")
+    (tmp_path / name).write_text(draft, encoding="utf-8")
+    return tmp_path / name
+
+
+def run_cli(tmp_path, monkeypatch, capsys, *args):
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+# --- #13: one pattern budget per rule per draft ----------------------------------------
+
+def _slow_run(budget: float) -> str:
+    """A run of a's ending in b on which SLOW takes about a quarter of `budget`
+    here (calibrated on this machine, so no absolute time is assumed)."""
+    import regex
+    slow = regex.compile(SLOW)
+    for n in range(12, 60):
+        start = time.perf_counter()
+        slow.search("a" * n + "b")
+        if time.perf_counter() - start > budget / 4:
+            return "a" * n + "b"
+    pytest.skip("the pattern never got slow enough to measure")
+
+
+@pytest.mark.parametrize("where", ["pattern", "requires"])
+def test_a_slow_url_pattern_gets_one_budget_for_all_the_links(tmp_path, monkeypatch, capsys, where):
+    """A `scope = "url"` rule whose pattern took just under its limit on each
+    link ran on (63 s over 60 links): the limit was per link. Its budget is now
+    one per draft: the run stops, naming the rule, after about one budget."""
+    budget, links = 0.5, 64
+    monkeypatch.setattr(packs, "PATTERN_TIMEOUT", budget)
+    rule = pack_rule(SLOW, "url") if where == "pattern" else pack_rule(
+        "x", "url", f"requires = '''{SLOW}'''\n")
+    run = _slow_run(budget)
+    draft = "".join(f"See [source {i}](https://example.com/{i}/{run}).\n\n" for i in range(links))
+    with_pack(tmp_path, rule, draft)
+    start = time.perf_counter()
+    code, out, err = run_cli(tmp_path, monkeypatch, capsys, "check", "--no-cache", "story.md")
+    elapsed = time.perf_counter() - start
+    assert code == 2 and "HSE201" in err and f"{budget:g}s" in err and "story.md" in err
+    # A budget per link would run every link: about links/4 budgets. One per draft: about one.
+    assert elapsed < budget * links / 16, elapsed
+
+
+def test_a_user_pack_has_one_budget_across_the_passes_of_fix(tmp_path, monkeypatch):
+    """Each pass of --fix lints again; a user's pack rule does not get a fresh
+    budget on each. Counted, not timed: the budget object is the same one."""
+    seen = []
+    real = packs.PatternBudget.run
+
+    def spy(self, rule, what, path, call):
+        seen.append(id(self))
+        return real(self, rule, what, path, call)
+
+    monkeypatch.setattr(packs.PatternBudget, "run", spy)
+    # "ab" -> "b" takes one "a" a pass: several passes over the draft.
+    rule = pack_rule("ab", extra='fix = "replace"\nreplacement = "b"\n')
+    path = with_pack(tmp_path, rule, "Start aaaab end.\n", "story.txt")
+    assert cli.main(["check", "--no-cache", "--fix", str(path)]) == 0
+    assert path.read_text() == "Start b end.\n"
+    assert len(seen) >= 5 and len(set(seen)) == 1
