@@ -18,6 +18,7 @@ from time import perf_counter
 from typing import Iterable
 
 from .tomlcache import load_toml
+from .fixer import growth_limit
 from .model import Finding, Safety, Severity
 from .rule import Context, Example, Rule, lazy_regex, validate_rule
 
@@ -127,6 +128,7 @@ class PatternRule(Rule):
         self._sources = {k: _pattern_text(spec[k], where, self.code, k)
                          for k in ("pattern", "requires", "unless") if k in spec}
         self._compiled: dict = {}
+        self._size: tuple[int, int] | None = None  # see _replacement_size
         if not lazy:  # a user's pack: report a bad pattern when the pack loads
             for key in self._sources:
                 self._regex(key)
@@ -176,11 +178,47 @@ class PatternRule(Rule):
             replacement = None
             if self.fix_kind == "delete":
                 replacement = ""
-            elif self.fix_kind == "replace":
+            elif self.fix_kind == "replace" and self._room(ctx, m):
                 replacement = m.expand(self.replacement)
             f = ctx.finding(self, view, m.start(), m.end(), message, replacement=replacement)
             if f is not None:
+                if self.fix_kind == "replace" and replacement is None:
+                    f.extra["fix-refused"] = "grows"  # the fixer reports it (fixer.fix_loop)
                 yield f
+
+    def _room(self, ctx: Context, m) -> bool:
+        """Whether this match's replacement fits in what the rule's replacements
+        may still add to the draft (fixer.growth_limit), judged before it is
+        built: `\\g<0>` a thousand times over a long match would not fit in memory."""
+        key = ("pack-growth", self.code)
+        if key not in ctx.cache:
+            size = len(ctx.doc.source)
+            ctx.cache[key] = growth_limit(size) - size
+        literal, refs = self._replacement_size()
+        added = literal + refs * (m.end() - m.start()) - (m.end() - m.start())
+        if added > ctx.cache[key]:
+            ctx.cache[key] = -1  # one refused, all refused: the fixer refuses the rule's fixes
+            return False
+        ctx.cache[key] -= max(added, 0)
+        return True
+
+    def _replacement_size(self) -> tuple[int, int]:
+        """(literal characters, group references) of `replacement`: its length
+        for a match is at most literal + references x the match's length.
+        Read from stand-in matches with the pattern's groups."""
+        if self._size is None:
+            names = {n: name for name, n in self.pattern.groupindex.items()}
+
+            def width(lead: str, inner: str) -> int:
+                groups = "".join(f"(?P<{names[i]}>{inner})" if i in names else f"({inner})"
+                                 for i in range(1, self.pattern.groups + 1))
+                stand_in = lazy_regex.compile(lead + groups)
+                return len(stand_in.match(lead + inner * self.pattern.groups).expand(self.replacement))
+            literal = width("", "")
+            whole = width("z", "") - literal  # references to the whole match (\g<0>)
+            parts = width("", "x") - literal - whole * self.pattern.groups
+            self._size = (literal, whole + parts)
+        return self._size
 
 
 def _pattern_text(pattern, where: str, code: str, key: str) -> str:

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import textwrap
 import time
+import tracemalloc
 
 import pytest
 
 from citelint import cli, packs
+from citelint.config import Settings
+from citelint.engine import Linter
+from citelint.model import Edit, Finding, Fix, Safety, Severity
+from citelint.rule import Example, Rule
 
 SLOW = "(a|aa)+$"  # backtracks exponentially against a run of a's ending in b
 
@@ -98,3 +103,56 @@ def test_a_user_pack_has_one_budget_across_the_passes_of_fix(tmp_path, monkeypat
     assert cli.main(["check", "--no-cache", "--fix", str(path)]) == 0
     assert path.read_text() == "Start b end.\n"
     assert len(seen) >= 5 and len(set(seen)) == 1
+
+
+# --- #15: fixes that grow the draft ------------------------------------------------------
+
+GROWER = "\\\\g<0>" * 100  # in the pack's TOML: `\g<0>` a hundred times
+
+
+def test_a_replacement_that_grows_each_pass_is_refused_and_the_draft_untouched(tmp_path, monkeypatch, capsys):
+    """Each pass multiplied the match a hundredfold (3.9 GB before). The draft
+    may grow to twice its length or by 1 Mi characters at most; past that the
+    rule's fixes are refused, reported, and nothing of theirs stays."""
+    rule = pack_rule("a+", extra=f'fix = "replace"\nreplacement = "{GROWER}"\n')
+    draft = "Start aaaa end. Prices rose [web:1].\n"
+    path = with_pack(tmp_path, rule, draft, "story.txt")
+    code, out, err = run_cli(tmp_path, monkeypatch, capsys, "check", "--no-cache", "--fix", "story.txt")
+    assert path.read_text() == draft.replace(" [web:1]", "")  # the other rule's fix is kept
+    assert code == 1 and "HSE201" in out
+    assert "fixes from HSE201 were refused" in err and "twice its length" in err
+
+
+def test_one_huge_replacement_is_never_built(tmp_path):
+    """A replacement is measured before it is built: `\\g<0>` a hundred times
+    over a 200 KB match would take 20 MB, past what the draft may grow by."""
+    rule = pack_rule("(?s)Start.+", extra=f'fix = "replace"\nreplacement = "{GROWER}"\n')
+    (tmp_path / "house.toml").write_text(rule)
+    linter = Linter(Settings(rule_packs=(str(tmp_path / "house.toml"),)))
+    draft = "Start " + "word " * 40_000 + "\n"
+    linter.lint_text("Start x\n", "text")  # rules compiled outside the measurement
+    tracemalloc.start()
+    try:
+        result = linter.fix_text(draft, "text")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.text == draft and result.grown == {"HSE201"}
+    assert peak < 20 * len(draft), peak / len(draft)
+
+
+class _Grower(Rule):
+    """A plugin rule whose fix inserts a copy of the whole text before it."""
+    code, name, severity, scope = "HSE202", "grower", Severity.ERROR, "prose"
+    summary, why, fix_safety, origin = "Grows.", "Tests.", Safety.SAFE, "tests"
+    examples = [Example("x")]
+
+    def check(self, ctx):
+        yield Finding(self.code, self.name, self.severity, "grows", 0, 1,
+                      Fix((Edit(0, 0, ctx.doc.source),), Safety.SAFE))
+
+
+def test_a_plugin_fix_that_doubles_the_draft_each_pass_is_refused():
+    draft = "A draft that a plugin keeps doubling. " * 3000  # 114 KB: past the limit in pass 4
+    result = Linter(rules=(_Grower(),)).fix_text(draft, "text")
+    assert result.text == draft and result.applied == 0 and result.grown == {"HSE202"}
