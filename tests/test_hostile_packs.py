@@ -156,3 +156,30 @@ def test_a_plugin_fix_that_doubles_the_draft_each_pass_is_refused():
     draft = "A draft that a plugin keeps doubling. " * 3000  # 114 KB: past the limit in pass 4
     result = Linter(rules=(_Grower(),)).fix_text(draft, "text")
     assert result.text == draft and result.applied == 0 and result.grown == {"HSE202"}
+
+
+# --- #15: HTML views linear in memory ------------------------------------------------------
+
+def _attributes(n: int, quote: str = "") -> str:
+    return " ".join(f"a{i}={quote}{i}{quote}" for i in range(n))
+
+
+@pytest.mark.parametrize("kind, draft, most", [
+    # One tag of 1 MB of attributes: its pattern kept state for each character (190x).
+    ("html", "<p>Text</p><a " + _attributes(80_000) + ">x</a>\n", 10),
+    ("html", "<p>Text</p><a " + _attributes(70_000, '"') + ">x</a>\n", 10),
+    ("html", "<p>Text</p><a " + _attributes(70_000, "'"), 10),  # never closed
+    ("markdown", "Text <a " + _attributes(80_000) + "> x</a>\n", 10),  # raw HTML in Markdown
+    # Tags packed tight: a record per tag, still a constant times the draft.
+    ("html", "<b a=1 b=2 c=3>w " * 60_000, 40),
+])
+def test_html_views_are_linear_in_memory(kind, draft, most):
+    linter = Linter()
+    linter.lint_text("<p>x</p>", kind)  # rules compiled outside the measurement
+    tracemalloc.start()
+    try:
+        linter.fix_text(draft, kind)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(draft) > 900_000 and peak < most * len(draft), peak / len(draft)
