@@ -183,3 +183,110 @@ def test_html_views_are_linear_in_memory(kind, draft, most):
     finally:
         tracemalloc.stop()
     assert len(draft) > 900_000 and peak < most * len(draft), peak / len(draft)
+
+
+# --- #23: the findings cache at scale, and a shipped cache ---------------------------------
+
+@pytest.fixture
+def user_cache(tmp_path, monkeypatch):
+    """A user cache folder of the test's own (the cache's key lives there)."""
+    from citelint import findings_cache
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    monkeypatch.delenv("CITELINT_CACHE_DIR", raising=False)
+    findings_cache.user_key.cache_clear()
+    yield tmp_path / "user-cache" / "citelint"
+    findings_cache.user_key.cache_clear()
+
+
+def test_the_cache_holds_every_file_of_a_large_tree(tmp_path, user_cache):
+    """The cache held 20,000 entries: a warm run over more files evicted its own
+    entries run after run. Now every file keeps its entry (counted, not timed);
+    benchmarks/cache_bench.py gives the times."""
+    from citelint.findings_cache import Cache, file_key
+    n = 25_000
+    finding = Finding("AST001", "x", Severity.ERROR, "m", 0, 1)
+    cache = Cache(str(tmp_path / "cache"))
+    bucket = cache.bucket(Settings())
+    for i in range(n):
+        bucket.put(file_key(f"desk/story{i}.md", f"{i:064x}"), [finding] if i % 2 else [])
+    cache.save()
+    again = Cache(str(tmp_path / "cache")).bucket(Settings())
+    hits = [again.get(file_key(f"desk/story{i}.md", f"{i:064x}"), f"desk/story{i}.md") for i in range(n)]
+    assert sum(h is not None for h in hits) == n
+    assert [len(h) for h in hits[:4]] == [0, 1, 0, 1]
+    assert again.get(file_key("desk/story1.md", "0" * 64), "desk/story1.md") is None  # other bytes: a miss
+    shards = list((tmp_path / "cache").rglob("*.json"))
+    assert 200 < len(shards) <= 256  # spread over shards: a look-up reads one small file
+
+
+def _story(tmp_path):
+    (tmp_path / "story.md").write_text("Prices rose :contentReference[oaicite:0]{index=0}.\n")
+
+
+def _check(tmp_path, monkeypatch, capsys):
+    return run_cli(tmp_path, monkeypatch, capsys, "check", "--isolated", "story.md")
+
+
+@pytest.mark.parametrize("forge", ["same-seal", "other-key", "unsealed"])
+def test_a_shipped_cache_cannot_claim_a_draft_is_clean(tmp_path, monkeypatch, capsys, user_cache, forge):
+    """A repository can ship `.citelint_cache` with an entry claiming a draft is
+    clean. Every shard is sealed with a key in the user's own cache folder: an
+    entry that does not verify is not read, so the findings are still reported."""
+    import hashlib
+    import json
+    from citelint import findings_cache
+    _story(tmp_path)
+    code, out, _ = _check(tmp_path, monkeypatch, capsys)
+    assert code == 1 and "AST001" in out
+    shards = list((tmp_path / ".citelint_cache").rglob("*.json"))
+    assert shards and (user_cache / findings_cache.KEY_FILE).stat().st_mode & 0o077 == 0
+    for shard in shards:  # the attacker knows where the bucket is, but not the user's key
+        data = shard.read_bytes()
+        at = len(findings_cache._HEAD) + findings_cache._SEAL_LEN + len(findings_cache._MID)
+        entries = {slot: [digest, []] for slot, (digest, _) in json.loads(data[at:-1]).items()}
+        body = json.dumps(entries, separators=(",", ":")).encode()
+        seal = {"same-seal": data[len(findings_cache._HEAD):][:findings_cache._SEAL_LEN].decode(),
+                "other-key": findings_cache._seal(hashlib.sha256(b"attacker").digest(),
+                                                  f"{shard.parent.name}/{shard.name}", body),
+                "unsealed": ""}[forge]
+        if forge == "unsealed":
+            shard.write_text(json.dumps({"format": 2, "entries": entries}))
+        else:
+            shard.write_bytes(findings_cache._HEAD + seal.encode() + findings_cache._MID + body + b"}")
+    code, out, _ = _check(tmp_path, monkeypatch, capsys)
+    assert code == 1 and "AST001" in out
+
+
+def test_a_cache_written_by_another_user_is_not_read(tmp_path, monkeypatch, capsys, user_cache):
+    from citelint import findings_cache
+    _story(tmp_path)
+    calls = []
+    from citelint import runner
+    real = runner.check_file
+    monkeypatch.setattr(runner, "check_file", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    _check(tmp_path, monkeypatch, capsys)
+    _check(tmp_path, monkeypatch, capsys)
+    assert calls == ["story.md"]  # the second run came from the cache
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    findings_cache.user_key.cache_clear()
+    code, out, _ = _check(tmp_path, monkeypatch, capsys)
+    assert calls == ["story.md", "story.md"] and code == 1 and "AST001" in out
+
+
+def test_the_least_recently_used_buckets_are_removed_past_the_size_cap(tmp_path, monkeypatch, capsys, user_cache):
+    import os
+    from citelint import findings_cache
+    _story(tmp_path)
+    monkeypatch.setattr(findings_cache, "MAX_BYTES", 1)  # every bucket but the run's own is too many
+    version = None
+    for i, select in enumerate(("AST001", "AST", "ALL")):  # other settings: another bucket each
+        run_cli(tmp_path, monkeypatch, capsys, "check", "--isolated", "--select", select, "story.md")
+        [version] = [p for p in (tmp_path / ".citelint_cache").iterdir() if p.is_dir()]
+        buckets = [p for p in version.iterdir() if p.is_dir()]
+        assert len(buckets) == 1, buckets  # the older buckets went
+        os.utime(buckets[0], (1, 1))  # and this one is old by the next run
+    elsewhere = tmp_path / "keep.json"
+    elsewhere.write_text("{}")
+    os.symlink(elsewhere, version / "link.json")  # never followed, never removed through
+    run_cli(tmp_path, monkeypatch, capsys, "check", "--isolated", "--select", "AST0", "story.md")
+    assert elsewhere.read_text() == "{}"
