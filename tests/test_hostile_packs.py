@@ -290,3 +290,39 @@ def test_the_least_recently_used_buckets_are_removed_past_the_size_cap(tmp_path,
     os.symlink(elsewhere, version / "link.json")  # never followed, never removed through
     run_cli(tmp_path, monkeypatch, capsys, "check", "--isolated", "--select", "AST0", "story.md")
     assert elsewhere.read_text() == "{}"
+
+
+# --- #24: `citelint rule` for a pack's rules; caches never beside a configured file -----------
+
+def test_citelint_rule_knows_a_configured_packs_rules(tmp_path, monkeypatch, capsys):
+    with_pack(tmp_path, pack_rule("house", code="HSE301"), "Clean.\n")
+    code, out, err = run_cli(tmp_path, monkeypatch, capsys, "rule", "HSE301")
+    assert code == 0 and out.startswith("# house-rule-hse301 (HSE301)") and "house.toml" in out, err
+    code, out, _ = run_cli(tmp_path, monkeypatch, capsys, "rule", "house-rule-hse301", "--format", "json")
+    assert code == 0 and '"HSE301"' in out
+    code, _, err = run_cli(tmp_path, monkeypatch, capsys, "rule", "HSE301", "--isolated")
+    assert code == 2 and "no rule 'HSE301'" in err
+
+
+def test_no_cache_is_written_beside_a_configured_outlets_file(tmp_path):
+    """A configured outlet file is read through a marshal cache; that cache used
+    to go to `__pycache__/` beside the file, inside the repository."""
+    import os
+    import subprocess
+    import sys
+    repo = tmp_path / "repo"
+    (repo / "config").mkdir(parents=True)
+    (repo / "config" / "outlets.toml").write_text(
+        '[[outlet]]\nid = "xx.valley-courier"\nname = "Valley Courier"\ndomains = ["valleycourier.example"]\n'
+        'country = "PK"\nkind = "newspaper"\norigin = "house list"\n')
+    (repo / "citelint.toml").write_text('outlets = ["config/outlets.toml"]\n')
+    (repo / "story.md").write_text("The Valley Courier reported it [web:1].\n")
+    before = sorted(p.relative_to(repo) for p in repo.rglob("*"))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "user-cache")
+    for args in (["check", "--no-cache", "story.md"], ["outlets", "Valley Courier"]):
+        proc = subprocess.run([sys.executable, "-m", "citelint", *args], cwd=repo, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
+    assert sorted(p.relative_to(repo) for p in repo.rglob("*")) == before
+    assert list((tmp_path / "user-cache" / "citelint" / "toml").glob("outlets.toml.*.marshal"))
