@@ -94,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("rule", help="show a rule's documentation")
     d.add_argument("code")
     d.add_argument("--format", default="text", choices=("text", "json"))
+    d.add_argument("--config")
+    d.add_argument("--isolated", action="store_true")
 
     o = sub.add_parser("outlets", help="look an outlet up by name, domain or handle")
     o.add_argument("query", help="a name (Dawn), a domain or URL (dawn.com), or a handle (@dawn_com)")
@@ -439,10 +441,14 @@ def cmd_rules(args) -> int:
 
 
 def cmd_rule(args) -> int:
+    """A rule's documentation: a built-in rule, a plugin's, or one from the rule
+    packs the configuration names (found as `check` finds it, from here)."""
+    from .config import Resolver  # deferred
     from .ruledoc import rule_doc  # deferred
     from .ruleset import all_rules  # deferred
     code = args.code.upper()
-    for r in all_rules():
+    settings = Resolver(args.config, args.isolated).for_path(".")
+    for r in all_rules(settings.rule_packs):
         if r.code == code or r.name == args.code:
             if args.format == "json":
                 import json  # deferred

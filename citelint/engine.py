@@ -8,6 +8,7 @@ from .document import Document, kind_for_path
 from .formats import load
 from .fixer import FixResult, fix_loop
 from .model import Finding, Severity
+from .packs import fixing
 from .prefilter import Plan
 from .ruleset import all_rules, builtin_rules
 from .rule import Context, Rule
@@ -104,8 +105,10 @@ class Linter:
     def fix_text(self, text: str, kind: str | None = None, path: str = "-",
                  unsafe: bool = False, online=None) -> FixResult:
         """Fix until nothing changes; with `online`, archive swaps go through
-        the same loop as every other fix, so a draft is written once."""
-        return fix_loop(text, lambda t: self.lint_text(t, kind, path, online), unsafe)
+        the same loop as every other fix, so a draft is written once. A user's
+        pack rule has one pattern time budget for all the passes (packs.fixing)."""
+        with fixing():
+            return fix_loop(text, lambda t: self.lint_text(t, kind, path, online), unsafe)
 
 
 class _State:

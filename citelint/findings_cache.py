@@ -1,11 +1,21 @@
 """A content-hash cache of findings, so unchanged drafts are not linted again.
 
-Entries are keyed by the draft's path and exact bytes; each bucket (one JSON
-file in `.citelint_cache/`) belongs to one combination of citelint version and
-code, settings, and rule set, so changing any of them starts a fresh bucket.
+Each bucket (a folder in `.citelint_cache/<version>/`) belongs to one
+combination of citelint version and code, settings, and rule set, so
+changing any of them starts a fresh bucket. A bucket holds one entry per
+draft path (the draft's bytes' hash and its findings), spread over up to 256
+shard files by the path's hash: a look-up reads one small shard, a run that
+changes a few drafts rewrites a few shards, and no cap on entries makes a
+large tree evict its own entries run after run. The cache as a whole is held
+under MAX_BYTES by removing the least recently used buckets.
 A fully cached run loads no rules at all: that is what makes it fast.
-JSON, not pickle: a cache folder checked out from someone else's repository
-must never be able to run code.
+
+A cache folder can come from someone else's repository, so nothing read from
+it is trusted: JSON, not pickle (it must never run code), and every shard
+carries a keyed hash (BLAKE2b) made with a key kept in the user's own cache
+folder (userdirs.py). A shard that does not verify (shipped, edited, or
+another user's) is ignored, so a crafted `.citelint_cache` cannot claim a
+draft is clean. Bucket folder names come from the same key.
 """
 from __future__ import annotations
 
@@ -18,13 +28,63 @@ from . import __version__
 from .model import Edit, Finding, Fix, Safety, Severity
 
 CACHE_DIR = ".citelint_cache"
-MAX_ENTRIES = 20_000    # per bucket; the least recently used go first
-_FORMAT = 1
+MAX_BYTES = 256 << 20  # the whole cache; the least recently used buckets go first
+_FORMAT = 2
+_SHARD_CHARS = 2       # hex characters of the path's hash that name its shard: 256 shards
+KEY_FILE = "findings-cache.key"
 
 
 def file_key(path: str, digest: str) -> str:
-    """The key of a draft at `path` whose bytes hash (SHA-256) to `digest`."""
-    return hashlib.sha256(f"{path}\0{digest}".encode("utf-8", "surrogateescape")).hexdigest()
+    """The key of a draft at `path` whose bytes hash (SHA-256) to `digest`:
+    the path's hash (its entry, and by its first characters its shard), then
+    the bytes' hash the entry must hold."""
+    return f"{_path_id(path)}:{digest}"
+
+
+def _path_id(path: str) -> str:
+    return hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def user_key() -> bytes | None:
+    """The user's secret key for the cache's keyed hashes, made on first use
+    (32 random bytes, readable by the user alone); None where it cannot be
+    kept, and then no findings cache is read or written."""
+    from .userdirs import user_cache_dir  # deferred
+    path = user_cache_dir() / KEY_FILE
+    for _ in range(2):
+        try:
+            key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+            return key if len(key) == 32 else None
+        except FileNotFoundError:
+            _make_key(path)
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+def _make_key(path: Path) -> None:
+    """Write a new key whole, or leave one another process wrote first."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(os.urandom(32).hex() + "\n")
+        os.link(tmp, path)  # fails if another process made one: theirs is kept
+    except OSError:
+        pass
+    finally:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _seal(key: bytes, label: str, body: bytes) -> str:
+    """The keyed hash of a shard's entries and of where they belong."""
+    return hashlib.blake2b(label.encode("utf-8", "surrogateescape") + b"\n" + body, key=key,
+                           digest_size=32).hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -125,54 +185,78 @@ def finding_from_json(d: dict, path: str) -> Finding:
                    line, col, end_line, end_col, d.get("u"), dict(d.get("x") or {}))
 
 
-class Bucket:
-    """The cached findings for one settings/rules combination."""
+_HEAD = b'{"format":%d,"seal":"' % _FORMAT
+_MID = b'","entries":'
+_SEAL_LEN = 64
 
-    def __init__(self, path: Path):
+
+class Bucket:
+    """One shard file: entries {path hash: [bytes hash, findings]}, sealed
+    with the user's key (see the module's docstring)."""
+
+    def __init__(self, path: Path, key: bytes | None = None):
         self.path = path
-        self.entries: dict[str, list] = {}
-        self.dirty = False
+        self.key = key if key is not None else user_key()
+        self.label = f"{path.parent.name}/{path.name}"  # a sealed shard is valid only where it was written
+        self.entries: dict[str, list] = self._read()
+        self.changed: dict[str, list] = {}
+
+    def _read(self) -> dict:
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return {}  # missing: start empty, it is only a cache
+        body = data[len(_HEAD) + _SEAL_LEN + len(_MID):-1]
+        if (self.key is None or not data.startswith(_HEAD) or not data.endswith(b"}")
+                or data[len(_HEAD) + _SEAL_LEN:len(_HEAD) + _SEAL_LEN + len(_MID)] != _MID):
+            return {}
+        import hmac  # deferred
+        seal = data[len(_HEAD):len(_HEAD) + _SEAL_LEN].decode("ascii", "replace")
+        if not hmac.compare_digest(seal, _seal(self.key, self.label, body)):
+            return {}  # not written by this user here: shipped, edited or damaged
         try:
             import json  # deferred
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") == _FORMAT and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
-        except (OSError, ValueError, AttributeError):
-            pass  # missing or damaged: start empty, it is only a cache
+            entries = json.loads(body)
+        except ValueError:
+            return {}
+        return entries if isinstance(entries, dict) else {}
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self.changed)
 
     def get(self, key: str, path: str) -> list[Finding] | None:
-        found = self.entries.pop(key, None)
-        if found is None:
+        slot, _, digest = key.partition(":")
+        found = self.entries.get(slot)
+        if not isinstance(found, list) or len(found) != 2 or found[0] != digest:
             return None
-        self.entries[key] = found  # most recently used last (saved with the next change)
         try:
-            return [finding_from_json(d, path) for d in found]
+            return [finding_from_json(d, path) for d in found[1]]
         except (KeyError, TypeError, ValueError):
             return None
 
     def put(self, key: str, findings: list[Finding]) -> None:
         if not all(_jsonable(f.extra) for f in findings):
             return  # a plugin's `extra` that JSON cannot hold: not cached
-        rows = [finding_to_json(f) for f in findings]
-        self.entries.pop(key, None)
-        self.entries[key] = rows
-        self.dirty = True
+        slot, _, digest = key.partition(":")
+        self.entries[slot] = self.changed[slot] = [digest, [finding_to_json(f) for f in findings]]
 
     def save(self) -> None:
-        if not self.dirty:
+        if not self.changed or self.key is None:
             return
-        while len(self.entries) > MAX_ENTRIES:
-            self.entries.pop(next(iter(self.entries)))
         import json  # deferred
         import tempfile  # deferred
-        body = json.dumps({"format": _FORMAT, "entries": self.entries}, separators=(",", ":"))
-        self.dirty = False
+        entries = self._read()  # what another run may have saved since: kept, with ours over it
+        entries.update(self.changed)
+        self.changed = {}
+        body = json.dumps(entries, separators=(",", ":")).encode("utf-8")
+        blob = _HEAD + _seal(self.key, self.label, body).encode("ascii") + _MID + body + b"}"
         tmp = None
         try:  # a cache that cannot be written (read-only checkout, full disk) is simply not kept
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".bucket-", suffix=".tmp", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(body)
+            with os.fdopen(fd, "wb") as out:
+                out.write(blob)
             os.chmod(tmp, 0o644)  # mkstemp's 0600 would lock out colleagues sharing the checkout
             os.replace(tmp, self.path)
             tmp = None
@@ -181,6 +265,96 @@ class Bucket:
         finally:
             if tmp is not None and os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+class Shards:
+    """A bucket: its folder of shard files, each read on first use."""
+
+    def __init__(self, folder: Path, key: bytes | None):
+        self.folder, self.key = folder, key
+        self.shards: dict[str, Bucket] = {}
+        try:
+            self.present = {n[:-5] for n in os.listdir(folder) if n.endswith(".json")} if key else set()
+            _touch(folder)
+        except OSError:
+            self.present = set()  # a cold cache
+
+    def may_hold(self, path: str) -> bool:
+        """Whether an entry for `path` may exist (without reading the draft to hash it)."""
+        return _path_id(path)[:_SHARD_CHARS] in self.present
+
+    def _shard(self, key: str) -> Bucket:
+        name = key[:_SHARD_CHARS]
+        if name not in self.shards:
+            self.shards[name] = Bucket(self.folder / f"{name}.json", self.key)
+        return self.shards[name]
+
+    def get(self, key: str, path: str) -> list[Finding] | None:
+        return self._shard(key).get(key, path) if key[:_SHARD_CHARS] in self.present else None
+
+    def put(self, key: str, findings: list[Finding]) -> None:
+        if self.key is not None:
+            self._shard(key).put(key, findings)
+
+    @property
+    def dirty(self) -> bool:
+        return any(b.dirty for b in self.shards.values())
+
+    def save(self) -> None:
+        for b in self.shards.values():
+            b.save()
+
+
+def _touch(folder: Path) -> None:
+    """Mark a bucket as used (at most once an hour): eviction goes by this time."""
+    import time  # deferred
+    if time.time() - os.stat(folder).st_mtime > 3600:
+        os.utime(folder)
+
+
+def _evict(root: Path, keep: set[Path], limit: int) -> None:
+    """Remove the least recently used buckets (never those of this run) until
+    the cache is under `limit` bytes. Only regular files named as citelint
+    names them are removed, and no symbolic link is followed."""
+    try:
+        buckets = [b for v in _entries(root) if v.is_dir(follow_symlinks=False) for b in _buckets_in(v.path)]
+    except OSError:
+        return
+    total = sum(size for _, _, _, size in buckets)
+    for _, folder, files, size in sorted(buckets, key=lambda b: b[0]):
+        if total <= limit:
+            break
+        if folder in keep:
+            continue
+        try:
+            for name in files:
+                os.unlink(name)
+            if folder.is_dir():
+                os.rmdir(folder)
+        except OSError:
+            pass
+        total -= size
+
+
+def _entries(folder) -> list[os.DirEntry]:
+    with os.scandir(folder) as it:
+        return list(it)
+
+
+def _buckets_in(version: str) -> list[tuple]:
+    """(last used, folder, its files, their size) for each bucket of one
+    version: a folder of shards, or one file of the earlier format."""
+    out = []
+    for b in _entries(version):
+        if b.is_dir(follow_symlinks=False):
+            files = [e for e in _entries(b.path) if e.is_file(follow_symlinks=False)
+                     and e.name.endswith((".json", ".tmp"))]
+            out.append((b.stat(follow_symlinks=False).st_mtime, Path(b.path), [e.path for e in files],
+                        sum(e.stat(follow_symlinks=False).st_size for e in files)))
+        elif b.is_file(follow_symlinks=False) and b.name.endswith(".json"):
+            st = b.stat(follow_symlinks=False)
+            out.append((st.st_mtime, Path(b.path), [b.path], st.st_size))
+    return out
 
 
 class Cache:
@@ -207,14 +381,16 @@ class Cache:
             return True
         return False
 
-    def bucket(self, settings, options: tuple = ()) -> Bucket:
+    def bucket(self, settings, options: tuple = ()) -> Shards:
         hit = self._by_id.get(id(settings))
         if hit is not None and hit[0] is settings and hit[1] == options:
             return hit[2]
         k = (settings, options)
         if k not in self._buckets:
-            name = hashlib.sha256(repr((ruleset_signature(settings), settings, options)).encode()).hexdigest()[:24]
-            self._buckets[k] = Bucket(self.root / __version__ / f"{name}.json")
+            key = user_key()
+            what = repr((ruleset_signature(settings), settings, options)).encode()
+            name = hashlib.blake2b(what, key=key or b"", digest_size=12).hexdigest()
+            self._buckets[k] = Shards(self.root / __version__ / name, key)
         self._by_id[id(settings)] = (settings, options, self._buckets[k])
         return self._buckets[k]
 
@@ -230,6 +406,8 @@ class Cache:
                 (self.root / ".gitignore").write_text("# Created by citelint automatically.\n*\n")
         except OSError:
             return
+        new = [b for b in self._buckets.values() if b.dirty and not b.folder.exists()]
         for b in self._buckets.values():
             b.save()
-
+        if new:  # a new bucket is what grows the cache: keep it under its size
+            _evict(self.root, {b.folder for b in self._buckets.values()}, MAX_BYTES)

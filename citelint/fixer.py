@@ -18,38 +18,84 @@ _CLOSERS = ".,;:!?)\u201d\u2019"  # punctuation a removal must not leave a space
 
 
 class FixResult(Record):
-    __slots__ = ("text", "applied", "remaining", "converged", "fixes", "refused")
+    __slots__ = ("text", "applied", "remaining", "converged", "fixes", "refused", "grown")
     _fields = __slots__
 
     def __init__(self, text: str, applied: int = 0, remaining: list[Finding] | None = None,
-                 converged: bool = True, fixes: list[AppliedFix] | None = None, refused: set | None = None):
+                 converged: bool = True, fixes: list[AppliedFix] | None = None, refused: set | None = None,
+                 grown: set | None = None):
         self.text = text
         self.applied = applied                # fixes applied over all iterations
         self.remaining = remaining if remaining is not None else []  # findings on the final text
         self.converged = converged
         self.fixes = fixes if fixes is not None else []  # what each applied fix removed, in order
         self.refused = refused if refused is not None else set()  # codes whose fixes had impossible edits
+        self.grown = grown if grown is not None else set()  # codes whose fixes would grow the draft too much
+
+
+def growth_limit(length: int) -> int:
+    """The most characters a draft of `length` may have once fixed: twice its
+    length or 1 Mi characters more, whichever is larger. Fixes remove debris
+    and swap links; a fix that grows a draft past this (a pack replacement
+    that matches its own output again, pass after pass) is refused."""
+    return max(2 * length, length + GROWTH_MARGIN)
+
+
+GROWTH_MARGIN = 1 << 20
 
 
 def fix_loop(text: str, lint: Callable[[str], list[Finding]], unsafe: bool = False) -> FixResult:
+    refused: set[str] = set()
+    grown: set[str] = set()
+    while True:
+        result = _passes(text, lint, unsafe, refused, grown, growth_limit(len(text)))
+        if result is not None:
+            return result
+        # A rule's fixes would grow the draft past the limit: start again from the
+        # draft without them, so nothing they did in earlier passes remains.
+
+
+def _passes(text: str, lint, unsafe: bool, refused: set, grown: set, limit: int) -> FixResult | None:
+    """Fix until nothing changes; None when a rule's fixes were newly refused for
+    growing the draft (`grown`), so that the fixing starts again without them."""
     applied = 0
     log: list[AppliedFix] = []
-    refused: set[str] = set()
     for _ in range(MAX_ITERATIONS):
         findings = lint(text)
         fixable = [f for f in findings if f.fix and (unsafe or f.fix.safety is Safety.SAFE)]
         refused.update(f.code for f in fixable if not sane(f.fix, len(text)))
-        fixable = [f for f in fixable if f.code not in refused]
-        if not fixable:
-            return FixResult(text, applied, findings, fixes=log, refused=refused)
+        # A pack rule whose replacements alone would pass the limit built none (packs.py).
+        held = {f.code for f in findings if f.extra and f.extra.get("fix-refused") == "grows"}
+        fixable = [f for f in fixable if f.code not in refused and f.code not in grown]
         taken = chosen_fixes([f.fix for f in fixable])
+        chosen = {id(fx) for fx in taken}
+        done = [f for f in fixable if id(f.fix) in chosen]
+        held |= _overgrown(len(text), done, limit)
+        if held - grown:
+            grown |= held
+            return None
         new_text, n = _apply(text, taken)
         if n == 0 or new_text == text:
-            return FixResult(text, applied, findings, fixes=log, refused=refused)
-        chosen = {id(fx) for fx in taken}
-        log.extend(_applied(f, text) for f in fixable if id(f.fix) in chosen)
+            return FixResult(text, applied, findings, fixes=log, refused=refused, grown=grown)
+        log.extend(_applied(f, text) for f in done)
         text, applied = new_text, applied + n
-    return FixResult(text, applied, lint(text), converged=False, fixes=log, refused=refused)
+    return FixResult(text, applied, lint(text), converged=False, fixes=log, refused=refused, grown=grown)
+
+
+def _overgrown(length: int, done: list[Finding], limit: int) -> set[str]:
+    """The codes whose fixes, applied to a text of `length`, would take it past
+    `limit`: those adding the most, until the rest fit."""
+    growth: dict[str, int] = {}
+    for f in done:
+        growth[f.code] = growth.get(f.code, 0) + sum(len(e.text) - (e.end - e.start) for e in f.fix.edits)
+    total = length + sum(growth.values())
+    over: set[str] = set()
+    for code, added in sorted(growth.items(), key=lambda kv: -kv[1]):
+        if total <= limit or added <= 0:
+            break
+        over.add(code)
+        total -= added
+    return over
 
 
 def sane(fix: Fix, length: int) -> bool:

@@ -11,14 +11,18 @@ compiles its pattern at all.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from time import perf_counter
 from typing import Iterable
 
 from .tomlcache import load_toml
+from .fixer import growth_limit
 from .model import Finding, Safety, Severity
 from .rule import Context, Example, Rule, lazy_regex, validate_rule
 
-PATTERN_TIMEOUT = 2.0  # seconds a single pattern may spend on one view
+PATTERN_TIMEOUT = 2.0  # seconds a rule's patterns may spend on one draft, all its views together
 
 # The rule-pack schema, declared once: each key's type and, where it is a
 # choice, its allowed values. Validation and the README's pack format follow it.
@@ -46,6 +50,54 @@ class PatternTimeout(RuntimeError):
     pass
 
 
+class PatternBudget:
+    """The time each pack rule's patterns have spent on one draft. A rule has
+    one budget per draft, shared by its pattern and conditions and by all its
+    views: a `scope = "url"` rule gets one budget for all the draft's links,
+    not one per link. A user's pack also shares it across the passes of
+    `--fix` (see fixing()); built-in rules, tested with citelint, get one per pass."""
+    __slots__ = ("spent",)
+
+    def __init__(self):
+        self.spent: dict[str, float] = {}
+
+    def run(self, rule: "PatternRule", what: str, path: str, call):
+        """`call(timeout)` with the time the rule has left; PatternTimeout once it is spent."""
+        spent = self.spent.get(rule.code, 0.0)
+        start = perf_counter()
+        try:
+            if spent >= PATTERN_TIMEOUT:
+                raise TimeoutError
+            return call(PATTERN_TIMEOUT - spent)
+        except TimeoutError:
+            raise PatternTimeout(f"{rule.where}: rule {rule.code} {what} took longer than "
+                                 f"{PATTERN_TIMEOUT:g}s on {path}; simplify the pattern") from None
+        finally:
+            self.spent[rule.code] = spent + perf_counter() - start
+
+
+_FIXING: ContextVar[PatternBudget | None] = ContextVar("citelint_pattern_budget", default=None)
+
+
+@contextmanager
+def fixing():
+    """While one draft is fixed: user packs' rules share one budget over every pass."""
+    token = _FIXING.set(PatternBudget())
+    try:
+        yield
+    finally:
+        _FIXING.reset(token)
+
+
+def _budget(ctx: Context, rule: "PatternRule") -> PatternBudget:
+    shared = None if rule.builtin else _FIXING.get()
+    if shared is not None:
+        return shared
+    if "pattern-budget" not in ctx.cache:
+        ctx.cache["pattern-budget"] = PatternBudget()
+    return ctx.cache["pattern-budget"]
+
+
 class _Groups(dict):
     def __missing__(self, key):
         return "{" + key + "}"
@@ -56,6 +108,7 @@ class PatternRule(Rule):
 
     def __init__(self, spec: dict, where: str, lazy: bool = False):
         self.where = where
+        self.builtin = lazy  # shipped and tested with citelint (see load_pack)
         self.code = spec["code"]
         self.name = spec["name"]
         self.severity = Severity(spec.get("severity", "warning"))
@@ -75,6 +128,7 @@ class PatternRule(Rule):
         self._sources = {k: _pattern_text(spec[k], where, self.code, k)
                          for k in ("pattern", "requires", "unless") if k in spec}
         self._compiled: dict = {}
+        self._size: tuple[int, int] | None = None  # see _replacement_size
         if not lazy:  # a user's pack: report a bad pattern when the pack loads
             for key in self._sources:
                 self._regex(key)
@@ -100,19 +154,20 @@ class PatternRule(Rule):
         return self._regex("unless")
 
     def check(self, ctx: Context) -> Iterable[Finding]:
+        budget, path = _budget(ctx, self), ctx.doc.path
         for view in ctx.views(self.scope):
             text = view.text
             if self.prefilter and not any(s in text for s in self.prefilter):
                 continue
-            if self.requires is not None and not _search(self.requires, text, self, ctx.doc.path):
+            if self.requires is not None and not budget.run(
+                    self, "condition", path, lambda t: self.requires.search(text, timeout=t)):
                 continue
-            if self.unless is not None and _search(self.unless, text, self, ctx.doc.path):
+            if self.unless is not None and budget.run(
+                    self, "condition", path, lambda t: self.unless.search(text, timeout=t)):
                 continue
-            try:  # the time limit is the pattern's alone: matches first, citelint's own work after
-                matches = [m for m in self.pattern.finditer(text, timeout=PATTERN_TIMEOUT) if m.end() > m.start()]
-            except TimeoutError:
-                raise PatternTimeout(f"{self.where}: rule {self.code} pattern took longer than "
-                                     f"{PATTERN_TIMEOUT:g}s on {ctx.doc.path}; simplify the pattern") from None
+            # The time limit is the pattern's alone: matches first, citelint's own work after.
+            matches = budget.run(self, "pattern", path, lambda t: [
+                m for m in self.pattern.finditer(text, timeout=t) if m.end() > m.start()])
             yield from self._findings(ctx, view, matches)
 
     def _findings(self, ctx: Context, view, matches):
@@ -123,19 +178,47 @@ class PatternRule(Rule):
             replacement = None
             if self.fix_kind == "delete":
                 replacement = ""
-            elif self.fix_kind == "replace":
+            elif self.fix_kind == "replace" and self._room(ctx, m):
                 replacement = m.expand(self.replacement)
             f = ctx.finding(self, view, m.start(), m.end(), message, replacement=replacement)
             if f is not None:
+                if self.fix_kind == "replace" and replacement is None:
+                    f.extra["fix-refused"] = "grows"  # the fixer reports it (fixer.fix_loop)
                 yield f
 
+    def _room(self, ctx: Context, m) -> bool:
+        """Whether this match's replacement fits in what the rule's replacements
+        may still add to the draft (fixer.growth_limit), judged before it is
+        built: `\\g<0>` a thousand times over a long match would not fit in memory."""
+        key = ("pack-growth", self.code)
+        if key not in ctx.cache:
+            size = len(ctx.doc.source)
+            ctx.cache[key] = growth_limit(size) - size
+        literal, refs = self._replacement_size()
+        added = literal + refs * (m.end() - m.start()) - (m.end() - m.start())
+        if added > ctx.cache[key]:
+            ctx.cache[key] = -1  # one refused, all refused: the fixer refuses the rule's fixes
+            return False
+        ctx.cache[key] -= max(added, 0)
+        return True
 
-def _search(pattern, text: str, rule: PatternRule, path: str):
-    try:
-        return pattern.search(text, timeout=PATTERN_TIMEOUT)
-    except TimeoutError:
-        raise PatternTimeout(f"{rule.where}: rule {rule.code} condition took longer than "
-                             f"{PATTERN_TIMEOUT:g}s on {path}; simplify the pattern") from None
+    def _replacement_size(self) -> tuple[int, int]:
+        """(literal characters, group references) of `replacement`: its length
+        for a match is at most literal + references x the match's length.
+        Read from stand-in matches with the pattern's groups."""
+        if self._size is None:
+            names = {n: name for name, n in self.pattern.groupindex.items()}
+
+            def width(lead: str, inner: str) -> int:
+                groups = "".join(f"(?P<{names[i]}>{inner})" if i in names else f"({inner})"
+                                 for i in range(1, self.pattern.groups + 1))
+                stand_in = lazy_regex.compile(lead + groups)
+                return len(stand_in.match(lead + inner * self.pattern.groups).expand(self.replacement))
+            literal = width("", "")
+            whole = width("z", "") - literal  # references to the whole match (\g<0>)
+            parts = width("", "x") - literal - whole * self.pattern.groups
+            self._size = (literal, whole + parts)
+        return self._size
 
 
 def _pattern_text(pattern, where: str, code: str, key: str) -> str:

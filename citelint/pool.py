@@ -70,7 +70,7 @@ def _needs_work(findings: list[Finding], settings, job: Job) -> bool:
 
 def _from_cache(path: str, settings, job: Job, cache) -> FileResult | None:
     bucket = cache.bucket(settings, (job.kind, job.encoding))
-    if not bucket.entries:
+    if not bucket.may_hold(path):
         return None  # a cold cache: no need to read the file twice
     try:
         data = read_bytes(path, settings.max_file_size)[0]  # never blocks on a FIFO named like a draft

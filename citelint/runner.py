@@ -6,7 +6,7 @@ import os
 
 from .engine import Linter
 from .files import BinaryFile, InputError, encode, read_source, sha256_hex, write_source
-from .fixer import MAX_ITERATIONS
+from .fixer import GROWTH_MARGIN, MAX_ITERATIONS
 from .model import Finding, Record, Value
 
 
@@ -88,6 +88,10 @@ def check_text(text: str, name: str, settings, job: Job, online=None) -> tuple[F
     if result.refused:
         res.warning = (f"{name}: fixes from {', '.join(sorted(result.refused))} were refused: their edits fall "
                        f"outside the text or overlap (a plugin's bug); nothing of theirs was applied")
+    if result.grown:
+        res.warning = (f"{name}: fixes from {', '.join(sorted(result.grown))} were refused: they would grow the "
+                       f"draft past twice its length (or {GROWTH_MARGIN:,} characters more); nothing of theirs "
+                       f"was applied")
     res.fixed = result.applied
     res.applied = result.fixes
     res.findings = result.remaining

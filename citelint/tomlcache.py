@@ -1,29 +1,28 @@
-"""Data derived from shipped files, kept as marshal beside them, as Python keeps
-.pyc files beside modules: reading it back is about ten times faster than
-parsing TOML again, and a one-file check pays for every millisecond.
+"""Data derived from TOML files (built-in packs and outlet lists, a newsroom's
+outlet files), kept as marshal: reading it back is about ten times faster
+than parsing TOML again, and a one-file check pays for every millisecond.
 
-The cache sits in __pycache__ next to the source (under PYTHONDONTWRITEBYTECODE,
-in the user's cache folder instead), is keyed by what it was derived from, is
-written atomically, and is skipped silently wherever it cannot be written or
-read back. marshal holds only plain data here: str, int, bool, tuple, list, dict.
+The cache sits in the user's cache folder (userdirs.py), never beside the
+source: a configured outlet file lives in the repository being checked, and
+nothing is written there. It is keyed by what it was derived from, written
+atomically, and skipped silently wherever it cannot be written or read back.
+marshal holds only plain data here: str, int, bool, tuple, list, dict.
 """
 from __future__ import annotations
 
 import marshal
 import os
-import sys
 from pathlib import Path
 from typing import Callable
 
+from .userdirs import user_cache_dir
+
 
 def cache_path(path: Path) -> Path:
-    """Where the data derived from `path` is kept."""
-    if not sys.dont_write_bytecode:
-        return path.parent / "__pycache__" / (path.name + ".marshal")
+    """Where the data derived from `path` is kept: the user's cache folder."""
     import hashlib  # deferred
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     digest = hashlib.sha1(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:16]
-    return Path(base) / "citelint" / "toml" / f"{path.name}.{digest}.marshal"
+    return user_cache_dir() / "toml" / f"{path.name}.{digest}.marshal"
 
 
 def cached(path: Path, key, compute: Callable[[], object]):

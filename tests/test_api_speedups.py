@@ -13,7 +13,7 @@ import citelint.formats.markdown as md
 from citelint.document import Document
 from citelint.engine import Linter
 from citelint.config import Settings
-from citelint.tomlcache import read_toml
+from citelint.tomlcache import cache_path, read_toml
 from citelint.packs import PackError, PatternRule, load_pack
 from citelint.prefilter import Plan, guard
 from citelint.ruleset import _may_have_plugins, builtin_rules
@@ -148,29 +148,32 @@ def test_builtin_patterns_compile_only_when_a_document_needs_them(tmp_path):
 
 
 def test_read_toml_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     p = tmp_path / "pack.toml"
     p.write_text('a = 1\n', encoding="utf-8")
     assert read_toml(p, cache=True) == {"a": 1}
-    assert (tmp_path / "__pycache__" / "pack.toml.marshal").is_file()
+    store = cache_path(p)
+    assert store.is_file() and store.is_relative_to(tmp_path / "xdg" / "citelint")
     assert read_toml(p, cache=True) == {"a": 1}
     p.write_text('a = 22\nb = "x"\n', encoding="utf-8")  # new size: the cache is stale
     assert read_toml(p, cache=True) == {"a": 22, "b": "x"}
-    (tmp_path / "__pycache__" / "pack.toml.marshal").write_bytes(b"garbage")
+    store.write_bytes(b"garbage")
     assert read_toml(p, cache=True) == {"a": 22, "b": "x"}
     p.write_text('when = 2024-01-01\n', encoding="utf-8")  # marshal cannot hold dates: no cache
     assert str(read_toml(p, cache=True)["when"]) == "2024-01-01"
 
 
-def test_read_toml_cache_is_not_written_under_dont_write_bytecode(tmp_path, monkeypatch):
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    (tmp_path / "pack.toml").write_text("a = 1\n")
-    assert read_toml(tmp_path / "pack.toml", cache=True) == {"a": 1}
-    assert not (tmp_path / "__pycache__").exists()
+def test_read_toml_cache_is_never_written_beside_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    for bytecode in (True, False):
+        monkeypatch.setattr(sys, "dont_write_bytecode", bytecode)
+        (tmp_path / "pack.toml").write_text("a = 1\n")
+        assert read_toml(tmp_path / "pack.toml", cache=True) == {"a": 1}
+        assert not (tmp_path / "__pycache__").exists()
 
 
 def test_read_toml_in_a_read_only_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "ro" / "xdg"))
     folder = tmp_path / "ro"
     folder.mkdir()
     (folder / "pack.toml").write_text("a = 1\n")

@@ -19,7 +19,7 @@ from ..view import View
 # attributes with quoted values, no newline-free limit (tags may wrap lines).
 _TAG = re.compile(
     r"<(?P<close>/)?(?P<name>[A-Za-z][A-Za-z0-9-]{0,30})"
-    r"(?P<attrs>(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>")
+    r"(?P<attrs>(?:\s+[A-Za-z_:][\w.:-]*+(?:\s*+=\s*+(?:\"[^\"]*+\"|'[^']*+'|[^\s\"'=<>`]++))?)*+)\s*/?>")
 # Elements whose content is never prose (as in the HTML loader).
 SKIP = frozenset({"script", "style", "pre", "code", "textarea", "template", "svg", "math",
                   "noscript", "kbd", "samp", "tt"})
