@@ -2,11 +2,14 @@
 outlet files), kept as marshal: reading it back is about ten times faster
 than parsing TOML again, and a one-file check pays for every millisecond.
 
-The cache sits in the user's cache folder (userdirs.py), never beside the
-source: a configured outlet file lives in the repository being checked, and
-nothing is written there. It is keyed by what it was derived from, written
-atomically, and skipped silently wherever it cannot be written or read back.
-marshal holds only plain data here: str, int, bool, tuple, list, dict.
+Only the command line keeps it on disk (`keep_on_disk()`), in the user's
+cache folder (userdirs.py), never beside the source: a configured outlet file
+lives in the repository being checked, and nothing is written there. The
+Python API writes nothing: it keeps the same marshal copies in memory, for the
+life of the process. On disk the cache is keyed by what it was derived from,
+written atomically, skipped silently wherever it cannot be written or read
+back, and pruned to its newest MAX_FILES files. marshal holds only plain data
+here: str, int, bool, tuple, list, dict.
 """
 from __future__ import annotations
 
@@ -16,6 +19,17 @@ from pathlib import Path
 from typing import Callable
 
 from .userdirs import user_cache_dir
+
+
+MAX_FILES = 64          # more than any newsroom's packs and outlet files; older ones are removed
+_disk = False            # set by the command line only
+_memory: dict[Path, bytes] = {}
+
+
+def keep_on_disk(on: bool = True) -> None:
+    """Keep derived data in the user's cache folder across runs (the CLI's choice)."""
+    global _disk
+    _disk = on
 
 
 def cache_path(path: Path) -> Path:
@@ -29,25 +43,57 @@ def cached(path: Path, key, compute: Callable[[], object]):
     """compute(), or what it returned last time for the same `key`."""
     store = cache_path(path)
     try:
-        with open(store, "rb") as fh:
-            stored_key, data = marshal.loads(fh.read())  # load(fh) reads piecemeal, far slower
-        if stored_key == key:
-            return data
+        blob = _read(store)
+        if blob is not None:
+            stored_key, data = marshal.loads(blob)
+            if stored_key == key:
+                return data
     except (OSError, EOFError, ValueError, TypeError):
         pass
     data = compute()
-    tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
     try:
         blob = marshal.dumps((key, data))  # ValueError for what marshal cannot hold (dates)
+    except ValueError:
+        return data
+    if _disk:
+        _write(store, blob)
+    else:
+        _memory[store] = blob
+    return data
+
+
+def _read(store: Path) -> bytes | None:
+    if not _disk:
+        return _memory.get(store)
+    with open(store, "rb") as fh:
+        return fh.read()  # marshal.load(fh) reads piecemeal, far slower
+
+
+def _write(store: Path, blob: bytes) -> None:
+    tmp = store.with_name(f"{store.name}.{os.getpid()}.tmp")
+    try:
         store.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(blob)
         os.replace(tmp, store)  # atomic: concurrent workers never read half a file
-    except (OSError, ValueError):
+        _prune(store.parent)
+    except OSError:
         try:
             tmp.unlink(missing_ok=True)
         except OSError:
             pass
-    return data
+
+
+def _prune(folder: Path) -> None:
+    """Keep the newest MAX_FILES files: sources come and go (renamed packs, old checkouts)."""
+    entries = [e for e in os.scandir(folder) if e.name.endswith(".marshal") and e.is_file(follow_symlinks=False)]
+    if len(entries) <= MAX_FILES:
+        return
+    entries.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns, reverse=True)
+    for e in entries[MAX_FILES:]:
+        try:
+            os.unlink(e.path)
+        except OSError:
+            pass
 
 
 _TOML_FORMAT = 1  # of the cache files read_toml keeps

@@ -1,6 +1,9 @@
 """The Python API: text and settings in, findings or fixed text out, no file
 system, one Linter per settings per process, usable from worker processes."""
 import multiprocessing
+import os
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
@@ -81,3 +84,34 @@ def test_safe_in_fresh_worker_processes():
     with ProcessPoolExecutor(max_workers=2, mp_context=ctx) as pool:
         got = list(pool.map(_codes_in_worker, [texts, texts[::-1]]))
     assert got == [[["AST001"], [], ["TRK001"]], [["TRK001"], [], ["AST001"]]]
+
+
+API_RUN = r"""
+import citelint
+from citelint.config import Settings
+settings = Settings(select=("ALL",), outlets=("house.toml",), rule_packs=("pack.toml",), root=".")
+text = "Prices rose :contentReference[oaicite:0]{index=0}. Dawn +2 Pakistan Today +3\n"
+for kind in ("text", "markdown", "html"):
+    citelint.check_text(text, kind=kind, settings=settings)
+    citelint.fix_text(text, kind=kind, settings=settings, unsafe=True)
+print(len(citelint.check_text(text, settings=settings)))
+"""
+
+
+def test_the_python_api_writes_nothing(tmp_path):
+    """Not the findings cache, not the TOML caches, not bytecode: the API only reads."""
+    home = tmp_path / "home"
+    work = tmp_path / "work"
+    home.mkdir(), work.mkdir()
+    (work / "house.toml").write_text('[[outlet]]\nid = "port-gazette"\nname = "Port Gazette"\nkind = "newspaper"\n')
+    (work / "pack.toml").write_text(
+        '[[rule]]\ncode = "HSE001"\nname = "house-word"\nsummary = "Finds the word gizmo."\n'
+        'why = "House style."\npattern = "gizmo"\nmessage = "gizmo"\n')
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("CITELINT_CACHE_DIR", None)
+    run = subprocess.run([sys.executable, "-c", API_RUN], cwd=work, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert int(run.stdout) > 0
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before

@@ -13,6 +13,7 @@ import citelint.formats.markdown as md
 from citelint.document import Document
 from citelint.engine import Linter
 from citelint.config import Settings
+from citelint import tomlcache
 from citelint.tomlcache import cache_path, read_toml
 from citelint.packs import PackError, PatternRule, load_pack
 from citelint.prefilter import Plan, guard
@@ -148,6 +149,7 @@ def test_builtin_patterns_compile_only_when_a_document_needs_them(tmp_path):
 
 
 def test_read_toml_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(tomlcache, "_disk", True)  # as the command line runs it
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     p = tmp_path / "pack.toml"
     p.write_text('a = 1\n', encoding="utf-8")
@@ -164,6 +166,7 @@ def test_read_toml_cache(tmp_path, monkeypatch):
 
 
 def test_read_toml_cache_is_never_written_beside_the_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(tomlcache, "_disk", True)  # as the command line runs it
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     for bytecode in (True, False):
         monkeypatch.setattr(sys, "dont_write_bytecode", bytecode)
@@ -173,6 +176,7 @@ def test_read_toml_cache_is_never_written_beside_the_file(tmp_path, monkeypatch)
 
 
 def test_read_toml_in_a_read_only_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(tomlcache, "_disk", True)  # as the command line runs it
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "ro" / "xdg"))
     folder = tmp_path / "ro"
     folder.mkdir()
