@@ -109,12 +109,15 @@ class Baseline:
 
     @classmethod
     def load(cls, file: str) -> "Baseline":
+        from .capped import MAX_BASELINE_BYTES, read_capped  # deferred
         try:
-            data = json.loads(Path(file).read_text(encoding="utf-8"))
+            data = json.loads(read_capped(file, MAX_BASELINE_BYTES).decode("utf-8"))
         except OSError as exc:
             raise BaselineError(f"{file}: cannot read baseline: {exc.strerror or exc}") from None
         except ValueError as exc:
             raise BaselineError(f"{file}: not a citelint baseline (invalid JSON: {exc})") from None
+        except RecursionError:
+            raise BaselineError(f"{file}: not a citelint baseline (JSON nested too deeply)") from None
         if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION or not isinstance(
                 data.get("findings"), list):
             raise BaselineError(f"{file}: not a citelint baseline (version {FORMAT_VERSION} expected)")
@@ -123,8 +126,10 @@ class Baseline:
             for row in data["findings"]:
                 e = Entry(str(row["path"]), str(row["code"]), str(row["key"]), str(row.get("text", "")))
                 entries[e] += int(row.get("count", 1))
-        except (KeyError, TypeError, ValueError):
-            raise BaselineError(f"{file}: damaged baseline entry {row!r}") from None
+        except (AttributeError, KeyError, OverflowError, TypeError, ValueError):
+            shown = repr(row)
+            shown = shown if len(shown) <= 200 else shown[:199] + "\u2026"
+            raise BaselineError(f"{file}: damaged baseline entry {shown}") from None
         return cls(file, entries)
 
     def write(self) -> None:

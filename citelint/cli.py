@@ -14,6 +14,10 @@ class UsageError(Exception):
     pass
 
 
+class OutputError(UsageError):
+    """Standard output closed (`>&-`) or full (/dev/full): nothing more can be reported."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line and exit 2, like every other error
         raise UsageError(message)
@@ -128,29 +132,43 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the workers' shutdown
         print("citelint: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (`| head`): nothing to say, and nothing left to flush
+        _discard(sys.stdout)
         return EXIT_ERROR
     except Exception as exc:  # configuration, pack and other known errors: one line, exit 2
-        from .baseline import BaselineError  # deferred
-        from .config import ConfigError  # deferred
-        from .outlets import RegistryError  # deferred
-        from .packs import PackError, PatternTimeout  # deferred
-        if isinstance(exc, (BaselineError, ConfigError, PackError, PatternTimeout, RegistryError)):
-            _error(str(exc))
-            return EXIT_ERROR
-        import os  # deferred
-        if os.environ.get("CITELINT_DEBUG"):
-            raise
-        detail = " ".join(str(exc).split())[:300]
-        _error(f"internal error: {type(exc).__name__}{': ' + detail if detail else ''}; "
-               f"please report this (CITELINT_DEBUG=1 shows the traceback)")
+        message = _known_error(exc)
+        if message is None:
+            import os  # deferred
+            if os.environ.get("CITELINT_DEBUG"):
+                raise
+            detail = " ".join(str(exc).split())[:300]
+            message = (f"internal error: {type(exc).__name__}{': ' + detail if detail else ''}; "
+                       f"please report this (CITELINT_DEBUG=1 shows the traceback)")
+        _error(message)
         return EXIT_ERROR
+
+
+def _known_error(exc: Exception) -> str | None:
+    """The one line for an error whose cause is known (a bad file, setting,
+    pack or folder), or None for a bug."""
+    from .baseline import BaselineError  # deferred
+    from .config import ConfigError  # deferred
+    from .outlets import RegistryError  # deferred
+    from .packs import PackError, PatternTimeout  # deferred
+    if isinstance(exc, (BaselineError, ConfigError, PackError, PatternTimeout, RegistryError)):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.filename is not None:  # a folder that cannot be searched, say
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return None
 
 
 def _error(message: str) -> None:
     """The one line an error gets: file names and pack text may hold control characters."""
     from .reports.common import printable  # deferred
-    print(f"citelint: error: {printable(message)}", file=sys.stderr)
+    try:
+        print(f"citelint: error: {printable(message)}", file=sys.stderr)
+    except OSError:  # standard error is full too: the exit status is all that is left
+        _discard(sys.stderr)
 
 
 def _resolver(args):
@@ -191,7 +209,7 @@ def cmd_check(args) -> int:
     report, errors, diffs = _gather(args, job, targets, results)
     errors += walk_errors
     if args.diff:
-        sys.stdout.write("".join(diffs))
+        _write(sys.stdout, "".join(diffs))
         return EXIT_ERROR if errors else (EXIT_FINDINGS if diffs else EXIT_OK)
     if args.write_baseline:
         return _write_baseline(args, report, errors)
@@ -295,8 +313,7 @@ def _write_baseline(args, report, errors) -> int:
 def _emit(args, report, stdin_out) -> None:
     """The fixed standard input (if any) on stdout and the report beside it."""
     if stdin_out is not None:
-        sys.stdout.buffer.write(stdin_out)
-        sys.stdout.flush()
+        _write(sys.stdout, stdin_out)
         if not args.fix_only:
             _emit_report(args, report, stream=sys.stderr)
     elif not args.fix_only:
@@ -366,7 +383,8 @@ def _check_stdin(args, settings, job, data: bytes, online=None):
 
     from .discover import is_excluded  # deferred
     from .files import BinaryFile, InputError, decode  # deferred
-    from .runner import FileResult, check_text  # deferred
+    from .runner import FileResult, check_text, linter_for  # deferred
+    linter_for(settings)  # a bad --select or pack is the run's error (one line), as for files
     name = args.stdin_filename or "-"
     echo = data if job.fix and not job.diff else None
     if args.force_exclude and name != "-" and is_excluded(Path(name), settings):
@@ -413,12 +431,43 @@ def _emit_report(args, report, stream) -> None:
         _write(side, reports.FORMATS["text"](report, color=reports.use_color(side), statistics=True))
 
 
-def _write(stream, text: str) -> None:
+def _write(stream, text: str | bytes) -> None:
+    """Write (and flush) a report, a listing or fixed standard input. Output that
+    cannot be written is one line naming the cause, exit status 2: standard
+    output closed (`>&-`) or full (/dev/full: ENOSPC). A closed pipe stays quiet."""
+    name = "standard error" if stream is not None and stream is sys.stderr else "standard output"
+    if stream is None:  # Python's stdout when the shell closed it
+        raise OutputError(f"{name} is closed; nothing can be reported (-o FILE writes the report to a file)")
     try:
-        stream.write(text)
-    except UnicodeEncodeError:  # a path that is not valid UTF-8, on a strict stream
-        enc = getattr(stream, "encoding", None) or "utf-8"
-        stream.write(text.encode(enc, "backslashreplace").decode(enc))
+        if isinstance(text, bytes):
+            stream.flush()
+            stream.buffer.write(text)
+        else:
+            try:
+                stream.write(text)
+            except UnicodeEncodeError:  # a stream whose encoding cannot hold the text (ASCII, say)
+                enc = getattr(stream, "encoding", None) or "utf-8"
+                stream.write(text.encode(enc, "backslashreplace").decode(enc))
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _discard(stream)
+        raise OutputError(f"cannot write to {name}: {exc.strerror or exc}") from None
+
+
+def _discard(stream) -> None:
+    """Point a stream that failed at /dev/null, so what its buffer still holds is
+    not written (and does not fail again, with a traceback) when Python exits."""
+    import os  # deferred
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, stream.fileno())
+        finally:
+            os.close(null)
+    except (AttributeError, OSError, ValueError):  # not a real file (tests capture output)
+        pass
 
 
 def cmd_rules(args) -> int:
@@ -428,18 +477,25 @@ def cmd_rules(args) -> int:
     if args.test:
         from . import packtest  # deferred
         lines, ok = packtest.run(args.test, settings)
-        print("\n".join(lines))
+        _write(sys.stdout, "\n".join(lines) + "\n")
         return EXIT_OK if ok else EXIT_FINDINGS
     rules = all_rules(settings.rule_packs)
     if args.format == "json":
-        import json  # deferred
-        print(json.dumps([r.docs() for r in rules], indent=2, ensure_ascii=False))
+        _write(sys.stdout, _json([r.docs() for r in rules]))
         return EXIT_OK
+    lines = []
     for r in rules:
         fix = {"safe": "[*]", "unsafe": "[~]"}.get(r.fix_safety.value if r.fix_safety else "", "   ")
-        print(f"{r.code:<7} {fix} {r.name:<34} {r.severity.value:<8} {r.summary}")
-    print("\n[*] safe fix (--fix)   [~] unsafe fix (--fix --unsafe-fixes)")
+        lines.append(f"{r.code:<7} {fix} {r.name:<34} {r.severity.value:<8} {r.summary}\n")
+    _write(sys.stdout, "".join(lines) + "\n[*] safe fix (--fix)   [~] unsafe fix (--fix --unsafe-fixes)\n")
     return EXIT_OK
+
+
+def _json(obj) -> str:
+    import json  # deferred
+
+    from .reports.common import json_text  # deferred
+    return json_text(json.dumps(obj, indent=2, ensure_ascii=False)) + "\n"
 
 
 def cmd_rule(args) -> int:
@@ -452,11 +508,7 @@ def cmd_rule(args) -> int:
     settings = Resolver(args.config, args.isolated).for_path(".")
     for r in all_rules(settings.rule_packs):
         if r.code == code or r.name == args.code:
-            if args.format == "json":
-                import json  # deferred
-                print(json.dumps(r.docs(), indent=2, ensure_ascii=False))
-            else:
-                print(rule_doc(r))
+            _write(sys.stdout, _json(r.docs()) if args.format == "json" else rule_doc(r) + "\n")
             return EXIT_OK
     raise UsageError(f"no rule {args.code!r}; `citelint rules` lists them")
 
@@ -467,29 +519,30 @@ def cmd_outlets(args) -> int:
     settings = Resolver(args.config, args.isolated).for_path(".")
     found = load_registry(tuple(settings.outlets)).matching(args.query)
     if args.format == "json":
-        import json  # deferred
-        print(json.dumps([o.as_dict() for o in found], indent=2, ensure_ascii=False))
+        _write(sys.stdout, _json([o.as_dict() for o in found]))
         return EXIT_OK if found else EXIT_FINDINGS
     if not found:
-        print(f"no outlet matches {args.query!r}")
+        _write(sys.stdout, f"no outlet matches {args.query!r}\n")
         return EXIT_FINDINGS
+    lines = []
     for o in found:
         other = [a for a in (*o.aliases, *o.abbreviations, *o.ambiguous, *o.garbles)]
-        print(f"{o.name}  [{o.id}]  {o.kind}, {o.country}")
+        lines.append(f"{o.name}  [{o.id}]  {o.kind}, {o.country}")
         if other:
-            print(f"  also written: {', '.join(other)}")
+            lines.append(f"  also written: {', '.join(other)}")
         if o.domains or o.hosts:
-            print(f"  domains: {', '.join(o.domains + o.hosts)}")
+            lines.append(f"  domains: {', '.join(o.domains + o.hosts)}")
         if o.handles:
-            print(f"  handles: {', '.join('@' + h for h in o.handles)}")
+            lines.append(f"  handles: {', '.join('@' + h for h in o.handles)}")
         if o.common_word:
-            print("  an ordinary word too: counted only when credited as a source")
-        print(f"  origin: {o.origin}")
+            lines.append("  an ordinary word too: counted only when credited as a source")
+        lines.append(f"  origin: {o.origin}")
+    _write(sys.stdout, "".join(line + "\n" for line in lines))
     return EXIT_OK
 
 
 def cmd_config(args) -> int:
     from .config import Resolver  # deferred
     settings = Resolver(args.config, args.isolated).for_path(args.path)
-    sys.stdout.write(settings.as_toml())
+    _write(sys.stdout, settings.as_toml())
     return EXIT_OK

@@ -153,7 +153,7 @@ def parse_size(value) -> int | None:
 
 
 _VALID = {
-    "codes": _codes, "paths": _strings, "strings": _strings,
+    "codes": _codes, "paths": lambda v: _strings(v) and all(v), "strings": _strings,
     "globs-to-codes": lambda v: isinstance(v, dict) and all(_codes(c) for c in v.values()),
     "codes-to-severity": lambda v: isinstance(v, dict) and all(s in _SEVERITIES for s in v.values()),
     "bool": lambda v: isinstance(v, bool),
@@ -162,7 +162,8 @@ _VALID = {
     "bytes": lambda v: parse_size(v) is not None,
 }
 _EXPECTED = {
-    "codes": "must be a list of rule codes or prefixes (none empty)", "paths": "must be a list of strings", "strings": "must be a list of strings",
+    "codes": "must be a list of rule codes or prefixes (none empty)",
+    "paths": "must be a list of file paths (none empty)", "strings": "must be a list of strings",
     "globs-to-codes": "maps globs to lists of codes",
     "codes-to-severity": f"maps codes to one of {', '.join(_SEVERITIES)}",
     "bool": "must be true or false", "string": "must be a URL string",
@@ -195,7 +196,10 @@ def read_file(path: Path, trusted: bool = True) -> Settings | None:
     from .tomlcache import load_toml  # deferred
     data = load_toml(path, str(path), ConfigError, "configuration")
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("citelint")
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict):  # `tool = "x"`: not ours to judge, but it holds no citelint table
+            raise ConfigError(f"{path}: `tool` must be a table, so it cannot hold [tool.citelint]")
+        table = tool.get("citelint")
         if table is None:
             return None
     else:
@@ -218,7 +222,7 @@ class Resolver:
             self._fixed = Settings(root=str(Path.cwd()))
         elif config:
             p = Path(config)
-            if not p.is_file():
+            if not _is_file(p):
                 raise ConfigError(f"{config}: configuration file not found")
             self._fixed = read_file(p) or Settings(root=str(p.parent.resolve()), source=str(p))
 
@@ -234,7 +238,7 @@ class Resolver:
                 found = self._by_folder[folder] = self._find(Path(folder or ".").absolute())
             return self._apply(found)
         p = Path(path).absolute()
-        folder = p if p.is_dir() else p.parent
+        folder = p if _is_dir(p) else p.parent
         return self._apply(self._find(folder))
 
     def _find(self, folder: Path) -> Settings:
@@ -243,7 +247,7 @@ class Resolver:
         found = None
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if candidate.is_file():
+            if _is_file(candidate):
                 found = read_file(candidate, trusted=False)
                 if found is not None:
                     break
@@ -274,6 +278,22 @@ class Resolver:
         if key not in self._applied:
             self._applied[key] = s.replace(**changes)
         return self._applied[key]
+
+
+def _is_dir(p: Path) -> bool:
+    try:
+        return p.is_dir()
+    except OSError as exc:  # a folder on the way that cannot be searched (no x permission)
+        raise ConfigError(f"{p}: cannot search for configuration: {exc.strerror or exc}") from None
+
+
+def _is_file(candidate: Path) -> bool:
+    """Whether a configuration file is there; a folder that cannot be searched
+    is one line naming it (the settings for the files in it cannot be known)."""
+    try:
+        return candidate.is_file()
+    except OSError as exc:
+        raise ConfigError(f"{candidate.parent}: cannot search for configuration: {exc.strerror or exc}") from None
 
 
 def _best(code: str, selectors) -> int:

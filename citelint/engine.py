@@ -11,7 +11,8 @@ from .model import Finding, Severity
 from .packs import fixing
 from .prefilter import Plan
 from .ruleset import all_rules, builtin_rules
-from .rule import Context, Rule
+from .packs import PatternTimeout
+from .rule import Context, Rule, RuleError
 
 
 def evidence_plan(settings) -> Plan:
@@ -76,9 +77,14 @@ class Linter:
         if online is not None:
             ctx.cache["online"] = online
         for rule in rules:
-            for f in rule.check(ctx):
-                if f is not None:  # ctx.finding() returns None where policy drops a finding
-                    ctx.findings.append(f)
+            try:
+                for f in rule.check(ctx):
+                    if f is not None:  # ctx.finding() returns None where policy drops a finding
+                        ctx.findings.append(f)
+            except PatternTimeout:
+                raise
+            except (Exception, SystemExit) as exc:  # a plugin's sys.exit() must not end the run unexplained
+                raise RuleError(rule, exc) from exc
         return self.finish(doc, ctx.findings)
 
     def finish(self, doc: Document, found: list[Finding]) -> list[Finding]:

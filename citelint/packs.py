@@ -308,9 +308,16 @@ def _check_examples(spec: dict, where: str) -> None:
 
 
 
+MAX_FORMAT_WIDTH = 200  # the widest `{match:>200}` a message may ask for
+
+
 def _check_message(message: str, where: str, code) -> None:
     """A message names only `{match}` or a pattern group: a template, never an
-    expression (`{match.__class__}` would walk Python objects)."""
+    expression (`{match.__class__}` would walk Python objects). Its format specs
+    must suit text (every value is a string: `{match:d}` would fail on every
+    file) and ask for no more than MAX_FORMAT_WIDTH characters (`{match:>500000000}`
+    would fill memory): both are refused when the pack loads."""
+    import re  # deferred
     import string  # deferred
     try:
         fields = list(string.Formatter().parse(message))
@@ -323,6 +330,14 @@ def _check_message(message: str, where: str, code) -> None:
             raise PackError(f"{where}: rule {code}: `message` may only name {{match}} or a pattern "
                             f"group, not {{{field}{'!' + conversion if conversion else ''}"
                             f"{':' + spec if spec else ''}}}")
+        if any(len(n.lstrip("0")) > 3 or int(n) > MAX_FORMAT_WIDTH for n in re.findall(r"\d+", spec or "")):
+            raise PackError(f"{where}: rule {code}: `message` field {{{field}:{spec}}} asks for more than "
+                            f"{MAX_FORMAT_WIDTH} characters")
+        try:
+            format("sample", spec or "")  # what a finding gives it: the matched text, a string
+        except ValueError as exc:
+            raise PackError(f"{where}: rule {code}: `message` field {{{field}:{spec}}} does not suit "
+                            f"text: {exc}") from None
 
 
 def _check_replacement(rule: "PatternRule") -> None:

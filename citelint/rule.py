@@ -23,6 +23,15 @@ SCOPES = ("prose", "markup", "url", "document", "online")  # online: NET rules, 
 QUOTE_POLICIES = ("fix", "report", "skip")
 
 
+class RuleError(Exception):
+    """A rule's check() raised (or called sys.exit()): the rule and what it raised,
+    so the one line that reports it can name the rule and, for a plugin, the plugin."""
+
+    def __init__(self, rule, cause: BaseException):
+        super().__init__(f"rule {getattr(rule, 'code', '?')}: {type(cause).__name__}: {cause}")
+        self.rule, self.cause = rule, cause
+
+
 class Example(Record):
     """A documented example: `bad` text, the `good` text after fixing (None when
     the rule only reports), or a trap (`bad` is None) that must not fire."""
@@ -169,9 +178,9 @@ def _shown_as_example(source: str, start: int) -> bool:
 
 def validate_rule(rule: Rule, where: str) -> None:
     """Raise ValueError for a rule that breaks the conventions every rule keeps."""
-    if not CODE_RE.match(rule.code or ""):
+    if not isinstance(rule.code, str) or not CODE_RE.match(rule.code):
         raise ValueError(f"{where}: rule code {rule.code!r} must be 1-4 capitals and 3 digits")
-    if not NAME_RE.match(rule.name or ""):
+    if not isinstance(rule.name, str) or not NAME_RE.match(rule.name):
         raise ValueError(f"{where}: rule {rule.code} name {rule.name!r} must be kebab-case")
     if rule.scope not in SCOPES:
         raise ValueError(f"{where}: rule {rule.code} scope must be one of {', '.join(SCOPES)}")

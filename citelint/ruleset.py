@@ -55,8 +55,21 @@ def _may_have_plugins() -> bool:
     return False
 
 
+# Rule code -> the plugin that defines it, so a failure can name the plugin.
+PLUGIN_OF: dict[str, str] = {}
+
+
+def _cause(exc: BaseException) -> str:
+    detail = " ".join(str(exc).split())[:300]
+    return type(exc).__name__ + (f": {detail}" if detail else "")
+
+
 @lru_cache(maxsize=1)
 def plugin_rules() -> tuple[Rule, ...]:
+    """Every plugin's rules. A plugin that fails to load, whose factory raises
+    (or calls sys.exit()), or that gives something other than valid Rules stops
+    the run with one line naming the plugin: its rules would otherwise be
+    silently missing."""
     if not _may_have_plugins():
         return ()
     from importlib.metadata import entry_points  # deferred
@@ -65,25 +78,44 @@ def plugin_rules() -> tuple[Rule, ...]:
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         where = f"plugin {ep.name} ({ep.value})"
         try:
-            obj = ep.load()
-        except Exception as exc:  # a broken plugin must not take the run down silently
-            raise PackError(f"{where}: cannot be loaded: {exc}") from None
-        items = obj() if callable(obj) and not isinstance(obj, type) else obj
-        if isinstance(items, type):
-            items = [items()]
-        elif isinstance(items, Rule):
-            items = [items]
-        for item in items:
-            rule = item() if isinstance(item, type) else item
-            if not isinstance(rule, Rule):
-                raise PackError(f"{where}: {rule!r} is not a citelint Rule")
-            rule.origin = rule.origin or where
-            try:
-                validate_rule(rule, where)
-            except ValueError as exc:
-                raise PackError(str(exc)) from None
-            rules.append(rule)
+            items = _plugin_items(ep, where)
+        except PackError:
+            raise
+        except (Exception, SystemExit) as exc:  # a broken plugin must not take the run down unexplained
+            raise PackError(f"{where}: failed to load: {_cause(exc)}") from None
+        for rule in items:
+            PLUGIN_OF[rule.code] = where
+        rules.extend(items)
     return tuple(rules)
+
+
+def _plugin_items(ep, where: str) -> list[Rule]:
+    obj = ep.load()
+    items = obj() if callable(obj) and not isinstance(obj, type) else obj
+    if isinstance(items, type):
+        items = [items()]
+    elif isinstance(items, Rule):
+        items = [items]
+    out = []
+    for item in items:
+        rule = item() if isinstance(item, type) else item
+        if not isinstance(rule, Rule):
+            raise PackError(f"{where}: {_short_repr(rule)} is not a citelint Rule")
+        rule.origin = rule.origin or where
+        try:
+            validate_rule(rule, where)
+        except (ValueError, TypeError) as exc:
+            raise PackError(f"{where}: {exc}" if not str(exc).startswith(where) else str(exc)) from None
+        out.append(rule)
+    return out
+
+
+def _short_repr(obj) -> str:
+    try:
+        text = repr(obj)
+    except Exception:  # a plugin's own __repr__ may fail too
+        text = f"<{type(obj).__name__}>"
+    return text if len(text) <= 80 else text[:79] + "\u2026"
 
 
 @lru_cache(maxsize=64)

@@ -133,11 +133,23 @@ def check_file(path: str, settings, job: Job, online=None) -> FileResult:
 
 
 def failure_message(path: str, exc: Exception) -> str:
-    """One line for an unexpected error on one file (CITELINT_DEBUG=1 re-raises it)."""
+    """One line for an unexpected error on one file (CITELINT_DEBUG=1 re-raises it).
+    A plugin's rule that raises is the plugin's failure, named as such: that
+    file is reported as not checked (and not fixed), and the run goes on."""
     if os.environ.get("CITELINT_DEBUG"):
         raise exc
-    from .packs import PatternTimeout  # deferred
-    if isinstance(exc, PatternTimeout):  # a rule's pattern ran out of time on this file
-        return str(exc)
-    detail = " ".join(str(exc).split())[:300]
-    return f"{path}: internal error: {type(exc).__name__}{': ' + detail if detail else ''}; please report this"
+    from .baseline import BaselineError  # deferred
+    from .config import ConfigError  # deferred
+    from .outlets import RegistryError  # deferred
+    from .packs import PackError, PatternTimeout  # deferred
+    from .rule import RuleError  # deferred
+    from .ruleset import PLUGIN_OF, _cause  # deferred
+    if isinstance(exc, (PatternTimeout, ConfigError, PackError, BaselineError, RegistryError)):
+        return str(exc)  # each names its file, pack or setting already
+    if isinstance(exc, RuleError):
+        code = getattr(exc.rule, "code", "?")
+        plugin = PLUGIN_OF.get(code)
+        if plugin:
+            return f"{path}: {plugin}: rule {code} failed: {_cause(exc.cause)}; the file was not checked"
+        return f"{path}: internal error in rule {code}: {_cause(exc.cause)}; please report this"
+    return f"{path}: internal error: {_cause(exc)}; please report this"

@@ -104,7 +104,10 @@ def read_toml(path: Path, cache: bool = False) -> dict:
     file's size and mtime. tomllib is imported only when a file is parsed."""
     def parse():
         import tomllib  # deferred
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+
+        from .capped import read_capped  # deferred
+        text = read_capped(path).decode("utf-8")
+        return tomllib.loads(text.replace("\r\n", "\n").replace("\r", "\n"))  # as read_text() reads it
     if not cache:
         return parse()
     st = path.stat()
@@ -120,3 +123,5 @@ def load_toml(path: Path, where: str, error: type[Exception], what: str, cache: 
         raise error(f"{where}: cannot read {what}: {exc.strerror or exc}") from None
     except ValueError as exc:  # tomllib.TOMLDecodeError or UnicodeDecodeError
         raise error(f"{where}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays and inline tables
+        raise error(f"{where}: cannot read {what}: arrays or inline tables nested too deeply") from None

@@ -1,6 +1,7 @@
 """What every report writer shares: the Report a run fills in, and small helpers."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .. import __version__
@@ -33,7 +34,7 @@ class Report:
 
 
 _UNSAFE = {c for c in range(0x20)} | {0x7f} | set(range(0x80, 0xa0)) | {0x200e, 0x200f, 0x061c} \
-    | set(range(0x202a, 0x202f)) | set(range(0x2066, 0x206a))
+    | set(range(0x202a, 0x202f)) | set(range(0x2066, 0x206a)) | set(range(0xd800, 0xe000))
 
 
 def printable(text: str) -> str:
@@ -42,8 +43,48 @@ def printable(text: str) -> str:
     written as escapes, as git and ruff do. JSON and SARIF keep the exact text."""
     if text.isprintable() and not any(ord(c) in _UNSAFE for c in text):
         return text
-    return "".join(c if ord(c) not in _UNSAFE else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
-                   for c in text)
+    return "".join(c if ord(c) not in _UNSAFE else _escaped(c) for c in text)
+
+
+# How every report writes what it cannot carry: a file name's undecodable bytes
+# (Python reads byte 0xff of a name as the lone surrogate U+DCFF) and, in XML and
+# HTML, the characters those formats forbid. Each becomes the backslash escape
+# Python's "backslashreplace" gives (`\udcff`, `\x01`, `\ufffe`), as `-o` and a
+# strict terminal already wrote them, so every report is valid UTF-8 and the same
+# name reads the same in every format. (SARIF URIs percent-encode the bytes instead.)
+SURROGATES = re.compile("[\ud800-\udfff]")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # outside XML 1.0's Char
+HTML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def _escaped(c: str, backslash: str = "\\") -> str:
+    n = ord(c)
+    return f"{backslash}x{n:02x}" if n < 0x100 else f"{backslash}u{n:04x}"
+
+
+def escape_chars(text: str, chars: re.Pattern = SURROGATES, backslash: str = "\\") -> str:
+    """`text` with each character `chars` matches written as a backslash escape.
+    In JSON text the escape's backslash is itself escaped (json_text), so the
+    string read back holds the six characters backslash-u-d-c-f-f, never a lone
+    surrogate (which many JSON readers refuse)."""
+    if chars.search(text) is None:
+        return text
+    return chars.sub(lambda m: _escaped(m.group(), backslash), text)
+
+
+_JSON_ODD = re.compile("[\ud800-\udfff\x85\u2028\u2029]")
+
+
+def json_text(text: str) -> str:
+    """The output of json.dumps(..., ensure_ascii=False) made valid UTF-8: its
+    only raw surrogates are inside strings, where each becomes an escaped
+    backslash and `udcff`. Line separators that str.splitlines() and older
+    JavaScript split on (U+0085, U+2028, U+2029) become JSON escapes, so one
+    JSON Lines record stays on one line; their value is unchanged."""
+    if _JSON_ODD.search(text) is None:
+        return text
+    return _JSON_ODD.sub(lambda m: f"\\u{ord(m.group()):04x}" if m.group() in "\x85\u2028\u2029"
+                         else _escaped(m.group(), "\\\\"), text)
 
 
 def applicable(f: Finding, unsafe: bool) -> bool:

@@ -2,14 +2,14 @@
 pull request (`::error file=…,line=…::message`)."""
 from __future__ import annotations
 
-from .common import Report
+from .common import Report, escape_chars
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _data(s: str) -> str:
     # The runner unescapes exactly these in the message.
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape_chars(s).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _prop(s: str) -> str:

@@ -10,14 +10,16 @@ import html
 from collections import Counter, defaultdict
 
 from ..model import Safety
-from .common import TOOL, VERSION, Report, applicable, docs_url, statistics
+from .common import HTML_ILLEGAL, TOOL, VERSION, Report, applicable, docs_url, escape_chars, statistics
 from .html_assets import CSS, JS
 
 _WINDOW = 40   # characters of context either side of a fix's before/after
 
 
 def esc(s) -> str:
-    return html.escape(str(s), quote=True)
+    """Escaped for HTML; characters HTML forbids (controls, noncharacters, a file
+    name's undecodable bytes) shown as backslash escapes, as the text report does."""
+    return html.escape(escape_chars(str(s), HTML_ILLEGAL), quote=True)
 
 
 def _csp_hash(s: str) -> str:

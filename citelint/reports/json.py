@@ -4,13 +4,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .common import (JSON_VERSION, TOOL, VERSION, Report, applied_dict, finding_dict, stale_dicts,
+from .common import (JSON_VERSION, TOOL, VERSION, Report, applied_dict, finding_dict, json_text, stale_dicts,
                      statistics as rule_counts)
 
 
-
 def _dump(obj, **kw) -> str:
-    return json.dumps(obj, ensure_ascii=False, **kw)
+    return json_text(json.dumps(obj, ensure_ascii=False, **kw))
 
 
 def write(report: Report, statistics: bool = False, **_) -> str:

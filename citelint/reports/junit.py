@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .common import TOOL, Report
-
-# XML 1.0 cannot carry most control characters, even escaped.
-_BAD = {c: None for c in range(32) if c not in (9, 10, 13)}
+from .common import TOOL, XML_ILLEGAL, Report, escape_chars
 
 
 def _clean(s: str) -> str:
-    return s.translate(_BAD)
+    """XML 1.0 cannot carry most control characters, U+FFFE, U+FFFF or a lone
+    surrogate (a file name's undecodable byte), even as references: they are
+    written as backslash escapes, as the text report writes them."""
+    return escape_chars(s, XML_ILLEGAL)
 
 
 def _attr(s) -> str:

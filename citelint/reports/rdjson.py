@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..view import line_col, line_starts
-from .common import INFO_URL, TOOL, Report, docs_url
+from .common import INFO_URL, TOOL, Report, docs_url, json_text
 
 _SEVERITY = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
 
@@ -47,4 +47,4 @@ def write(report: Report, **_) -> str:
                 for e in f.fix.edits]
         diagnostics.append(d)
     body = {"source": {"name": TOOL, "url": INFO_URL}, "diagnostics": diagnostics}
-    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(body, ensure_ascii=False, indent=2)) + "\n"

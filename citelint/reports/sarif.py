@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..view import line_col, line_starts
-from .common import INFO_URL, TOOL, VERSION, Report, docs_url
+from .common import INFO_URL, TOOL, VERSION, Report, docs_url, json_text
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -24,11 +24,12 @@ _FIX = {"safe": "Safe fix: `citelint check --fix` applies it.",
 
 def _uri(path: str) -> tuple[str, str | None]:
     """A URI for a reported path: relative ones against %SRCROOT% (the folder
-    citelint ran in, which in CI is the checkout)."""
+    citelint ran in, which in CI is the checkout). The name's own bytes are
+    percent-encoded, so a name that is not UTF-8 gives its exact URI."""
     p = Path(path)
     if p.is_absolute():
         return p.as_uri(), None
-    return quote(Path(os.path.normpath(path)).as_posix()), "%SRCROOT%"
+    return quote(os.fsencode(Path(os.path.normpath(path)).as_posix())), "%SRCROOT%"
 
 
 def _location(path: str) -> dict:
@@ -113,4 +114,4 @@ def write(report: Report, **_) -> str:
         "results": results,
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"

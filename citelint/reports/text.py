@@ -70,7 +70,7 @@ def statistics_lines(report: Report) -> list[str]:
                    f"(fixed or changed; rewrite the baseline with --write-baseline):")
         for e, n in report.stale:
             times = f" (x{n})" if n > 1 else ""
-            out.append(f"  {e.path}: {e.code} `{_short(e.text)}`{times}")
+            out.append(f"  {printable(e.path)}: {e.code} `{printable(_short(e.text))}`{times}")
     return out
 
 
