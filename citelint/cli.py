@@ -279,7 +279,7 @@ def _gather(args, job, targets, results):
     report.show_fixes = args.show_fixes
     for settings in dict.fromkeys(s for _, s in targets):
         report.unsafe = report.unsafe or job.unsafe_for(settings)
-        if args.format == "sarif":  # the only report that describes rules; a cached run loads none otherwise
+        if args.format in ("sarif", "html"):  # the reports that describe rules; a cached run loads none otherwise
             report.rules.update((r.code, r) for r in linter_for(settings).rules)
     errors, diffs = 0, []
     for res in results:

@@ -151,7 +151,7 @@ def test_output_file_and_unknown_format(monkeypatch, capsys, tmp_path):
 
 def test_every_report_format_is_registered():
     from citelint import reports
-    assert reports.DOCS_URL.format(code="AST001").endswith("/AST001")
+    assert reports.DOCS_URL.format(code="AST001").endswith("/rules/AST001/")
     assert {"text", "json", "sarif", "github", "rdjson", "junit", "json-lines", "html"} <= set(reports.FORMATS)
 
 

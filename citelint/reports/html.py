@@ -61,7 +61,7 @@ def before_after(text: str, fix) -> tuple[str, str]:
     return (lead + "".join(before) + tail + trail, lead + "".join(after) + tail + trail)
 
 
-def _note(f, text: str | None) -> str:
+def _note(f, text: str | None, described) -> str:
     parts = [f'<span class="note sev-{esc(f.severity.value)}">',
              f'<b>{esc(f.code)}</b> <span class="sev sev-{esc(f.severity.value)}">{esc(f.severity.value)}</span> '
              f'<span class="where">{esc(f.name)} \u00b7 line {f.line}, column {f.column}</span>',
@@ -74,9 +74,51 @@ def _note(f, text: str | None) -> str:
             bef, aft = before_after(text, f.fix)
             parts.append(f'<span class="ba"><span><span class="lab">Before: </span>{bef}</span>'
                          f'<span><span class="lab">After: </span>{aft}</span></span>')
-    parts.append(f'<a href="{esc(docs_url(f.code))}">About {esc(f.code)}<span class="sr-only"> '
+    parts.append(f'<a href="{esc(_about_href(f.code, described))}">About {esc(f.code)}<span class="sr-only"> '
                  f'({esc(f.name)}), documentation</span></a></span>')
     return "".join(parts)
+
+
+def _about_href(code: str, described) -> str:
+    """A rule's documentation: on this page when the page carries it (offline), else the site."""
+    return f"#rule-{code}" if code in described else docs_url(code)
+
+
+def _inline(text: str) -> str:
+    """A rule's prose, escaped, with `code` spans kept as code."""
+    parts = esc(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)) if len(parts) % 2 else esc(text)
+
+
+def _rule_section(rule) -> str:
+    """What a rule finds, why it matters, its fix safety and one example, as
+    `citelint rule CODE` prints them, so the report works offline."""
+    from ..ruledoc import FIX_SAFETY, NO_FIX  # deferred
+    fix = FIX_SAFETY.get(rule.fix_safety.value if rule.fix_safety else "", NO_FIX)
+    example = next((e for e in rule.examples if not e.trap and e.fixed is not None), None) or \
+        next((e for e in rule.examples if not e.trap), None)
+    shown = ""
+    if example is not None:
+        shown = f'<dt>Example</dt><dd><pre class="ex">{esc(example.text.rstrip())}</pre>'
+        if example.fixed is not None:
+            shown += f'<span class="lab">Fixed: </span><pre class="ex">{esc(example.fixed.rstrip())}</pre>'
+        shown += "</dd>"
+    code = esc(rule.code)
+    return (f'<section class="rule" id="rule-{code}" aria-labelledby="rule-{code}-h">'
+            f'<h3 id="rule-{code}-h">{code} <span class="where">{esc(rule.name)}</span></h3><dl>'
+            f'<dt>What it finds</dt><dd>{_inline(rule.summary)}</dd>'
+            f'<dt>Why it matters</dt><dd>{_inline(rule.why)}</dd>'
+            f'<dt>Fix</dt><dd>{_inline(fix)}</dd>{shown}</dl>'
+            f'<p><a href="{esc(docs_url(rule.code))}">{code} on the documentation site</a> '
+            f'(traps it must not fire on, every example)</p></section>')
+
+
+def _rules_section(report: Report) -> str:
+    codes = sorted({f.code for f in report.findings} & set(report.rules))
+    if not codes:
+        return ""
+    return ('<section aria-labelledby="rules-h"><h2 id="rules-h">About the rules</h2>'
+            + "".join(_rule_section(report.rules[c]) for c in codes) + "</section>\n")
 
 
 def _clusters(findings):
@@ -96,7 +138,7 @@ def _clusters(findings):
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
 
-def _draft_text(text: str, findings, ids: dict, total: int) -> str:
+def _draft_text(text: str, findings, ids: dict, total: int, described) -> str:
     out, pos = [], 0
     for group in _clusters(findings):
         start = max(pos, min(f.start for f in group))
@@ -109,7 +151,7 @@ def _draft_text(text: str, findings, ids: dict, total: int) -> str:
                  else f"Findings {first} to {first + len(group) - 1} of {total}: {codes}.")
         body = esc(text[start:end]) if end > start else '<span aria-hidden="true">\u2038</span>'
         point = "" if end > start else " point"
-        notes = "".join(_note(f, text) for f in group)
+        notes = "".join(_note(f, text, described) for f in group)
         out.append(f'<span class="finding sev-{esc(worst)}">'
                    f'<span class="sr-only">[{esc(label)}] </span>'
                    f'<mark class="hl{point}" id="f{first}" tabindex="0" aria-describedby="tip{first}">{body}</mark>'
@@ -120,13 +162,13 @@ def _draft_text(text: str, findings, ids: dict, total: int) -> str:
     return "".join(out)
 
 
-def _summary(report: Report, first_id: dict) -> str:
+def _summary(report: Report, first_id: dict, described) -> str:
     stats = statistics(report)
     sev = {f.code: f.severity.value for f in report.findings}
     rows = []
     for s in stats:
         rows.append(
-            f'<tr><td><a href="{esc(docs_url(s["code"]))}">{esc(s["code"])}</a></td>'
+            f'<tr><td><a href="{esc(_about_href(s["code"], described))}">{esc(s["code"])}</a></td>'
             f'<td class="hide-narrow">{esc(s["name"])}</td>'
             f'<td><span class="sev sev-{esc(sev[s["code"]])}">{esc(sev[s["code"]])}</span></td>'
             f'<td class="num"><a href="#f{first_id[s["code"]]}" aria-label="{s["count"]} '
@@ -140,7 +182,7 @@ def _summary(report: Report, first_id: dict) -> str:
             '<th scope="col" class="num">Fixable</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
 
 
-def _finding_list(findings, ids: dict, text: str | None) -> str:
+def _finding_list(findings, ids: dict, text: str | None, described) -> str:
     items = []
     for f in findings:
         link = f'<a href="#f{ids[id(f)]}">line {f.line}, column {f.column}</a>' if text is not None else \
@@ -153,7 +195,7 @@ def _finding_list(findings, ids: dict, text: str | None) -> str:
         anchor = f' id="f{ids[id(f)]}"' if text is None else ""  # no highlight to point at
         items.append(f'<li class="sev-{esc(f.severity.value)}"{anchor}>{link}: <b>{esc(f.code)}</b> '
                      f'<span class="sev">{esc(f.severity.value)}</span> {esc(f.message)} '
-                     f'(<a href="{esc(docs_url(f.code))}">docs<span class="sr-only"> for {esc(f.code)}</span></a>)'
+                     f'(<a href="{esc(_about_href(f.code, described))}">docs<span class="sr-only"> for {esc(f.code)}</span></a>)'
                      f'{fix}</li>')
     return "<ol class=\"list\">" + "".join(items) + "</ol>"
 
@@ -175,6 +217,7 @@ def _number(paths, by_path) -> tuple[dict[int, int], dict[str, int]]:
 
 
 def write(report: Report, **_) -> str:
+    described = {f.code for f in report.findings} & set(report.rules)  # documented on the page itself
     by_path: dict[str, list] = defaultdict(list)
     for f in report.findings:
         by_path[f.path].append(f)
@@ -198,13 +241,13 @@ def write(report: Report, **_) -> str:
         found = by_path[p]
         nav.append(f'<li><a href="#draft{k}">{esc(p)}</a> ({_plural(len(found), "finding")})</li>')
         body = (f'<pre class="text">'
-                f'{_draft_text(text, found, ids, total)}</pre>' if text is not None
+                f'{_draft_text(text, found, ids, total, described)}</pre>' if text is not None
                 else "<p>(The draft's text is not available.)</p>")
         drafts.append(
             f'<section class="draft" id="draft{k}" aria-labelledby="draft{k}-h">'
             f'<h2 id="draft{k}-h">{esc(p)} <span class="count">{_plural(len(found), "finding")}</span></h2>'
             f'{body}<details><summary>All findings in {esc(p)}</summary>'
-            f'{_finding_list(found, ids, text)}</details></section>')
+            f'{_finding_list(found, ids, text, described)}</details></section>')
 
     csp = (f"default-src 'none'; style-src {_csp_hash(CSS)}; script-src {_csp_hash(JS)}; "
            f"img-src 'none'; form-action 'none'; base-uri 'none'")
@@ -220,9 +263,9 @@ def write(report: Report, **_) -> str:
         '<p class="keys">Point at or tab to a highlight to read its finding. '
         '<kbd>j</kbd> and <kbd>k</kbd> jump to the next and previous finding; <kbd>Esc</kbd> hides a note.</p>\n',
         '</header>\n<main>\n<section aria-labelledby="summary-h">\n<h2 id="summary-h">Summary by rule</h2>\n',
-        _summary(report, first_id), '\n',
+        _summary(report, first_id, described), '\n',
         (f'<nav aria-label="Drafts with findings"><ul class="files">{"".join(nav)}</ul></nav>\n' if nav else ""),
-        '</section>\n<div id="drafts">\n', "\n".join(drafts), '\n</div>\n</main>\n',
+        '</section>\n<div id="drafts">\n', "\n".join(drafts), '\n</div>\n', _rules_section(report), '</main>\n',
         f'<footer>Made by {esc(TOOL)} {esc(VERSION)}. This page is self-contained and loads nothing.</footer>\n',
         f'<script>{JS}</script>\n</body>\n</html>\n',
     ])

@@ -78,6 +78,9 @@ footer { margin: 2rem 0 1rem; color: var(--muted); font-size: .9rem; }
   .hide-narrow { display: none; }
 }
 @media print { .tip { display: none !important; } }
+.rule { border-top: 1px solid var(--line); padding-top: .5rem; }
+.rule h3 { margin: .5rem 0; } .rule dt { font-weight: 600; } .rule dd { margin: 0 0 .5rem 0; }
+.rule pre.ex { white-space: pre-wrap; overflow-wrap: anywhere; background: #f6f6f6; padding: .4rem; margin: .2rem 0; }
 """
 
 JS = """
