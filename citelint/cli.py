@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("path", nargs="?", default=".")
     s.add_argument("--config")
     s.add_argument("--isolated", action="store_true")
+
+    from .serve.cli import add_parser as add_serve_parser  # deferred: argparse only, no server code
+    add_serve_parser(sub)
     return p
 
 
@@ -104,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             build_parser().print_help()
             return EXIT_ERROR
         return {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "config": cmd_config,
-                "outlets": cmd_outlets}[args.command](args)
+                "outlets": cmd_outlets, "serve": cmd_serve}[args.command](args)
     except UsageError as exc:
         _error(str(exc))
         return EXIT_ERROR
@@ -436,6 +439,14 @@ def cmd_outlets(args) -> int:
             print("  an ordinary word too: counted only when credited as a source")
         print(f"  origin: {o.origin}")
     return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from .serve.cli import ServeError, run  # deferred: the server and its packages load only here
+    try:
+        return run(args)
+    except ServeError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_config(args) -> int:
