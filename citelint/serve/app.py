@@ -121,9 +121,13 @@ def _routes(state: State) -> list:
     async def docs_html(request):
         return HTMLResponse(docs)
 
+    async def favicon(request):
+        return Response(status_code=204)  # no icon, and no 404 in the console
+
     post = ["POST"]
     return [
         Route("/", page), Route("/static/{name}", static), Route("/openapi.json", openapi), Route("/docs", docs_html),
+        Route("/favicon.ico", favicon),
         Route("/api/check", api.check, methods=post), Route("/api/fix", api.fix, methods=post),
         Route("/api/verify", api.verify, methods=post), Route("/api/credits", api.credits, methods=post),
         Route("/api/diff", api.diff, methods=post), Route("/api/decode", api.decode, methods=post),
@@ -159,8 +163,10 @@ def create_app(opts: dict, state: State | None = None, on_ready=None):
         from starlette.middleware.cors import CORSMiddleware  # deferred
         inner = CORSMiddleware(app, allow_origins=list(opts["cors_origins"]), allow_methods=["GET", "POST"],
                                allow_headers=["Authorization", "Content-Type", "X-Citelint-Token"])
-    return Guard(inner, opts.get("token"), int(opts.get("max_body") or 5 * 1024 * 1024),
-                 loopback_only=is_loopback(opts.get("host", "127.0.0.1")), cors=bool(opts.get("cors_origins")))
+    guard = Guard(inner, opts.get("token"), int(opts.get("max_body") or 5 * 1024 * 1024),
+                  loopback_only=is_loopback(opts.get("host", "127.0.0.1")), cors=bool(opts.get("cors_origins")))
+    guard.citelint = state
+    return guard
 
 
 def from_environment():
