@@ -529,3 +529,34 @@ def test_the_command_serves_and_never_logs_a_draft(tmp_path):
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert all(p.suffix == ".marshal" and p.parent.name == "toml" for p in written), written
     assert not any(b"Unpublished-scoop" in p.read_bytes() for p in written)
+
+
+def test_the_cms_example_applies_safe_fixes(server, tmp_path):
+    import subprocess
+    import sys
+    draft = tmp_path / "seed.txt"
+    draft.write_text(SEED, encoding="utf-8")
+    run = subprocess.run([sys.executable, str(ROOT / "examples" / "cms_client.py"), str(draft),
+                          "--server", server.url("")], capture_output=True, timeout=60)
+    assert run.stdout.decode("utf-8") == cli_json(tmp_path, SEED, "--fix")["_text"]
+    report = run.stderr.decode("utf-8")
+    assert report.count("fixed   CHP002") == 2 and "left    CHP006" in report and "[an editor may apply its fix]" in report
+    assert run.returncode == 1  # errors an editor must judge are left
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    down = subprocess.run([sys.executable, str(ROOT / "examples" / "cms_client.py"), str(draft),
+                           "--server", f"http://127.0.0.1:{closed}"], capture_output=True, text=True, timeout=60)
+    assert down.returncode == 2 and down.stderr.count("\n") == 1 and "cannot reach" in down.stderr
+
+
+def test_the_readme_section_reaches_the_docs_site():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index("<!-- --8<-- [start:serve] -->"), readme.index("<!-- --8<-- [end:serve] -->")
+    section = readme[start:end]
+    assert "pip install 'citelint-news[serve]'" in section and "citelint serve" in section
+    for path in ("/api/check", "/api/fix", "/api/verify", "/api/rules", "/api/outlets"):
+        assert f"`POST {path}`" in section or f"`GET {path}" in section, path
+    assert (ROOT / "docs" / "img" / "serve.png").is_file() and "](docs/img/serve.png)" in readme
+    assert '--8<-- "README.md:serve"' in (ROOT / "docs" / "serve.md").read_text(encoding="utf-8")
+    assert "serve.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")

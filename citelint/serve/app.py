@@ -17,8 +17,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from . import api
-from .security import Guard
+from .security import Guard, is_loopback
 
+OPTIONS_ENV = "CITELINT_SERVE_OPTIONS"  # how `--workers N` hands the options to each worker process
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 
 
@@ -146,7 +147,6 @@ async def _http_error(request, exc):
 
 def create_app(opts: dict, state: State | None = None, on_ready=None):
     """The ASGI app, wrapped in the guard; `on_ready` runs once it is listening."""
-    from .cli import is_loopback  # deferred
     state = state or build_state(opts)
     lifespan = None
     if on_ready is not None:
@@ -171,5 +171,4 @@ def create_app(opts: dict, state: State | None = None, on_ready=None):
 
 def from_environment():
     """The app for one `--workers` process (uvicorn's factory)."""
-    from .cli import OPTIONS_ENV  # deferred
     return create_app(json.loads(os.environ[OPTIONS_ENV]))

@@ -11,7 +11,6 @@ import sys
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8484
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
 TOKEN_ENV = "CITELINT_TOKEN"
-OPTIONS_ENV = "CITELINT_SERVE_OPTIONS"  # how `--workers N` hands the options to each worker process
 
 
 class ServeError(Exception):
@@ -101,6 +100,7 @@ def add_parser(sub) -> None:
 
 def options_from(args) -> dict:
     """The server's options as plain JSON-able values (they cross to worker processes)."""
+    from .security import is_loopback  # deferred
     token = args.token if args.token is not None else os.environ.get(TOKEN_ENV) or None
     if token is not None and (len(token) < 8 or not token.isprintable() or token.strip() != token):
         raise ServeError("--token must be at least 8 printable characters without surrounding spaces")
@@ -112,17 +112,6 @@ def options_from(args) -> dict:
             "cwd": os.getcwd(), "allow_host": list(args.allow_host), "archive_endpoint": args.archive_endpoint,
             "online_timeout": args.online_timeout, "link_timeout": args.link_timeout,
             "trust_env": bool(args.trust_env)}
-
-
-def is_loopback(host: str) -> bool:
-    import ipaddress  # deferred
-    h = host.strip("[]")
-    if h.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(h).is_loopback
-    except ValueError:
-        return False
 
 
 def run(args) -> int:
@@ -164,6 +153,8 @@ def _run_one(uvicorn, opts: dict, no_browser: bool) -> int:
 
 def _run_workers(uvicorn, opts: dict, workers: int, no_browser: bool) -> int:
     import json  # deferred
+
+    from .app import OPTIONS_ENV  # deferred
     if opts["port"] == 0:
         raise ServeError("--workers needs a fixed --port")
     os.environ[OPTIONS_ENV] = json.dumps(opts)

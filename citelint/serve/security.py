@@ -153,6 +153,17 @@ def _replay(body: bytes, receive):
     return replay
 
 
+def is_loopback(host: str) -> bool:
+    import ipaddress  # deferred: only at start-up
+    h = host.strip("[]")
+    if h.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(h).is_loopback
+    except ValueError:
+        return False
+
+
 def _loopback_host(host: bytes) -> bool:
     h = host.decode("latin-1").strip().lower()
     if h.startswith("["):

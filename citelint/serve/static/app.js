@@ -222,6 +222,11 @@
     return s.length > n ? s.slice(0, n - 1) + "…" : s;
   }
 
+  // Line breaks and tabs made visible, as the CLI's messages show them.
+  function shown(s) {
+    return clip(s, 240).replace(/\r?\n/g, "⏎").replace(/\t/g, "⇥");
+  }
+
   // What a fix does, as the exact text it replaces and what it puts there.
   function fixPreview(f) {
     if (!f.fix || !f.fix.edits.length) return null;
@@ -242,9 +247,9 @@
       return box;
     }
     box.appendChild(el("span", "", "Fix: "));
-    box.appendChild(el("del", "", clip(p.removed, 240)));
+    box.appendChild(el("del", "", shown(p.removed)));
     box.appendChild(document.createTextNode(" → "));
-    box.appendChild(p.inserted ? el("ins", "", clip(p.inserted, 240)) : el("em", "", "(nothing)"));
+    box.appendChild(p.inserted ? el("ins", "", shown(p.inserted)) : el("em", "", "(nothing)"));
     return box;
   }
 
