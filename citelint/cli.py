@@ -442,7 +442,7 @@ def cmd_outlets(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .serve.cli import ServeError, run  # deferred: the server and its packages load only here
+    from .serve.launch import ServeError, run  # deferred: the server and its packages load only here
     try:
         return run(args)
     except ServeError as exc:

@@ -82,9 +82,11 @@ class CommandServer:
     """`python -m citelint serve …` in a subprocess; the URL is read from the
     line it prints, and readiness from /api/health."""
 
-    def __init__(self, *args: str, cwd: Path | None = None, env: dict | None = None):
+    def __init__(self, *args: str, cwd: Path | None = None, env: dict | None = None, browser: bool = False,
+                 port: int = 0):
         import requests
-        self.proc = subprocess.Popen([sys.executable, "-m", "citelint", "serve", "--no-browser", "--port", "0", *args],
+        flags = ([] if browser else ["--no-browser"]) + ["--port", str(port)]
+        self.proc = subprocess.Popen([sys.executable, "-m", "citelint", "serve", *flags, *args],
                                      cwd=cwd or ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=dict(os.environ, PYTHONPATH=str(ROOT), **(env or {})), text=True)
         line = self.proc.stderr.readline()
@@ -95,16 +97,13 @@ class CommandServer:
         deadline = time.monotonic() + 20
         while True:
             try:
-                requests.get(self.base + "/api/health", timeout=2, headers=self.auth())
+                requests.get(self.base + "/api/health", timeout=2)
                 break
             except requests.ConnectionError:
                 if time.monotonic() > deadline:
                     self.stop()
                     raise RuntimeError("citelint serve did not answer") from None
                 time.sleep(0.05)
-
-    def auth(self) -> dict:
-        return {}
 
     def url(self, path: str = "/") -> str:
         return self.base + path

@@ -560,3 +560,42 @@ def test_the_readme_section_reaches_the_docs_site():
     assert (ROOT / "docs" / "img" / "serve.png").is_file() and "](docs/img/serve.png)" in readme
     assert '--8<-- "README.md:serve"' in (ROOT / "docs" / "serve.md").read_text(encoding="utf-8")
     assert "serve.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_the_command_opens_the_browser_with_its_token(tmp_path):
+    """$BROWSER stands in for the editor's browser: a script that notes the address it is given."""
+    need_serve()
+    import sys
+    import time
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "browser.py"
+    script.write_text(f"import sys\nopen({str(opened)!r}, 'w').write(sys.argv[1])\n", encoding="utf-8")
+    token = "browser-token-5678"
+    s = CommandServer("--isolated", "--token", token, cwd=tmp_path, browser=True,
+                      env={"BROWSER": f"{sys.executable} {script} %s"})
+    try:
+        deadline = time.monotonic() + 20
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        url = opened.read_text(encoding="utf-8")
+        assert url == s.url(f"/?token={token}")
+        with requests.Session() as browser:
+            assert "<textarea" in browser.get(url, timeout=10).text  # the token became a cookie
+            assert browser.get(s.url("/api/health"), timeout=10).status_code == 200
+    finally:
+        err = s.stop()
+    assert token not in err  # printed nowhere
+
+
+def test_the_command_with_two_workers(tmp_path):
+    need_serve()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    s = CommandServer("--isolated", "--workers", "2", cwd=tmp_path, port=port)
+    try:
+        for _ in range(6):
+            assert post(s, "/api/fix", {"text": "Prices rose " + MARKER + "."}).json()["text"] == "Prices rose."
+        assert _one_line_error(post(s, "/api/check", {"text": 1}), 400)
+    finally:
+        s.stop()
