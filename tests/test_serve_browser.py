@@ -305,6 +305,23 @@ def test_typing_ignoring_and_the_settings(browser, server):
     assert "Defaults (no configuration file)" in settings and "unsafe-fixes = false" in settings
 
 
+def test_offsets_past_emoji_and_flags(browser, server):
+    """The server counts code points, JavaScript UTF-16 units: an emoji before a
+    finding must not shift its highlight or its fix."""
+    b = open_page(browser, server)
+    text = f"\U0001F1F5\U0001F1F0 Talks \U0001F600 failed {MARKER} on Friday \U0001F44D [cite: 4].\n"
+    paste(b, text)
+    assert sorted(checked(b)) == ["AST001", "AST011"]
+    marks = b.execute_script("return Array.from(document.querySelectorAll('#backdrop mark')).map(m => m.textContent)")
+    assert sorted(m.strip() for m in marks) == sorted([MARKER, "[cite: 4]"])
+    click(b, "#findings li[data-code=AST011] button.show")
+    assert b.execute_script("const t = document.getElementById('draft');"
+                            " return t.value.slice(t.selectionStart, t.selectionEnd)").strip() == "[cite: 4]"
+    click(b, "#fix-safe")
+    wait(b, "return document.getElementById('draft').value === arguments[0]",
+         "\U0001F1F5\U0001F1F0 Talks \U0001F600 failed on Friday \U0001F44D.\n")
+
+
 def test_phone_width_and_keyboard(browser, server):
     from selenium.webdriver.common.keys import Keys
     b = open_page(browser, server, width=390, height=844)

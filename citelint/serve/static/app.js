@@ -54,12 +54,34 @@
   }
 
   // ---- findings and their keys ----------------------------------------------
+  // The server counts characters as Python does (code points), as --format json
+  // does; a JavaScript string counts UTF-16 units, two for an emoji. `units`
+  // maps the one to the other; the page draws with the units (a, b) and sends
+  // the server's own offsets back.
+  function units(text) {
+    if (!/[\uD800-\uDFFF]/.test(text)) return (i) => i;
+    const map = [];
+    let u = 0;
+    for (const ch of text) { map.push(u); u += ch.length; }
+    map.push(u);
+    return (i) => map[Math.max(0, Math.min(i, map.length - 1))];
+  }
+
+  function place(items, text, start, end) {
+    const u = units(text);
+    for (const it of items) { it.a = u(it[start]); it.b = u(it[end]); }
+    return items;
+  }
+
   // A finding is ignored by its rule, the text it matched and which occurrence
   // of that pair it is, so an ignore survives edits elsewhere in the draft.
   function withKeys(findings, text) {
     const seen = new Map();
+    const u = units(text);
     for (const f of findings) {
-      const base = f.code + "\u0001" + text.slice(f.start_offset, f.end_offset);
+      f.a = u(f.start_offset); f.b = u(f.end_offset);
+      if (f.fix) f.fix.edits.forEach((e) => { e.a = u(e.start); e.b = u(e.end); });
+      const base = f.code + "\u0001" + text.slice(f.a, f.b);
       const n = seen.get(base) || 0;
       seen.set(base, n + 1);
       f.key = base + "\u0001" + n;
@@ -70,7 +92,7 @@
   function visible() {
     const all = S.findings.slice();
     if (S.verify && S.verify.text === S.text) all.push(...S.verify.findings);
-    return all.filter((f) => !S.ignored.has(f.key)).sort((a, b) => a.start_offset - b.start_offset || a.end_offset - b.end_offset);
+    return all.filter((f) => !S.ignored.has(f.key)).sort((x, y) => x.a - y.a || x.b - y.b);
   }
 
   // Shift findings across a typed edit (common prefix and suffix), dropping
@@ -82,9 +104,9 @@
     let s = 0;
     while (s < max - p && oldText.charCodeAt(oldText.length - 1 - s) === newText.charCodeAt(newText.length - 1 - s)) s++;
     const oldEnd = oldText.length - s, delta = newText.length - oldText.length;
-    S.findings = S.findings.filter((f) => f.end_offset <= p || f.start_offset >= oldEnd).map((f) => {
-      if (f.start_offset >= oldEnd) {
-        f = Object.assign({}, f, { start_offset: f.start_offset + delta, end_offset: f.end_offset + delta });
+    S.findings = S.findings.filter((f) => f.b <= p || f.a >= oldEnd).map((f) => {
+      if (f.a >= oldEnd) {
+        f = Object.assign({}, f, { a: f.a + delta, b: f.b + delta });
       }
       return f;
     });
@@ -113,6 +135,7 @@
       S.findings = withKeys(res.findings, text);
       S.checked = text;
       S.credits = cred.outlets;
+      S.credits.forEach((o) => place(o.mentions, text, "start_offset", "end_offset"));
       render();
       renderCredits();
       say(summary());
@@ -164,8 +187,8 @@
     const text = S.text, out = document.createDocumentFragment();
     const events = [];
     v.forEach((f, i) => {
-      const a = Math.max(0, Math.min(f.start_offset, text.length));
-      const b = Math.max(a, Math.min(f.end_offset === a ? a + 1 : f.end_offset, text.length));
+      const a = Math.max(0, Math.min(f.a, text.length));
+      const b = Math.max(a, Math.min(f.b === a ? a + 1 : f.b, text.length));
       if (b > a) { events.push([a, 1, f.severity, i]); events.push([b, -1, f.severity, i]); }
     });
     events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
@@ -230,10 +253,10 @@
   // What a fix does, as the exact text it replaces and what it puts there.
   function fixPreview(f) {
     if (!f.fix || !f.fix.edits.length) return null;
-    const edits = f.fix.edits.slice().sort((a, b) => a.start - b.start);
-    const a = edits[0].start, b = Math.max(...edits.map((e) => e.end));
+    const edits = f.fix.edits.slice().sort((x, y) => x.a - y.a);
+    const a = edits[0].a, b = Math.max(...edits.map((e) => e.b));
     let after = "", pos = a;
-    for (const e of edits) { after += S.text.slice(pos, e.start) + e.content; pos = e.end; }
+    for (const e of edits) { after += S.text.slice(pos, e.a) + e.content; pos = e.b; }
     after += S.text.slice(pos, b);
     return { removed: S.text.slice(a, b), inserted: after };
   }
@@ -243,7 +266,7 @@
     const box = el("p", "excerpt");
     if (!p) {
       box.appendChild(el("span", "", "Text: "));
-      box.appendChild(el("q", "", clip(S.text.slice(f.start_offset, f.end_offset), 240)));
+      box.appendChild(el("q", "", shown(S.text.slice(f.a, f.b))));
       return box;
     }
     box.appendChild(el("span", "", "Fix: "));
@@ -285,7 +308,7 @@
       li.appendChild(ruleDoc(f.code));
       const actions = el("div", "actions");
       const where = `${f.code} at line ${f.line}`;
-      actions.appendChild(button("Show in text", "show", `Show ${where} in the text`, () => select(f.start_offset, f.end_offset)));
+      actions.appendChild(button("Show in text", "show", `Show ${where} in the text`, () => select(f.a, f.b)));
       if (f.fixable && !f.code.startsWith("NET")) {
         actions.appendChild(button(f.fixable === "safe" ? "Apply fix" : "Apply fix…", "fix", `Apply the fix for ${where}`,
           () => applyOne(f)));
@@ -337,6 +360,7 @@
   async function applyLoop(pick, unsafe, passes) {
     if (S.busy) return;
     S.busy = true;
+    ta.readOnly = true; // the server answers for this text: typing now would be lost
     const before = S.text;
     let applied = 0;
     try {
@@ -357,6 +381,7 @@
       say("Could not apply the fix: " + err.message, true);
     } finally {
       S.busy = false;
+      ta.readOnly = false;
     }
     if (applied) {
       S.undo.push(before);
@@ -469,7 +494,7 @@
           if (!line.trim()) continue;
           const ev = JSON.parse(line);
           if (ev.event === "links") {
-            links = ev.links;
+            links = place(ev.links, text, "start_offset", "end_offset");
             bar.max = Math.max(1, ev.total); bar.value = 0; bar.hidden = !ev.total;
             status.textContent = ev.total ? `Checking ${ev.total} link${ev.total === 1 ? "" : "s"}: 0 done.` : "The draft cites no http(s) links.";
             drawSources(links.map((l) => Object.assign({ pending: true }, l)), []);
@@ -479,6 +504,9 @@
           } else if (ev.event === "result") {
             bar.hidden = true;
             withKeys(ev.findings, text);
+            place(ev.links, text, "start_offset", "end_offset");
+            const u = units(text);
+            ev.links.forEach((l) => { if (l.sentence) { l.sa = u(l.sentence[0]); l.sb = u(l.sentence[1]); } });
             S.verify = { text, links: ev.links, findings: ev.findings };
             const bad = ev.findings.length;
             status.textContent = S.text === text
@@ -514,11 +542,11 @@
       const head = el("div", "head");
       head.append(el("strong", "", label + (v && v.status ? ` (${v.status})` : "")), el("code", "", clip(l.url, 120)));
       li.appendChild(head);
-      if (l.sentence) li.appendChild(el("p", "excerpt", "“" + clip(S.text.slice(l.sentence[0], l.sentence[1]).trim(), 300) + "”"));
+      if (l.sa !== undefined) li.appendChild(el("p", "excerpt", "“" + clip(S.text.slice(l.sa, l.sb).trim(), 300) + "”"));
       if (v && v.reason && v.kind !== "ok") li.appendChild(el("p", "meta", v.reason));
       mine.forEach((f) => li.appendChild(richText(el("p", "msg"), `${f.code}: ${f.message}`)));
       const actions = el("div", "actions");
-      actions.appendChild(button("Show in text", "show", "Show this link in the text", () => select(l.start_offset, l.end_offset)));
+      actions.appendChild(button("Show in text", "show", "Show this link in the text", () => select(l.a, l.b)));
       li.appendChild(actions);
       return li;
     }));
@@ -543,7 +571,7 @@
       const what = [named ? `named ${named}×` : "not named", links ? `linked ${links}×` : ""].filter(Boolean).join(", ");
       const line = el("div", "meta", what + " ");
       o.mentions.slice(0, 5).forEach((m) => {
-        line.appendChild(button(clip(m.text, 40), "link", `Show “${m.text}” in the text`, () => select(m.start_offset, m.end_offset)));
+        line.appendChild(button(clip(m.text, 40), "link", `Show “${m.text}” in the text`, () => select(m.a, m.b)));
         line.appendChild(document.createTextNode(" "));
       });
       li.appendChild(line);
