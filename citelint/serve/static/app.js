@@ -671,9 +671,11 @@
   editor.addEventListener("dragover", (e) => { e.preventDefault(); editor.classList.add("dragging"); });
   editor.addEventListener("dragleave", () => editor.classList.remove("dragging"));
   editor.addEventListener("drop", (e) => {
-    e.preventDefault();
     editor.classList.remove("dragging");
-    if (e.dataTransfer && e.dataTransfer.files.length) loadFile(e.dataTransfer.files[0]);
+    if (e.dataTransfer && e.dataTransfer.files.length) { // a file; dropped text goes in as typed text does
+      e.preventDefault();
+      loadFile(e.dataTransfer.files[0]);
+    }
   });
   $("file").addEventListener("change", (e) => { loadFile(e.target.files[0]); e.target.value = ""; });
   $("decode-again").addEventListener("click", () => S.pendingBytes && decodePending($("encoding").value));
