@@ -305,6 +305,18 @@ def test_typing_ignoring_and_the_settings(browser, server):
     assert "Defaults (no configuration file)" in settings and "unsafe-fixes = false" in settings
 
 
+def test_a_file_dropped_on_the_text(browser, server):
+    b = open_page(browser, server)
+    b.execute_script(
+        "const dt = new DataTransfer();"
+        "dt.items.add(new File([arguments[0]], 'dropped.md', {type: 'text/markdown'}));"
+        "document.getElementById('editor').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true,"
+        " cancelable: true}));", f"# Talks\n\nThey failed {MARKER}.\n")
+    wait(b, "return window.citelintPage.file.name === 'dropped.md'")
+    assert checked(b) == ["AST001"] and draft(b) == f"# Talks\n\nThey failed {MARKER}.\n"
+    assert b.execute_script("return window.citelintPage.guessed") == "markdown"
+
+
 def test_offsets_past_emoji_and_flags(browser, server):
     """The server counts code points, JavaScript UTF-16 units: an emoji before a
     finding must not shift its highlight or its fix."""
