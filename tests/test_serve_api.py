@@ -6,6 +6,7 @@ limit, the Host check, CORS off, and the page's Content-Security-Policy."""
 from __future__ import annotations
 
 import codecs
+import os
 import json
 import re
 import socket
@@ -599,3 +600,17 @@ def test_the_command_with_two_workers(tmp_path):
         assert _one_line_error(post(s, "/api/check", {"text": 1}), 400)
     finally:
         s.stop()
+
+
+def test_other_commands_never_load_the_server(tmp_path):
+    """The CLI stays light: `check` builds the parser with `serve` in it, and loads no server code."""
+    import subprocess
+    import sys
+    code = ("import sys; from citelint.cli import main; main(['check', '--isolated', '--no-cache', sys.argv[1]]); "
+            "bad = [m for m in ('starlette', 'uvicorn', 'anyio', 'citelint.serve.app', 'citelint.serve.launch') "
+            "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
+    story = tmp_path / "story.txt"
+    story.write_text("Plain words.\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", code, str(story)], capture_output=True, text=True, timeout=60,
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
