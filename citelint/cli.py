@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("path", nargs="?", default=".")
     s.add_argument("--config")
     s.add_argument("--isolated", action="store_true")
+
+    from .serve.cli import add_parser as add_serve_parser  # deferred: argparse only, no server code
+    add_serve_parser(sub)
     return p
 
 
@@ -123,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         from . import tomlcache  # deferred
         tomlcache.keep_on_disk(not getattr(args, "no_cache", False))  # the Python API keeps it in memory
         return {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "config": cmd_config,
-                "outlets": cmd_outlets}[args.command](args)
+                "outlets": cmd_outlets, "serve": cmd_serve}[args.command](args)
     except UsageError as exc:
         _error(str(exc))
         return EXIT_ERROR
@@ -539,6 +542,14 @@ def cmd_outlets(args) -> int:
         lines.append(f"  origin: {o.origin}")
     _write(sys.stdout, "".join(line + "\n" for line in lines))
     return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from .serve.launch import ServeError, run  # deferred: the server and its packages load only here
+    try:
+        return run(args)
+    except ServeError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_config(args) -> int:
