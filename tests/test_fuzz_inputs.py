@@ -88,7 +88,12 @@ VALID_CONFIG = {  # values that pass validation, so the run itself is exercised 
     "allow-hosts": st.lists(st.sampled_from(["127.0.0.1", "example.org", ""]), max_size=2),
     "archive-endpoint": st.sampled_from(["http://127.0.0.1:1/", "https://archive.example/"]),
     "online-timeout": st.floats(0.001, 1e6),
+    "max-file-size": st.sampled_from([1, 10, 50_000_000, "1KB", "50MB", "2 KiB"]),
 }
+
+
+def test_every_configuration_key_has_valid_values_to_fuzz():
+    assert set(VALID_CONFIG) == set(CONFIG_FIELDS), "add the new key's valid values to VALID_CONFIG"
 
 
 def config_value(key: str, strict: bool = False):
@@ -110,6 +115,7 @@ def config_value(key: str, strict: bool = False):
         "bool": st.booleans(),
         "string": st.sampled_from(["http://127.0.0.1:1/", "https://archive.example/", ""]) | toml_text,
         "seconds": st.floats(allow_nan=True, allow_infinity=True) | st.integers(-5, 10**30),
+        "bytes": st.integers(-5, 10**30) | st.sampled_from(["50MB", "1 KiB", "0", "-1MB", "1e3", "MB", ""]),
     }.get(kind)
     return value if right is None else (right | value)
 
