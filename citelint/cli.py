@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--config")
     o.add_argument("--isolated", action="store_true")
 
+    sub.add_parser("lsp", help="run the language server on standard input and output (the `lsp` extra)")
+
     s = sub.add_parser("config", help="show the settings in force for a path")
     s.add_argument("path", nargs="?", default=".")
     s.add_argument("--config")
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             build_parser().print_help()
             return EXIT_ERROR
         return {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "config": cmd_config,
-                "outlets": cmd_outlets}[args.command](args)
+                "outlets": cmd_outlets, "lsp": cmd_lsp}[args.command](args)
     except UsageError as exc:
         _error(str(exc))
         return EXIT_ERROR
@@ -436,6 +438,16 @@ def cmd_outlets(args) -> int:
             print("  an ordinary word too: counted only when credited as a source")
         print(f"  origin: {o.origin}")
     return EXIT_OK
+
+
+def cmd_lsp(args) -> int:
+    try:
+        from .lsp.server import serve  # deferred: pygls loads only here
+    except ImportError as exc:  # pygls is an optional extra; any other missing module is a bug
+        if (exc.name or "").partition(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+            raise
+        raise UsageError(f"`citelint lsp` needs {exc.name}: pip install 'citelint-news[lsp]'") from None
+    return serve()
 
 
 def cmd_config(args) -> int:
