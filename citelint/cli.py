@@ -444,9 +444,10 @@ def cmd_lsp(args) -> int:
     try:
         from .lsp.server import serve  # deferred: pygls loads only here
     except ImportError as exc:  # pygls is an optional extra; any other missing module is a bug
-        if (exc.name or "").partition(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+        missing = (exc.name or "").partition(".")[0]
+        if missing not in ("pygls", "lsprotocol", "cattrs", "attrs"):
             raise
-        raise UsageError(f"`citelint lsp` needs {exc.name}: pip install 'citelint-news[lsp]'") from None
+        raise UsageError(f"`citelint lsp` needs {missing}: pip install 'citelint-news[lsp]'") from None
     return serve()
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import random
 import re
 import subprocess
@@ -20,7 +19,7 @@ pytest.importorskip("pygls")
 
 import citelint  # noqa: E402
 from citelint.config import Settings  # noqa: E402
-from citelint.lsp.positions import UTF8, UTF16, UTF32, LineIndex, apply_change  # noqa: E402
+from citelint.lsp.positions import UTF8, UTF32, LineIndex, apply_change  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -78,6 +77,7 @@ class Client:
                                      env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
         self.next_id = 0
         self.responses: dict = {}
+        self.null_responses: list[dict] = []
         self.notes: list[dict] = []        # notifications from the server, in order
         self.server_requests: list[dict] = []
         self.settings: dict = {}           # what workspace/configuration answers
@@ -109,6 +109,8 @@ class Client:
             with self.cond:
                 if "method" in msg and "id" in msg:
                     self.server_requests.append(msg)
+                elif msg.get("id", 0) is None:
+                    self.null_responses.append(msg)  # an error answering no request in particular
                 elif "id" in msg:
                     self.responses[msg["id"]] = msg
                 else:
@@ -119,7 +121,10 @@ class Client:
         result = None
         if msg["method"] == "workspace/configuration":
             result = [self.settings.get(item.get("section")) for item in msg["params"]["items"]]
-        self.send({"jsonrpc": "2.0", "id": msg["id"], "result": result})
+        try:
+            self.send({"jsonrpc": "2.0", "id": msg["id"], "result": result})
+        except (OSError, ValueError):
+            pass  # the test closed the server's input
 
     def send_bytes(self, body: bytes):
         self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
@@ -151,6 +156,11 @@ class Client:
         with self.cond:
             assert self.cond.wait_for(lambda: find() is not None, TIMEOUT), (method, self.notes[-5:])
             return find()
+
+    def wait_server_request(self, method: str) -> dict:
+        with self.cond:
+            assert self.cond.wait_for(lambda: any(r["method"] == method for r in self.server_requests), TIMEOUT)
+            return next(r for r in self.server_requests if r["method"] == method)
 
     # -- an editor's moves --
 
@@ -325,3 +335,385 @@ def test_ranges_count_utf16_units_with_astral_characters_and_crlf(client, tmp_pa
     # "Next line 👍🏽 too": the thumb and its skin tone are two astral characters (4 units).
     assert ast[1]["range"] == {"start": {"line": 3, "character": 18}, "end": {"line": 3, "character": 55}}
     assert got_ranges(diags) == expected_ranges(text, citelint.check_text(text, kind="markdown"))
+
+
+def test_incremental_changes_update_the_diagnostics(client, tmp_path):
+    client.initialize(tmp_path)
+    uri = (tmp_path / "story.md").as_uri()
+    text = f"Prices rose 😀 sharply{MARKER}.\r\n\r\nWages fell.\r\n"
+    diags = client.open(uri, text, "markdown")
+    assert [d["code"] for d in diags] == ["AST001"]
+    # Typing before the marker moves it: 𝒳 is two units more on the same line.
+    diags = client.change(uri, [(0, 0, "𝒳 ")])
+    text = client.docs[uri][0]
+    assert got_ranges(diags) == expected_ranges(text, citelint.check_text(text, kind="markdown"))
+    assert diags[0]["range"]["start"]["character"] == 25    # "𝒳 Prices rose 😀 sharply": 23 code points
+    # Debris pasted into the second paragraph, and the first marker deleted, in one message.
+    at = text.index("Wages fell") + len("Wages fell")
+    start = text.index(MARKER)
+    diags = client.change(uri, [(at, at, " citeturn0search0"), (start, start + len(MARKER), "")])
+    text = client.docs[uri][0]
+    assert MARKER not in text and "citeturn0search0" in text
+    assert [d["range"]["start"]["line"] for d in diags] == [2]
+    assert got_ranges(diags) == expected_ranges(text, citelint.check_text(text, kind="markdown"))
+    # A full-text change (no range) is taken too.
+    version = client.docs[uri][1] + 1
+    client.docs[uri] = ["Clean now.\n", version]
+    mark = len(client.notes)
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                             "contentChanges": [{"text": "Clean now.\n"}]})
+    assert client.diagnostics(uri, version, mark) == []
+
+
+def test_a_burst_of_changes_ends_with_the_diagnostics_of_the_last_text(client, tmp_path):
+    client.initialize(tmp_path)
+    uri = (tmp_path / "burst.txt").as_uri()
+    client.open(uri, "Start.\n")
+    text, version = client.docs[uri]
+    mark = len(client.notes)
+    for i in range(40):  # sent without waiting, as a fast typist's editor does
+        version += 1
+        new = f" word{i}" + (MARKER if i % 2 else "")
+        pos = text.index(".")
+        client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version}, "contentChanges": [
+            {"range": {"start": to_pos(text, pos), "end": to_pos(text, pos)}, "text": new}]})
+        text = text[:pos] + new + text[pos:]
+    client.docs[uri] = [text, version]
+    diags = client.diagnostics(uri, version, mark)
+    assert len(diags) == 20 and got_ranges(diags) == expected_ranges(text, citelint.check_text(text))
+    published = [n["params"]["version"] for n in client.notes[mark:] if n["method"] == "textDocument/publishDiagnostics"]
+    assert published == sorted(published) and len(published) <= 40   # never an older text after a newer one
+
+
+# -- code actions ---------------------------------------------------------------------------------
+
+def open_seed(client, tmp_path, options=None):
+    client.initialize(tmp_path, options={"isolated": True, **(options or {})})
+    uri = (tmp_path / "seed-draft.txt").as_uri()
+    client.open(uri, SEED)
+    return uri
+
+
+def test_quick_fixes_one_by_one_give_the_editors_version(client, tmp_path):
+    uri = open_seed(client, tmp_path)
+    applied = []
+    for _ in range(30):
+        found = [a for a in client.actions(uri, only=["quickfix"]) if "edit" in a]
+        if not found:
+            break
+        act = found[0]
+        assert act["kind"] == "quickfix" and act["diagnostics"][0]["code"] in act["title"]
+        safe = act.get("isPreferred", False)
+        assert safe == ("unsafe" not in act["title"])
+        applied.append((act["diagnostics"][0]["code"], safe))
+        client.apply(act["edit"])
+    assert client.docs[uri][0] == EXPECTED
+    assert ("CHP002", True) in applied and ("CHP006", False) in applied and ("SOC005", False) in applied
+    assert client.close() == 0
+
+
+def test_quick_fixes_are_offered_for_the_findings_in_the_range_only(client, tmp_path):
+    uri = open_seed(client, tmp_path)
+    line5 = SEED.index("W. Dawn Page")
+    acts = client.actions(uri, line5, line5)
+    fixes = [a for a in acts if a["kind"] == "quickfix"]
+    assert [a["diagnostics"][0]["code"] for a in fixes] == ["CHP009"]
+    assert "unsafe" in fixes[0]["title"] and not fixes[0].get("isPreferred")
+    assert not [a for a in acts if a["kind"] == "quickfix" and "disable" in a["title"]]  # plain text: no comments
+
+
+def test_fix_all_applies_safe_fixes_and_unsafe_ones_once_the_settings_allow(client, tmp_path):
+    uri = open_seed(client, tmp_path)
+    (act,) = client.actions(uri, only=["source.fixAll"])
+    assert act["kind"] == "source.fixAll.citelint" and "safe" in act["title"]
+    client.apply(act["edit"])
+    assert client.docs[uri][0] == citelint.fix_text(SEED, settings=Settings()).text != SEED
+    # workspace/didChangeConfiguration: unsafe fixes on (the section as VS Code sends it).
+    mark = len(client.notes)
+    client.notify("workspace/didChangeConfiguration", {"settings": {"citelint": {"unsafeFixes": True}}})
+    client.diagnostics(uri, client.docs[uri][1], mark)
+    (act,) = client.actions(uri, only=["source.fixAll.citelint"])
+    assert "unsafe" in act["title"]
+    diags = client.apply(act["edit"])
+    assert client.docs[uri][0] == EXPECTED
+    assert not [d for d in diags if d["data"]["fixable"]]
+    assert client.actions(uri, only=["source.fixAll"]) == []     # nothing left to fix
+
+
+def test_fix_all_edits_only_the_changed_lines(client, tmp_path):
+    uri = open_seed(client, tmp_path)
+    (act,) = client.actions(uri, only=["source"])
+    edits = act["edit"]["documentChanges"][0]["edits"]
+    assert len(edits) == 2                      # the chips on lines 1 and 3 (and the "+2" line)
+    assert all(len(e["newText"]) < 5 for e in edits)
+
+
+def test_edits_go_as_plain_changes_to_a_client_without_versioned_edits(client, tmp_path):
+    client.initialize(tmp_path, capabilities={})
+    uri = (tmp_path / "plain.md").as_uri()
+    client.open(uri, f"Prices rose{MARKER}.\n", "markdown")
+    (act,) = [a for a in client.actions(uri) if a["kind"] == "quickfix" and "edit" in a and "disable" not in a["title"]]
+    assert set(act["edit"]) == {"changes"}
+    client.apply(act["edit"])
+    assert client.docs[uri][0] == "Prices rose.\n"
+
+
+def disable_action(client, uri, offset, code):
+    acts = client.actions(uri, offset, offset, only=["quickfix"])
+    (act,) = [a for a in acts if "disable" in a["title"] and a["diagnostics"][0]["code"] == code]
+    return act
+
+
+def rendered(markdown_text: str) -> str:
+    """The Markdown as HTML (markdown-it-py, CommonMark), comments left out."""
+    from markdown_it import MarkdownIt
+    return re.sub(r"<!--.*?-->\n?", "", MarkdownIt("commonmark").render(markdown_text))
+
+
+def test_disable_here_puts_an_ignore_comment_above_the_paragraph(client, tmp_path):
+    client.initialize(tmp_path)
+    uri = (tmp_path / "story.md").as_uri()
+    text = (f"# Budget\n\nPrices rose{MARKER} and more.\nA second line.\n\n> Quoted{MARKER}\n\n- one\n\n"
+            f"- two{MARKER}\n\nLast{MARKER} with [link](https://example.com/a?utm_source=chatgpt.com).\n")
+    diags = client.open(uri, text, "markdown")
+    assert len(diags) == 5
+    # A paragraph: a comment line above it, as an editor writes one by hand.
+    act = disable_action(client, uri, text.index(MARKER), "AST001")
+    diags = client.apply(act["edit"])
+    new = client.docs[uri][0]
+    assert "\n\n<!-- citelint: ignore=AST001 -->\nPrices rose" in new
+    assert len(diags) == 4 and rendered(new) == rendered(text)
+    # In a blockquote: the comment inside it.
+    act = disable_action(client, uri, new.index(MARKER, new.index("Quoted")), "AST001")
+    diags = client.apply(act["edit"])
+    assert "\n\n> <!-- citelint: ignore=AST001 -->\n> Quoted" in client.docs[uri][0]
+    # A list item after a blank line: at the end of the item before, so the list stays one list.
+    new = client.docs[uri][0]
+    act = disable_action(client, uri, new.index(MARKER, new.index("two")), "AST001")
+    diags = client.apply(act["edit"])
+    new = client.docs[uri][0]
+    assert "- one<!-- citelint: ignore=AST001 -->\n\n- two" in new
+    assert len(diags) == 2 and rendered(new) == rendered(text)
+    # A second rule in the same paragraph joins the comment already there.
+    act = disable_action(client, uri, new.index(MARKER, new.index("Last")), "AST001")
+    client.apply(act["edit"])
+    new = client.docs[uri][0]
+    act = disable_action(client, uri, new.index("utm_source"), "TRK001")
+    diags = client.apply(act["edit"])
+    new = client.docs[uri][0]
+    assert "<!-- citelint: ignore=AST001,TRK001 -->\nLast" in new
+    assert diags == [] and rendered(new) == rendered(text)
+
+
+def test_disable_here_in_html_goes_before_the_finding_or_its_tag(client, tmp_path):
+    client.initialize(tmp_path)
+    uri = (tmp_path / "page.html").as_uri()
+    text = (f"<html><body><p>One{MARKER}.</p><p>Two{MARKER}.</p>\n"
+            f"<p>See <a href=\"https://x.example/a?utm_source=chatgpt.com\">x</a>.</p></body></html>\n")
+    assert len(client.open(uri, text, "html")) == 3
+    act = disable_action(client, uri, text.index(MARKER), "AST001")
+    diags = client.apply(act["edit"])
+    assert f"<p>One<!-- citelint: ignore=AST001 -->{MARKER}.</p><p>Two{MARKER}" in client.docs[uri][0]
+    assert sorted(d["code"] for d in diags) == ["AST001", "TRK001"]
+    new = client.docs[uri][0]
+    act = disable_action(client, uri, new.index("utm_source"), "TRK001")
+    diags = client.apply(act["edit"])
+    assert '<p>See <!-- citelint: ignore=TRK001 --><a href="https://x.example' in client.docs[uri][0]
+    assert [d["code"] for d in diags] == ["AST001"]
+
+
+# -- hover, settings, configuration ---------------------------------------------------------------
+
+def test_hover_shows_the_rules_documentation(client, tmp_path):
+    uri = open_seed(client, tmp_path)
+    at = SEED.index("W. Dawn Page") + 3
+    result = client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": to_pos(SEED, at)})
+    hover = result["result"]
+    assert hover["contents"]["kind"] == "markdown"
+    value = hover["contents"]["value"]
+    assert value.startswith("**CHP009**") and "## What it finds" in value and "## Fix safety" in value
+    assert "\\`W. Dawn Page\\`" in value                  # the draft's words, escaped for Markdown
+    (crumb,) = [f for f in citelint.check_text(SEED) if f.code == "CHP009"]
+    assert hover["range"] == {"start": to_pos(SEED, crumb.start), "end": to_pos(SEED, crumb.end)}
+    nothing = client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 5, "character": 3}})
+    assert nothing["result"] is None
+
+
+def test_configuration_changes_select_ignore_and_are_checked(client, tmp_path):
+    uri = open_seed(client, tmp_path)
+    version = client.docs[uri][1]
+    mark = len(client.notes)
+    client.notify("workspace/didChangeConfiguration", {"settings": {"citelint": {"ignore": ["CHP"]}}})
+    diags = client.wait_note("textDocument/publishDiagnostics", lambda p: p["uri"] == uri, mark)["diagnostics"]
+    assert diags and not [d for d in diags if d["code"].startswith("CHP")]
+    mark = len(client.notes)
+    client.notify("workspace/didChangeConfiguration", {"settings": {"select": ["SOC004"]}})  # no section: also taken
+    diags = client.wait_note("textDocument/publishDiagnostics", lambda p: p["uri"] == uri, mark)["diagnostics"]
+    assert [d["code"] for d in diags] == ["SOC004"]
+    # A bad setting: one clear message naming it, and the settings in force stay.
+    for bad, says in (({"select": ["NOPE9"]}, "unknown rule code or prefix 'NOPE9' in `select`"),
+                      ({"unsafeFixes": "yes"}, "`unsafeFixes` must be true or false"),
+                      ({"selct": ["AST"]}, "unknown key(s): selct")):
+        mark = len(client.notes)
+        client.notify("workspace/didChangeConfiguration", {"settings": {"citelint": bad}})
+        msg = client.wait_note("window/showMessage", lambda p: True, mark)
+        assert msg["type"] == 1 and msg["message"] == f"citelint: editor settings: {says}"
+    diags = client.change(uri, [(0, 0, "")])
+    assert [d["code"] for d in diags] == ["SOC004"] and version < client.docs[uri][1]
+
+
+def test_settings_are_pulled_when_the_editor_sends_none(client, tmp_path):
+    client.settings = {"citelint": {"ignore": ["SOC", "CHP"]}}
+    uri = open_seed(client, tmp_path)
+    mark = len(client.notes)
+    client.notify("workspace/didChangeConfiguration", {"settings": None})
+    diags = client.wait_note("textDocument/publishDiagnostics", lambda p: p["uri"] == uri, mark)["diagnostics"]
+    assert diags == []
+    assert client.wait_server_request("workspace/configuration")
+
+
+def test_configuration_files_are_found_from_the_drafts_folder_and_read_again(client, tmp_path):
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    config = desk / "citelint.toml"
+    config.write_text('ignore = ["SOC"]\n', encoding="utf-8")
+    client.initialize(tmp_path)
+    reg = client.wait_server_request("client/registerCapability")["params"]["registrations"][0]
+    assert reg["method"] == "workspace/didChangeWatchedFiles"
+    uri = (desk / "seed.txt").as_uri()
+    diags = client.open(uri, SEED)
+    assert diags and not [d for d in diags if d["code"].startswith("SOC")]
+    config.write_text('ignore = ["SOC", "CHP"]\n', encoding="utf-8")
+    mark = len(client.notes)
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": config.as_uri(), "type": 2}]})
+    diags = client.wait_note("textDocument/publishDiagnostics", lambda p: p["uri"] == uri, mark)["diagnostics"]
+    assert diags == []
+    # A broken configuration: its error, naming the file, once; no diagnostics for the draft.
+    config.write_text('ignore = "SOC"\n', encoding="utf-8")
+    mark = len(client.notes)
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": config.as_uri(), "type": 2}]})
+    msg = client.wait_note("window/showMessage", lambda p: True, mark)
+    assert msg["message"] == f"citelint: {config}: `ignore` must be a list of rule codes or prefixes (none empty)"
+    # An excluded draft gets no diagnostics, as `--force-exclude` gives none.
+    config.write_text('exclude = ["wire/*"]\n', encoding="utf-8")
+    (desk / "wire").mkdir()
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": config.as_uri(), "type": 2}]})
+    assert client.open((desk / "wire" / "copy.txt").as_uri(), SEED) == []
+    # An unsaved buffer takes the workspace folder's settings; a draft of another language is not read.
+    (tmp_path / "citelint.toml").write_text('select = ["AST"]\n', encoding="utf-8")
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": (tmp_path / "citelint.toml").as_uri(),
+                                                                   "type": 1}]})
+    diags = client.open("untitled:Untitled-1", SEED + f"\nAnd{MARKER}.\n")
+    assert [d["code"] for d in diags] == ["AST001"]
+    mark = len(client.notes)
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": (tmp_path / "x.py").as_uri(), "languageId": "python",
+                                                            "version": 1, "text": f"# {MARKER}\n"}})
+    hover = client.request("textDocument/hover", {"textDocument": {"uri": (tmp_path / "x.py").as_uri()},
+                                                  "position": {"line": 0, "character": 5}})
+    assert hover["result"] is None
+    assert not [n for n in client.notes[mark:] if n["params"].get("uri", "").endswith("x.py")]
+
+
+# -- bad messages ---------------------------------------------------------------------------------
+
+def test_bad_messages_get_lsp_errors_and_the_server_stays_up(client, tmp_path):
+    uri = open_seed(client, tmp_path)
+    unknown = client.request("citelint/noSuchMethod", {})
+    assert unknown["error"]["code"] == -32601
+    no_position = client.request("textDocument/hover", {"textDocument": {"uri": uri}})
+    assert no_position["error"]["code"] == -32602
+    negative = client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": -1, "character": 0}})
+    assert negative["error"]["code"] == -32602
+    not_open = client.request("textDocument/codeAction", {"textDocument": {"uri": "file:///nowhere.md"},
+                              "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                              "context": {"diagnostics": []}})
+    assert not_open["error"]["code"] == -32602 and "not open" in not_open["error"]["message"]
+    bad_command = client.request("workspace/executeCommand", {"command": "citelint.verifySources", "arguments": [42]})
+    assert bad_command["error"]["code"] == -32602
+    # Not JSON at all, and JSON that is not JSON-RPC: answered with id null.
+    client.send_bytes(b"{this is not json")
+    client.send_bytes(json.dumps({"id": 99, "method": "textDocument/hover"}).encode())
+    client.send_bytes(b"[1, 2, 3]")
+    with client.cond:
+        assert client.cond.wait_for(lambda: len(client.null_responses) == 2 and 99 in client.responses, TIMEOUT)
+    assert [r["error"]["code"] for r in client.null_responses] == [-32700, -32600]
+    assert client.responses.pop(99)["error"]["code"] == -32600
+    # Notifications with bad params and for unknown methods are dropped; the server carries on.
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri}})
+    client.notify("citelint/unknownNotification", {"x": 1})
+    client.notify("textDocument/didChange", {"textDocument": {"uri": "file:///never-opened.txt", "version": 2},
+                                             "contentChanges": [{"text": "x"}]})
+    diags = client.change(uri, [(0, 0, f"Now{MARKER}. ")])
+    assert "AST001" in {d["code"] for d in diags}
+    hover = client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 4}})
+    assert hover["result"]["contents"]["value"].startswith("**AST001**")
+    assert client.close() == 0
+    assert b"Traceback" not in client.stderr and b"internal error" not in client.stderr
+
+
+def test_exit_without_shutdown_exits_1_and_closing_stdin_ends_the_server(tmp_path):
+    c = Client(tmp_path)
+    c.initialize(tmp_path)
+    c.notify("exit")
+    assert c.proc.wait(timeout=TIMEOUT) == 1
+    c = Client(tmp_path)
+    c.initialize(tmp_path)
+    c.proc.stdin.close()
+    assert c.proc.wait(timeout=TIMEOUT) in (0, 1)
+
+
+def test_without_pygls_the_command_says_how_to_install_it(tmp_path):
+    code = ("import sys; sys.modules['pygls'] = None; from citelint.cli import main; sys.exit(main(['lsp']))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT,
+                         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 2
+    assert run.stderr == "citelint: error: `citelint lsp` needs pygls: pip install 'citelint-news[lsp]'\n"
+
+
+# -- online checks on demand ----------------------------------------------------------------------
+
+def test_verify_sources_runs_the_online_checks_with_their_guard(client, tmp_path):
+    from test_online_support import FILLER, Site, fake_archive, html_page, page, status
+    news = Site({"/2024/05/statement": page(html_page("Budget | Dawn", FILLER, site_name="Dawn")),
+                 "/2024/05/gone": status(404)})
+    inside = Site({"*": page(html_page("Internal", "internal"))})   # loopback, not admitted
+    archive = Site({"/wayback/available": fake_archive()})
+    try:
+        # Loopback is refused unless admitted, here by the configuration as `--allow-host` would.
+        (tmp_path / "citelint.toml").write_text(
+            f'allow-hosts = ["{news.hostport}", "{archive.hostport}"]\n'
+            f'archive-endpoint = "{archive.url("/wayback/available")}"\n', encoding="utf-8")
+        client.initialize(tmp_path)
+        uri = (tmp_path / "links.md").as_uri()
+        text = (f"# Budget\n\nThe figures ([Dawn]({news.url('/2024/05/statement')})).\n\n"
+                f"Dead: [gone]({news.url('/2024/05/gone')}).\n\nInside: [admin]({inside.url('/admin')}).\n")
+        diags = client.open(uri, text, "markdown")
+        client.change(uri, [(0, 0, "")])
+        assert not [d for d in diags if d["code"].startswith("NET")]
+        assert news.requests == [] and inside.requests == []           # never online on a keystroke
+        mark = len(client.notes)
+        result = client.request("workspace/executeCommand", {"command": "citelint.verifySources",
+                                                             "arguments": [uri]})["result"]
+        assert result == {"uri": uri, "links": 3, "findings": 2}
+        diags = client.wait_note("textDocument/publishDiagnostics", lambda p: p["uri"] == uri, mark)["diagnostics"]
+        net = {d["code"]: d for d in diags if d["code"].startswith("NET")}
+        assert set(net) == {"NET001", "NET005"} and inside.requests == []
+        assert net["NET001"]["range"]["start"]["line"] == 4 and net["NET005"]["range"]["start"]["line"] == 6
+        # The verdicts stay with the draft while it is edited.
+        diags = client.change(uri, [(len(text), len(text), "More copy.\n")])
+        assert {d["code"] for d in diags} >= {"NET001", "NET005"}
+        # {"uri": …} is taken too.
+        again = client.request("workspace/executeCommand", {"command": "citelint.verifySources",
+                                                            "arguments": [{"uri": uri}]})["result"]
+        assert again == result
+        # ...and the dead link's unsafe fix swaps in the archived copy.
+        text = client.docs[uri][0]
+        at = text.index("/2024/05/gone")
+        (act,) = [a for a in client.actions(uri, at, at, only=["quickfix"]) if a["diagnostics"][0]["code"] == "NET001"
+                  and "disable" not in a["title"]]
+        assert "unsafe" in act["title"]
+        client.apply(act["edit"])
+        assert f"[gone](https://web.archive.org/web/20240101000000/{news.url('/2024/05/gone')})" in client.docs[uri][0]
+    finally:
+        for site in (news, inside, archive):
+            site.close()

@@ -176,7 +176,7 @@ def _markdown_ignore(index: LineIndex, f: Finding, path: str):
         codes = [c.strip() for c in m.group(2).split(",") if c.strip()]
         return m.start(2), m.end(2), ",".join(codes + [f.code])
     if after is not None:
-        return after, after, " " + _comment(f.code)
+        return after, after, _comment(f.code)
     eol = _EOL.search(text)
     pos = index.starts[line]
     return pos, pos, _PREFIX.match(first).group() + _comment(f.code) + (eol.group() if eol else "\n")

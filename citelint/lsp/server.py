@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
@@ -44,6 +45,15 @@ class _Answered:
     jsonrpc = "answered"
 
 
+def _error_reply(protocol, msg_id, error: JsonRpcException) -> None:
+    """An error response; one to no request in particular carries "id": null,
+    which pygls would leave out."""
+    if msg_id is None:
+        protocol._send_data({"jsonrpc": "2.0", "id": None, "error": {"code": error.code, "message": error.message}})
+    else:
+        protocol._send_response(msg_id, None, error.to_response_error())
+
+
 def _id(message) -> int | str | None:
     msg_id = message.get("id") if isinstance(message, dict) else None
     return msg_id if isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool) else None
@@ -60,14 +70,13 @@ class Protocol(LanguageServerProtocol):
         except JsonRpcException:
             if isinstance(data, dict) and "method" in data and "id" in data:
                 error = JsonRpcInvalidParams(f"invalid params for {str(data['method'])[:100]}")
-                self._send_response(_id(data), None, error.to_response_error())
+                _error_reply(self, _id(data), error)
                 return _Answered()
             raise
 
     def handle_message(self, message):
         if not hasattr(message, "jsonrpc"):  # JSON, but no "jsonrpc" member (or not an object)
-            error = JsonRpcInvalidRequest("not a JSON-RPC 2.0 message")
-            self._send_response(_id(message), None, error.to_response_error())
+            _error_reply(self, _id(message), JsonRpcInvalidRequest("not a JSON-RPC 2.0 message"))
             return
         super().handle_message(message)
 
@@ -88,7 +97,7 @@ class CitelintServer(LanguageServer):
     def report_server_error(self, error: Exception, source) -> None:
         if isinstance(error, (json.JSONDecodeError, UnicodeDecodeError)):
             # The body was not JSON (or not UTF-8): JSON-RPC answers a parse error, id null.
-            self.protocol._send_response(None, None, JsonRpcParseError(f"parse error: {error}").to_response_error())
+            _error_reply(self.protocol, None, JsonRpcParseError(f"parse error: {error}"))
             return
         if source is FeatureRequestError:
             return  # the request was answered with the error
@@ -387,9 +396,23 @@ def build() -> CitelintServer:
     return ls
 
 
+class _OneLine(logging.Filter):
+    """pygls logs a bad message with its traceback; the editor's log gets one
+    line (the client was answered), unless CITELINT_DEBUG asks for more."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("pygls"):
+            lines = record.getMessage().splitlines()
+            record.msg, record.args, record.exc_info, record.exc_text = lines[0] if lines else "", (), None, None
+        return True
+
+
 def serve() -> int:
     """Run the server on standard input and output until the editor exits it."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="citelint lsp: %(levelname)s: %(message)s")
+    if not os.environ.get("CITELINT_DEBUG"):
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_OneLine())
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # the protocol owns standard output: a stray print must not corrupt it
     server = build()
