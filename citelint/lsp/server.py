@@ -1,10 +1,11 @@
 """`citelint lsp`: a language server on standard input and output (pygls).
 
 Drafts are linted off the message loop, in one worker thread, so the server
-keeps reading while a lint runs. A change is linted at once when the draft is
-idle; changes that arrive during a lint are folded into one lint of the newest
-text when it ends (the `debounce` setting adds a pause after each change), and
-diagnostics are published only for the text the editor still has.
+keeps reading while a lint runs. A change to a quiet draft is linted at once
+(a keystroke's diagnostics come in milliseconds); changes that arrive while a
+lint runs are a burst, and the draft is linted again, once, when they pause
+for `debounce` ms (50 by default). Diagnostics are published only for the
+text the editor still has.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import json
 import logging
 import os
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from lsprotocol import types as lsp
@@ -143,11 +145,12 @@ class CitelintServer(LanguageServer):
         task.add_done_callback(self._tasks.discard)
 
     async def _lint_until_current(self, doc: OpenDocument) -> None:
+        """Lint the draft now; if it changed during the lint (a burst of
+        changes), wait until the changes pause for `debounce` ms and lint the
+        newest text. Diagnostics go out only for the text the editor still has."""
         loop = asyncio.get_running_loop()
         try:
             while not doc.closed:
-                if self.drafts.client.debounce:
-                    await asyncio.sleep(self.drafts.client.debounce / 1000)
                 version, text, index, online = doc.version, doc.text, doc.index, doc.online
                 findings, items, error = await loop.run_in_executor(
                     self.lint_pool, self._diagnose, doc, text, index, online)
@@ -159,6 +162,8 @@ class CitelintServer(LanguageServer):
                         self.show_error(error)
                     self.publish(doc, version, items)
                     return
+                while (wait := self.drafts.client.debounce / 1000 - (time.monotonic() - doc.changed)) > 0:
+                    await asyncio.sleep(wait)
         finally:
             doc.linting = False
 
@@ -215,6 +220,7 @@ def did_change(ls: CitelintServer, params: lsp.DidChangeTextDocumentParams) -> N
             text = change.text
         index = LineIndex(text, ls.drafts.encoding)
     doc.text, doc.version, doc.index = text, params.text_document.version, index
+    doc.changed = time.monotonic()
     ls.schedule(doc)
 
 

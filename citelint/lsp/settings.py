@@ -4,7 +4,9 @@
 They act as the command line does on `citelint check`: `select` replaces the
 configured selection, `extendSelect` and `ignore` add to it, `unsafeFixes`
 switches unsafe fixes on, `config` names one configuration file for every
-draft and `isolated` reads none. Keys may be written camelCase (the editors'
+draft and `isolated` reads none. `debounce` is how long (ms) a burst of
+changes must pause before the draft is linted again (a change to a quiet
+draft is linted at once). Keys may be written camelCase (the editors'
 habit) or as in citelint.toml (`extend-select`), at the top level or under a
 `citelint` section.
 """
@@ -25,7 +27,7 @@ class ClientSettings(Record):
     __slots__ = ("select", "extend_select", "ignore", "unsafe_fixes", "config", "isolated", "debounce")
     _fields = __slots__
     _defaults = {"select": None, "extend_select": (), "ignore": (), "unsafe_fixes": False,
-                 "config": None, "isolated": False, "debounce": 0.0}
+                 "config": None, "isolated": False, "debounce": 50.0}
 
     def overrides(self) -> dict:
         """What config.Resolver takes from a command line."""

@@ -40,9 +40,9 @@ def kind_for(path: str | None, language_id: str | None) -> str | None:
 class OpenDocument(Record):
     """One open draft. `findings` are those of the text at version `linted`."""
     __slots__ = ("uri", "path", "kind", "text", "version", "index", "findings", "linted", "online", "linting",
-                 "closed")
+                 "closed", "changed")
     _fields = __slots__
-    _defaults = {"findings": [], "linted": None, "online": None, "linting": False, "closed": False}
+    _defaults = {"findings": [], "linted": None, "online": None, "linting": False, "closed": False, "changed": 0.0}
 
     def set_text(self, text: str, version: int | None, encoding: str) -> None:
         self.text, self.version = text, version
