@@ -305,7 +305,17 @@ def test_initialize_advertises_incremental_sync_actions_hover_and_the_command(cl
     assert set(caps["codeActionProvider"]["codeActionKinds"]) == {"quickfix", "source.fixAll.citelint"}
     assert caps["executeCommandProvider"]["commands"] == ["citelint.verifySources"]
     assert caps.get("positionEncoding", "utf-16") == "utf-16"
+    assert caps["textDocumentSync"]["openClose"] and "save" in caps["textDocumentSync"]
     assert client.close() == 0
+
+
+def test_utf8_positions_when_the_editor_offers_them(client, tmp_path):
+    caps = client.initialize(tmp_path, capabilities={"general": {"positionEncodings": ["utf-8", "utf-16"]}})
+    assert caps["capabilities"]["positionEncoding"] == "utf-8"
+    text = f"Le 𝒳 café{MARKER}.\n"
+    (d,) = client.open((tmp_path / "utf8.md").as_uri(), text, "markdown")
+    start = len(text[:text.index(MARKER)].encode("utf-8"))       # 𝒳 is four bytes, é two
+    assert d["range"] == {"start": {"line": 0, "character": start}, "end": {"line": 0, "character": start + 37}}
 
 
 def test_seed_draft_diagnostics_match_the_cli(client, tmp_path):
@@ -599,12 +609,29 @@ def test_configuration_files_are_found_from_the_drafts_folder_and_read_again(cli
     (desk / "wire").mkdir()
     client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": config.as_uri(), "type": 2}]})
     assert client.open((desk / "wire" / "copy.txt").as_uri(), SEED) == []
-    # An unsaved buffer takes the workspace folder's settings; a draft of another language is not read.
-    (tmp_path / "citelint.toml").write_text('select = ["AST"]\n', encoding="utf-8")
+    # A configuration file saved in the editor is read again too.
+    config.write_text('ignore = ["SOC", "CHP"]\n', encoding="utf-8")
+    mark = len(client.notes)
+    client.notify("textDocument/didSave", {"textDocument": {"uri": config.as_uri()}})
+    diags = client.wait_note("textDocument/publishDiagnostics", lambda p: p["uri"] == uri, mark)["diagnostics"]
+    assert diags == []
+    # An unsaved buffer takes the workspace folder's settings (a severity changed there too);
+    # a draft of another language is not read.
+    (tmp_path / "citelint.toml").write_text('select = ["AST"]\n[severity]\nAST001 = "info"\n', encoding="utf-8")
     client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": (tmp_path / "citelint.toml").as_uri(),
                                                                    "type": 1}]})
     diags = client.open("untitled:Untitled-1", SEED + f"\nAnd{MARKER}.\n")
-    assert [d["code"] for d in diags] == ["AST001"]
+    assert [(d["code"], d["severity"]) for d in diags] == [("AST001", 3)]
+    # The workspace folder changes: the unsaved buffer takes the new folder's settings.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "citelint.toml").write_text('select = ["AST"]\n', encoding="utf-8")
+    mark = len(client.notes)
+    client.notify("workspace/didChangeWorkspaceFolders", {"event": {
+        "added": [{"uri": other.as_uri(), "name": "other"}], "removed": [{"uri": tmp_path.as_uri(), "name": "t"}]}})
+    diags = client.wait_note("textDocument/publishDiagnostics", lambda p: p["uri"] == "untitled:Untitled-1",
+                             mark)["diagnostics"]
+    assert [(d["code"], d["severity"]) for d in diags] == [("AST001", 1)]
     mark = len(client.notes)
     client.notify("textDocument/didOpen", {"textDocument": {"uri": (tmp_path / "x.py").as_uri(), "languageId": "python",
                                                             "version": 1, "text": f"# {MARKER}\n"}})

@@ -93,6 +93,7 @@ class CitelintServer(LanguageServer):
         self.online_pool = ThreadPoolExecutor(1, thread_name_prefix="citelint-online")
         self._shown: set[str] = set()
         self._tasks: set = set()
+        self.epoch = 0   # counts settings changes
 
     # -- messages to the editor ------------------------------------------------------------------
 
@@ -151,12 +152,12 @@ class CitelintServer(LanguageServer):
         loop = asyncio.get_running_loop()
         try:
             while not doc.closed:
-                version, text, index, online = doc.version, doc.text, doc.index, doc.online
+                version, text, index, online, epoch = doc.version, doc.text, doc.index, doc.online, self.epoch
                 findings, items, error = await loop.run_in_executor(
                     self.lint_pool, self._diagnose, doc, text, index, online)
                 if doc.closed:
                     return
-                if doc.text is text and doc.version == version:
+                if doc.text is text and doc.version == version and epoch == self.epoch:
                     doc.findings, doc.linted = findings, version
                     if error:
                         self.show_error(error)
@@ -170,11 +171,15 @@ class CitelintServer(LanguageServer):
     def current(self, doc: OpenDocument):
         """(findings, settings) of the draft's text as it is now, linting it
         here if the worker has not yet."""
+        if doc.linted is not None and doc.linted == doc.version:
+            return doc.findings, self.drafts.settings_for(doc)
         findings, settings = self.lint(doc, doc.text, doc.online)
         doc.findings, doc.linted = findings, doc.version
         return findings, settings
 
     def relint_all(self) -> None:
+        """The settings changed: every draft again (a lint under the old ones publishes nothing)."""
+        self.epoch += 1
         self._shown.clear()
         for doc in self.drafts.docs.values():
             doc.linted = None
@@ -368,15 +373,17 @@ async def verify_sources(ls: CitelintServer, *args):
         settings = ls.drafts.settings_for(doc)
         if settings is None:
             return {"uri": uri, "links": 0, "findings": 0}
-        text, version, index = doc.text, doc.version, doc.index
+        text, version, index, epoch = doc.text, doc.version, doc.index, ls.epoch
         state = await loop.run_in_executor(ls.online_pool, verify_links, ls.drafts.name_of(doc), settings, text,
                                            doc.kind)
     except KNOWN_ERRORS as exc:
         raise JsonRpcException(str(exc), code=lsp.LSPErrorCodes.RequestFailed.value) from None
     doc.online = state
     findings, items, error = await loop.run_in_executor(ls.lint_pool, ls._diagnose, doc, text, index, state)
-    if doc.version == version and not doc.closed:
+    if doc.version == version and epoch == ls.epoch and not doc.closed:
         doc.findings, doc.linted = findings, version
+        if error:
+            ls.show_error(error)
         ls.publish(doc, version, items)
     else:
         ls.schedule(doc)

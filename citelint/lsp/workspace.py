@@ -60,6 +60,7 @@ class Workspace:
         self._resolver: Resolver | None = None
 
     def open(self, uri: str, text: str, version: int | None, language_id: str | None) -> OpenDocument:
+        self.close(uri)  # opened again: a lint of the old text must not publish
         path = uri_to_path(uri)
         doc = OpenDocument(uri, path, kind_for(path, language_id), text, version, None)
         doc.set_text(text, version, self.encoding)
