@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pygls")
+pytest.importorskip("pygls", reason="citelint lsp needs pygls: pip install '.[lsp]' (the test extra has it)")
 
 import citelint  # noqa: E402
 from citelint.config import Settings  # noqa: E402

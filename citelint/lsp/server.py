@@ -261,11 +261,10 @@ def did_change_folders(ls: CitelintServer, params: lsp.DidChangeWorkspaceFolders
 
 async def did_change_configuration(ls: CitelintServer, params: lsp.DidChangeConfigurationParams) -> None:
     settings = params.settings
-    if not settings and _can_pull(ls):
+    if not settings and _can_pull(ls):  # a bare notification: the settings are to be asked for
         settings = await _pull(ls)
-        if settings is None:
-            return
-    ls.apply_settings(settings)
+    if settings:  # none at all: those in force stay (the initialization options among them)
+        ls.apply_settings(settings)
 
 
 def _can_pull(ls: CitelintServer) -> bool:
