@@ -107,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--config")
     o.add_argument("--isolated", action="store_true")
 
+    sub.add_parser("lsp", help="run the language server on standard input and output (the `lsp` extra)")
+
     s = sub.add_parser("config", help="show the settings in force for a path")
     s.add_argument("path", nargs="?", default=".")
     s.add_argument("--config")
@@ -126,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         from . import tomlcache  # deferred
         tomlcache.keep_on_disk(not getattr(args, "no_cache", False))  # the Python API keeps it in memory
         return {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "config": cmd_config,
-                "outlets": cmd_outlets, "serve": cmd_serve}[args.command](args)
+                "outlets": cmd_outlets, "serve": cmd_serve, "lsp": cmd_lsp}[args.command](args)
     except UsageError as exc:
         _error(str(exc))
         return EXIT_ERROR
@@ -550,6 +552,17 @@ def cmd_serve(args) -> int:
         return run(args)
     except ServeError as exc:
         raise UsageError(str(exc)) from None
+
+
+def cmd_lsp(args) -> int:
+    try:
+        from .lsp.server import serve  # deferred: pygls loads only here
+    except ImportError as exc:  # pygls is an optional extra; any other missing module is a bug
+        missing = (exc.name or "").partition(".")[0]
+        if missing not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+            raise
+        raise UsageError(f"`citelint lsp` needs {missing}: pip install 'citelint-news[lsp]'") from None
+    return serve()
 
 
 def cmd_config(args) -> int:

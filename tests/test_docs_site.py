@@ -72,6 +72,13 @@ def test_readme_sections_reach_the_site(site):
     assert "fail-level" in text_of(site / "integrations" / "index.html")
 
 
+def test_the_editors_page_has_the_language_server_setup(site):
+    text = text_of(site / "editors" / "index.html")
+    assert "citelint.verifySources" in text and "source.fixAll.citelint" in text
+    for editor in ("VS Code", "Neovim", "Helix", "Zed", "Sublime Text"):
+        assert editor in text, editor
+
+
 def test_the_site_asks_no_font_or_script_server(site):
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
