@@ -706,11 +706,11 @@ def test_verify_sources_runs_the_online_checks_with_their_guard(client, tmp_path
     inside = Site({"*": page(html_page("Internal", "internal"))})   # loopback, not admitted
     archive = Site({"/wayback/available": fake_archive()})
     try:
-        # Loopback is refused unless admitted, here by the configuration as `--allow-host` would.
-        (tmp_path / "citelint.toml").write_text(
-            f'allow-hosts = ["{news.hostport}", "{archive.hostport}"]\n'
-            f'archive-endpoint = "{archive.url("/wayback/available")}"\n', encoding="utf-8")
-        client.initialize(tmp_path)
+        # Loopback is refused unless admitted: by the editor's own settings, as `--allow-host` would;
+        # a configuration found beside the drafts is not trusted with the guard (its allow-hosts is ignored).
+        (tmp_path / "citelint.toml").write_text(f'allow-hosts = ["{inside.hostport}"]\n', encoding="utf-8")
+        client.initialize(tmp_path, options={"allowHosts": [news.hostport, archive.hostport],
+                                             "archiveEndpoint": archive.url("/wayback/available")})
         uri = (tmp_path / "links.md").as_uri()
         text = (f"# Budget\n\nThe figures ([Dawn]({news.url('/2024/05/statement')})).\n\n"
                 f"Dead: [gone]({news.url('/2024/05/gone')}).\n\nInside: [admin]({inside.url('/admin')}).\n")
