@@ -75,8 +75,9 @@ class DeadLink(_ArchiveFix):
     why = ("A reader who follows a dead link cannot check the story, and an editor cannot check the "
            "quote or figure it supports. Only hard evidence counts: a server that refuses the check "
            "(401, 403, 429, 503, a bot challenge) or does not answer in time is NET004, never dead. "
-           "When a Wayback-compatible archive (`--archive-endpoint`) holds a copy that answered 200, "
-           "the unsafe fix swaps the link for that snapshot; an editor should open it first. "
+           "When a Wayback-compatible archive (`--archive-endpoint`) holds a copy of the page taken "
+           "while it answered 2xx or 3xx, the unsafe fix swaps the link for that snapshot; an editor "
+           "should open it first. "
            "Runs only with `--online`. In the examples, the page at news.example/2024/05/budget-report "
            "answers 404 and the archive has a copy.")
     examples = [
