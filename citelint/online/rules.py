@@ -30,7 +30,7 @@ class _NetRule(Rule):
         if st is None:
             return
         for c in st.citations(ctx):
-            res = st.results.get(c.url)
+            res = st.result(ctx, c.url)
             if res is None or res.verdict.kind != self.verdict:
                 continue
             f = self.report(ctx, c, res)
@@ -190,12 +190,13 @@ class BlockedAddress(_NetRule):
 
     def check(self, ctx: Context):
         yield from super().check(ctx)
-        if state(ctx) is None:
+        st = state(ctx)
+        if st is None:
             return
         for link in ctx.doc.links:  # never fetched at all: say so, rather than pass over them in silence
             scheme = link.url.strip().partition(":")[0].lower()
             anchor = link.kind in ("markdown", "definition") or (link.kind == "html" and link.text_start >= 0)
-            if anchor and scheme in _REFUSED_SCHEMES and ":" in link.url:
+            if anchor and scheme in _REFUSED_SCHEMES and ":" in link.url and not st.skipped(ctx, link.url.strip()):
                 yield ctx.finding(self, ctx.raw, link.start, link.end,
                                   f"link uses the `{scheme}:` scheme: only http(s) links are checked, and readers' "
                                   "browsers may not open it", url=without_credentials(link.url.strip()))
@@ -243,7 +244,7 @@ class PublisherMismatch(Rule):
         from .publisher import credited, mismatch, page_claims  # deferred
 
         for c in st.citations(ctx):
-            res = st.results.get(c.url)
+            res = st.result(ctx, c.url)
             if not c.named or res is None or res.verdict.kind not in ("ok", "elsewhere"):
                 continue
             claim = mismatch(st.registry, c.named,
@@ -295,7 +296,7 @@ class QuoteNotFound(Rule):
         for cites in by_sentence.values():
             pages = []
             for c in cites:
-                res = st.results.get(c.url)
+                res = st.result(ctx, c.url)
                 facts = res.facts if res is not None else None
                 if facts is None or facts.text is None or res.truncated or facts.words < MIN_PAGE_WORDS:
                     pages = None  # one cited page could not be read: say nothing
