@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--show-fixes", action="store_true",
                    help="list every fix applied, with the text it removed and the link it touched")
     c.add_argument("--format", "--output-format", dest="format", default="text",
-                   help="output format: text, json, json-lines, sarif, github, rdjson, junit or html")
+                   help="output format: text, json, json-lines, sarif, github, rdjson, junit or html; "
+                        "with --online, links or links-json list every link's verdict instead")
     c.add_argument("-o", "--output-file", help="write the report to this file")
     c.add_argument("--jobs", "-j", type=_jobs, default=None,
                    help="check files in this many processes (default: the number of cores)")
@@ -187,6 +188,14 @@ def _resolver(args):
         "archive_endpoint": getattr(args, "archive_endpoint", None),
         "online_timeout": getattr(args, "online_timeout", None),
         "max_file_size": getattr(args, "max_file_size", None),
+        # --online tuning: the same names as their configuration keys (config.OVERRIDES)
+        "accept": getattr(args, "accept", None),
+        "exclude_links": getattr(args, "exclude_link", None) or [],
+        "include_links": getattr(args, "include_link", None) or [],
+        "max_retries": getattr(args, "max_retries", None),
+        "max_concurrency": getattr(args, "max_concurrency", None),
+        "host_concurrency": getattr(args, "host_concurrency", None),
+        "cache_max_age": getattr(args, "cache_max_age", None),
     }
     return Resolver(args.config, args.isolated, overrides)
 
@@ -194,24 +203,22 @@ def _resolver(args):
 def cmd_check(args) -> int:
     """collect the targets -> (online pass) -> check them -> gather the report -> baseline, emit, exit status."""
     from . import reports  # deferred
-    if args.format not in reports.FORMATS:
-        raise UsageError(f"unknown --format {args.format!r}; choose from {', '.join(reports.FORMATS)}")
-    if args.baseline and args.write_baseline:
-        raise UsageError("--baseline and --write-baseline cannot be combined")
-    if "" in args.paths:  # Path("") is the current folder: `--fix ""` must not fix all of it
-        raise UsageError("an empty path names no file or folder; use '.' for the current folder")
+    _check_usage(args, reports)
     baseline = _load_baseline(args)
     resolver = _resolver(args)
     job = _job(args, reports)
     walk_errors = 0  # paths the walk could not read
     if "-" in args.paths:
-        targets, results, stdin_out = _check_stdin_target(args, resolver, job)
+        targets, results, stdin_out, online = _check_stdin_target(args, resolver, job)
     else:
         if args.stdin_filename:
             raise UsageError("--stdin-filename needs '-' as the path")
         (targets, walk_errors), stdin_out = _check_files(args, resolver), None
-        results = _run_files(args, targets, job, _online_pass(args, job, _file_sources(targets, args.encoding)))
+        online = _online_pass(args, job, _file_sources(targets, args.encoding))
+        results = _run_files(args, targets, job, online)
     report, errors, diffs = _gather(args, job, targets, results)
+    if online is not None:
+        report.links = online.link_rows()
     errors += walk_errors
     if args.diff:
         _write(sys.stdout, "".join(diffs))
@@ -227,6 +234,18 @@ def cmd_check(args) -> int:
         return EXIT_OK
     failing = FAIL_LEVELS[FAIL_LEVELS.index(args.fail_level):]
     return EXIT_FINDINGS if any(f.severity.value in failing for f in report.findings) else EXIT_OK
+
+
+def _check_usage(args, reports) -> None:
+    """Options that cannot go together, or a format that does not exist: one line, exit 2."""
+    if args.format not in reports.FORMATS:
+        raise UsageError(f"unknown --format {args.format!r}; choose from {', '.join(reports.FORMATS)}")
+    if args.baseline and args.write_baseline:
+        raise UsageError("--baseline and --write-baseline cannot be combined")
+    if args.format in reports.LINK_FORMATS and not getattr(args, "online", False):
+        raise UsageError(f"--format {args.format} lists the links --online checked; add --online")
+    if "" in args.paths:  # Path("") is the current folder: `--fix ""` must not fix all of it
+        raise UsageError("an empty path names no file or folder; use '.' for the current folder")
 
 
 def _load_baseline(args):
@@ -345,13 +364,14 @@ def _run_files(args, targets, job, online=None):
 
 
 def _check_stdin_target(args, resolver, job):
-    """Standard input as the file --stdin-filename names: (targets, results, bytes to print)."""
+    """Standard input as the file --stdin-filename names: (targets, results, bytes
+    to print, the online pass's results)."""
     if len(args.paths) > 1:
         raise UsageError("'-' (standard input) cannot be combined with other paths")
     settings = resolver.for_path(args.stdin_filename or ".")
     data = sys.stdin.buffer.read(settings.max_file_size + 1)  # never more than the limit allows
     if len(data) > settings.max_file_size:
-        return _stdin_too_large(args, settings, job, data)
+        return (*_stdin_too_large(args, settings, job, data), None)
     online = None
     if getattr(args, "online", False) and not args.diff:
         from .files import InputError, decode  # deferred
@@ -361,7 +381,7 @@ def _check_stdin_target(args, resolver, job):
         except InputError:
             pass  # the check reports it
     result, stdin_out = _check_stdin(args, settings, job, data, online)
-    return [("-", settings)], ([result] if result else []), stdin_out
+    return [("-", settings)], ([result] if result else []), stdin_out, online
 
 
 def _stdin_too_large(args, settings, job, head: bytes):

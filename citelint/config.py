@@ -28,6 +28,12 @@ CONFIG_FIELDS = {
     "unsafe-fixes": ("bool", False),
     "allow-hosts": ("strings", ()),
     "archive-endpoint": ("string", None), "online-timeout": ("seconds", None),
+    # --online tuning (online/options.py); None: the built-in default. They narrow
+    # or tune what is fetched, never the link guard, so any configuration may set them.
+    "accept": ("status-codes", None),   # status codes that count as alive, lychee's syntax
+    "exclude-links": ("patterns", ()), "include-links": ("patterns", ()),  # `exclude` is for files
+    "max-retries": ("count", None), "max-concurrency": ("concurrency", None),
+    "host-concurrency": ("host-concurrency", None), "cache-max-age": ("duration", None),
     "respect-gitignore": ("bool", True),
     "max-file-size": ("bytes", 50_000_000),  # files.MAX_FILE_SIZE: larger drafts are not read
 }
@@ -37,7 +43,9 @@ CONFIG_FIELDS = {
 # it, extend it, or switch it on (`--select`, `--extend-select`, `--unsafe-fixes`…).
 OVERRIDES = {"select": "replace", "extend_select": "extend", "ignore": "extend", "unsafe_fixes": "on",
              "allow_hosts": "extend", "archive_endpoint": "replace", "online_timeout": "replace",
-             "max_file_size": "replace"}
+             "max_file_size": "replace", "accept": "replace", "exclude_links": "extend",
+             "include_links": "extend", "max_retries": "replace", "max_concurrency": "replace",
+             "host_concurrency": "replace", "cache_max_age": "replace"}
 
 
 # Keys that relax the link guard of `--online`: admitted internal hosts, and the
@@ -72,15 +80,17 @@ class Settings(Value):
         tables = []
         for key, (kind, _) in CONFIG_FIELDS.items():
             value = getattr(self, key.replace("-", "_"))
-            if kind in ("codes", "paths", "strings"):
+            if kind in ("codes", "paths", "strings", "patterns"):
                 shown = "(default rules)" if value is None else _toml_list(value)
                 lines.append(f"{key} = {shown}")
             elif kind == "bool":
                 lines.append(f"{key} = {str(value).lower()}")
             elif kind == "string" and value:
                 lines.append(f'{key} = "{value}"')
-            elif kind == "seconds" and value is not None:
+            elif kind in ("seconds", "count", "concurrency", "host-concurrency", "duration") and value is not None:
                 lines.append(f"{key} = {value}")
+            elif kind == "status-codes" and value is not None:
+                lines.append(f'{key} = "{value}"')
             elif kind == "bytes":
                 lines.append(f"{key} = {value}")
             elif kind == "globs-to-codes" and value:
@@ -105,6 +115,12 @@ def parse(table: dict, source: str, root: Path, trusted: bool = True) -> Setting
     ignored = []
     for key, value in table.items():
         kind = CONFIG_FIELDS[key][0]
+        if kind in _ONLINE_KINDS:
+            try:
+                kw[key.replace("-", "_")] = _online_value(kind, value)
+            except ValueError as exc:
+                raise ConfigError(f"{source}: `{key}` {exc}") from None
+            continue
         if not _VALID[kind](value):
             raise ConfigError(f"{source}: `{key}` {_EXPECTED[kind]}")
         if not trusted and _relaxes_guard(key, value):
@@ -121,6 +137,30 @@ def _relaxes_guard(key: str, value) -> bool:
         from .online.archive import endpoint_or_none  # deferred
         return endpoint_or_none(value) is not None  # "off" only narrows what is fetched
     return True
+
+
+_ONLINE_KINDS = ("status-codes", "patterns", "count", "concurrency", "host-concurrency", "duration")
+
+
+def _online_value(kind: str, value):
+    """An --online tuning value, checked and converted (ValueError says what is wrong)."""
+    from .online import options  # deferred
+    if kind == "status-codes":
+        options.parse_accept(value)
+        return options.accept_text(value)
+    if kind == "patterns":
+        if not _strings(value):
+            raise ValueError("must be a list of regular expressions")
+        for p in value:
+            options.compile_pattern(p)
+        return tuple(value)
+    if kind == "duration":
+        return options.parse_duration(value)
+    if isinstance(value, str):
+        raise ValueError("must be a whole number")  # TOML has numbers: "4" is a mistake worth saying
+    high = {"count": None, "concurrency": options.MAX_CONCURRENCY,
+            "host-concurrency": options.MAX_HOST_CONCURRENCY}[kind]
+    return options.parse_count(value, 0 if kind == "count" else 1, high)
 
 
 def _strings(v) -> bool:

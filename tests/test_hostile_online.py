@@ -37,7 +37,8 @@ def lying_archive(answer):
     """A Wayback-compatible endpoint whose closest snapshot is `answer(url asked about)`."""
     def handler(h):
         url = parse_qs(urlsplit(h.path).query).get("url", [""])[0]
-        body = {"archived_snapshots": {"closest": {"status": "200", "available": True, "url": answer(url)}}}
+        body = {"archived_snapshots": {"closest": {"status": "200", "available": True, "url": answer(url),
+                                                   "timestamp": "20240101000000"}}}
         h.send(200, json.dumps(body).encode(), ctype="application/json")
     return handler
 
@@ -55,18 +56,18 @@ def _with_archive(answer):
 
 @pytest.mark.parametrize("name, template, answer", [
     ("d.html", '<p>See <a href="{url}">the story</a>.</p>\n',
-     lambda u: f'https://web.archive.org/web/2024/{u}"><script>alert(1)</script>'),
+     lambda u: f'https://web.archive.org/web/20240101000000/{u}"><script>alert(1)</script>'),
     ("d.html", "<p>See <a href='{url}'>the story</a>.</p>\n",
-     lambda u: f"https://web.archive.org/web/2024/{u}'onmouseover='alert(1)"),
-    ("d.md", "See [the story]({url}).\n", lambda u: "javascript:alert(1)//https://web.archive.org/web/2024/" + u),
-    ("d.md", "See [the story]({url}).\n", lambda u: f"https://web.archive.org/web/2024/{u}) [x](javascript:alert(1)"),
-    ("d.md", "See [the story]({url}).\n", lambda u: f"https://web.archive.org/web/2024/{u}\n\n# forged"),
-    ("d.md", "See [the story]({url}).\n", lambda u: f"https://web.archive.org/web/2024/{u}\\x"),
-    ("d.md", "See [the story]({url}).\n", lambda u: "https://web.archive.org/web/2024/https://elsewhere.example/"),
-    ("d.md", "See [the story]({url}).\n", lambda u: "https://web.archive.org/web/2024/"),
-    ("d.md", "See [the story]({url}).\n", lambda u: "//web.archive.org/web/2024/" + u),
-    ("d.md", "See [the story]({url}).\n", lambda u: f"https://user:pw@web.archive.org/web/2024/{u}"),
-    ("d.txt", "See {url} for the story.\n", lambda u: f"https://web.archive.org/web/2024/{u} rm -rf"),
+     lambda u: f"https://web.archive.org/web/20240101000000/{u}'onmouseover='alert(1)"),
+    ("d.md", "See [the story]({url}).\n", lambda u: "javascript:alert(1)//https://web.archive.org/web/20240101000000/" + u),
+    ("d.md", "See [the story]({url}).\n", lambda u: f"https://web.archive.org/web/20240101000000/{u}) [x](javascript:alert(1)"),
+    ("d.md", "See [the story]({url}).\n", lambda u: f"https://web.archive.org/web/20240101000000/{u}\n\n# forged"),
+    ("d.md", "See [the story]({url}).\n", lambda u: f"https://web.archive.org/web/20240101000000/{u}\\x"),
+    ("d.md", "See [the story]({url}).\n", lambda u: "https://web.archive.org/web/20240101000000/https://elsewhere.example/"),
+    ("d.md", "See [the story]({url}).\n", lambda u: "https://web.archive.org/web/20240101000000/"),
+    ("d.md", "See [the story]({url}).\n", lambda u: "//web.archive.org/web/20240101000000/" + u),
+    ("d.md", "See [the story]({url}).\n", lambda u: f"https://user:pw@web.archive.org/web/20240101000000/{u}"),
+    ("d.txt", "See {url} for the story.\n", lambda u: f"https://web.archive.org/web/20240101000000/{u} rm -rf"),
 ])
 def test_a_lying_archive_cannot_write_into_the_draft(gone, tmp_path, capsys, name, template, answer):
     archive = _with_archive(answer)
@@ -134,18 +135,19 @@ def test_snapshot_answers_are_checked():
     x = "https://a.example/x?y=1"
 
     def answer(url):
-        return json.dumps({"archived_snapshots": {"closest": {"status": "200", "url": url}}}).encode()
+        return json.dumps({"archived_snapshots": {"closest": {"status": "200", "url": url,
+                                                        "timestamp": "20200101000000"}}}).encode()
 
-    assert snapshot_from(answer(f"https://web.archive.org/web/2020/{x}"), x) == f"https://web.archive.org/web/2020/{x}"
-    assert snapshot_from(answer(f"https://wb.example/coll/2020/{x}"), x) == f"https://wb.example/coll/2020/{x}"
-    assert snapshot_from(answer("https://web.archive.org/web/2020/https://a.example/x/\u00e9?y=1"),
+    assert snapshot_from(answer(f"https://web.archive.org/web/20200101000000/{x}"), x) == f"https://web.archive.org/web/20200101000000/{x}"
+    assert snapshot_from(answer(f"https://wb.example/coll/20200101000000/{x}"), x) == f"https://wb.example/coll/20200101000000/{x}"
+    assert snapshot_from(answer("https://web.archive.org/web/20200101000000/https://a.example/x/\u00e9?y=1"),
                          "https://a.example/x/%C3%A9?y=1") == \
-        "https://web.archive.org/web/2020/https://a.example/x/%C3%A9?y=1"
-    for bad in (f"https://web.archive.org/web/2020/{x}\u0007", f"https://web.archive.org/web/2020/{x}\t",
-                f"https://web.archive.org/web/2020/{x}<", f"https://web.archive.org/web/2020/{x}`",
-                f"https://web.archive.org/web/2020/{x}{{}}", "https://web.archive.org/web/2020/https://a.example/x?y=2",
-                f"https://web.archive.org:99999/web/2020/{x}", f"https://web.archive.org/we b/2020/{x}",
-                f"https://web.archive.org/x?/2020/{x}", f"ftp://web.archive.org/web/2020/{x}", None, 7, ["x"]):
+        "https://web.archive.org/web/20200101000000/https://a.example/x/%C3%A9?y=1"
+    for bad in (f"https://web.archive.org/web/20200101000000/{x}\u0007", f"https://web.archive.org/web/20200101000000/{x}\t",
+                f"https://web.archive.org/web/20200101000000/{x}<", f"https://web.archive.org/web/20200101000000/{x}`",
+                f"https://web.archive.org/web/20200101000000/{x}{{}}", "https://web.archive.org/web/20200101000000/https://a.example/x?y=2",
+                f"https://web.archive.org:99999/web/20200101000000/{x}", f"https://web.archive.org/we b/20200101000000/{x}",
+                f"https://web.archive.org/x?/20200101000000/{x}", f"ftp://web.archive.org/web/20200101000000/{x}", None, 7, ["x"]):
         assert snapshot_from(answer(bad), x) is None, bad
     assert snapshot_from(b"[" * 100_000, x) is None
     assert escape_for("markdown", "https://w/x?a=1&b=2", "html") == "https://w/x?a=1&amp;b=2"

@@ -199,10 +199,10 @@ def test_decode_body_charsets():
 
 
 def test_archive_answers():
-    snap = {"archived_snapshots": {"closest": {"status": "200", "available": True,
-                                               "url": "http://web.archive.org/web/2020/https://a.example/x"}}}
+    snap = {"archived_snapshots": {"closest": {"status": "200", "available": True, "timestamp": "20200101000000",
+                                               "url": "http://web.archive.org/web/20200101000000/https://a.example/x"}}}
     x = "https://a.example/x"
-    assert snapshot_from(json.dumps(snap).encode(), x) == "https://web.archive.org/web/2020/https://a.example/x"
+    assert snapshot_from(json.dumps(snap).encode(), x) == "https://web.archive.org/web/20200101000000/https://a.example/x"
     assert snapshot_from(b'{"archived_snapshots": {}}', x) is None
     snap["archived_snapshots"]["closest"]["status"] = "404"
     assert snapshot_from(json.dumps(snap).encode(), x) is None

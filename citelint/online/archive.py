@@ -2,12 +2,15 @@
 
 Asks a Wayback-compatible availability endpoint
 (`GET <endpoint>?url=<link>` answering
-`{"archived_snapshots": {"closest": {"available": true, "status": "200", "url": …}}}`),
-through the same guarded, time-boxed engine as every other request. Only a
-snapshot of a page that answered 200 is offered, and only as an unsafe fix: an
-editor must look at the copy before it replaces the link. The endpoint is not
-trusted either: its answer must be a clean http(s) URL of a snapshot of the very
-link asked about, and it is escaped for where it is written.
+`{"archived_snapshots": {"closest": {"available": true, "status": "200",
+"timestamp": "20240101000000", "url": …}}}`), through the same guarded,
+time-boxed engine as every other request. Only a snapshot of a page that
+answered 2xx or 3xx when it was archived is offered, and only as an unsafe
+fix: an editor must look at the copy before it replaces the link. The endpoint
+is not trusted either: its answer must say the archived status and carry a
+14-digit timestamp, and its URL must be a clean http(s) URL of a snapshot,
+taken at that timestamp, of the very link asked about; it is escaped for where
+it is written.
 """
 from __future__ import annotations
 
@@ -37,8 +40,10 @@ def query_url(endpoint: str, url: str) -> str:
 
 def snapshot_from(body: bytes | None, original: str) -> str | None:
     """The closest usable snapshot of `original` in an availability answer, or None.
-    The endpoint is not trusted: only a clean, absolute http(s) URL of the form
-    `…/<timestamp>/<original>` whose original is the link asked about is kept."""
+    The endpoint is not trusted: only an answer that says the copy's archived
+    status (2xx or 3xx) and its 14-digit timestamp, with a clean, absolute
+    http(s) URL of the form `…/<timestamp>/<original>` whose timestamp is that
+    one and whose original is the link asked about, is kept."""
     if not body:
         return None
     try:
@@ -48,10 +53,12 @@ def snapshot_from(body: bytes | None, original: str) -> str | None:
         return None
     if not isinstance(closest, dict) or closest.get("available") is False:
         return None
-    if str(closest.get("status", "200")) != "200":
+    stamp = closest.get("timestamp")
+    if not archived_ok(closest.get("status")) or not isinstance(stamp, str) or not _STAMP.fullmatch(stamp):
         return None
     url = clean_url(closest.get("url"))
-    if url is None or not same_page(snapshot_of(url), original):
+    taken = snapshot_parts(url) if url else None
+    if taken is None or taken[0] != stamp or not same_page(taken[1], original):
         return None
     parts = urlsplit(url)
     if parts.hostname == "web.archive.org" and parts.scheme == "http":
@@ -59,10 +66,22 @@ def snapshot_from(body: bytes | None, original: str) -> str | None:
     return url
 
 
+_STAMP = re.compile(r"[0-9]{14}")  # YYYYMMDDhhmmss, as Wayback writes it
+
+
+def archived_ok(status) -> bool:
+    """The status the page answered when it was archived (a string, as Wayback
+    writes it, or a number) is 2xx or 3xx: a copy of a 404 page is no copy."""
+    if isinstance(status, bool) or not isinstance(status, (str, int)):
+        return False
+    text = str(status).strip()
+    return len(text) == 3 and text.isdigit() and text[0] in "23"
+
+
 # RFC 3986's characters and `%`: no quotes, angle brackets, backslashes, spaces or controls.
 _URL_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&()*+,;=%")
 # `https://host[/collection…]/<timestamp>[im_]/<original>`: Wayback, pywb, archive.today.
-_SNAPSHOT = re.compile(r"(?:/[A-Za-z0-9._~-]+)*?/\d{4,14}(?:[a-z]{2}_)?/(?=https?://)", re.I)
+_SNAPSHOT = re.compile(r"(?:/[A-Za-z0-9._~-]+)*?/(\d{4,14})(?:[a-z]{2}_)?/(?=https?://)", re.I)
 
 
 def clean_url(url) -> str | None:
@@ -83,12 +102,13 @@ def clean_url(url) -> str | None:
     return url
 
 
-def snapshot_of(url: str) -> str | None:
-    """The original URL a snapshot URL is a copy of, or None when it has none."""
+def snapshot_parts(url: str) -> tuple[str, str] | None:
+    """(timestamp, original URL) of a snapshot URL, or None when it is not one."""
     parts = urlsplit(url)
     rest = url[len(parts.scheme) + 3 + len(parts.netloc):]
     m = _SNAPSHOT.match(rest)
-    return rest[m.end():] if m else None
+    return (m.group(1), rest[m.end():]) if m else None
+
 
 
 def _page_key(url: str):

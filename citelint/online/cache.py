@@ -1,4 +1,4 @@
-"""The verdict cache: what a link was found to be, kept for a day.
+"""The verdict cache: what a link was found to be, kept for a day (--cache-max-age).
 
 One JSON file in the user's cache folder ($XDG_CACHE_HOME/citelint, else
 ~/.cache/citelint). Only settled answers are kept (a page that answered, a
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .page import PageFacts
 from ..outlets.urls import without_credentials
-from .verdicts import DEAD, ELSEWHERE, OK, SOFT404, Verdict
+from .verdicts import DEAD, DEFAULT_ACCEPT, ELSEWHERE, OK, SOFT404, Verdict, alive_by_status
 
 VERSION = 1
 TTL = 24 * 3600.0
@@ -46,17 +46,24 @@ class VerdictCache:
         if isinstance(data, dict) and data.get("version") == VERSION and isinstance(data.get("entries"), dict):
             self.entries = data["entries"]
 
-    def get(self, url: str, admitted: bool) -> tuple[Verdict, PageFacts | None] | None:
+    def get(self, url: str, admitted: bool, accept: frozenset[int] = DEFAULT_ACCEPT
+            ) -> tuple[Verdict, PageFacts | None] | None:
+        """The cached verdict on `url`, unless it is older than the cache's age,
+        was admitted differently, or was judged under another --accept."""
         e = self.entries.get(url)
         if not isinstance(e, dict):
             return None
         try:
-            if time.time() - float(e["at"]) > self.ttl or bool(e.get("admitted")) != admitted:
+            age = time.time() - float(e["at"])
+            if not 0 <= age <= self.ttl or bool(e.get("admitted")) != admitted:  # one from the future never expires
                 return None
             facts = PageFacts.from_json(e["facts"]) if e.get("facts") else None
-            return Verdict.from_json(e["verdict"]), facts
+            verdict = Verdict.from_json(e["verdict"])
         except (KeyError, TypeError, ValueError):
             return None
+        if alive_by_status(verdict, accept) is (verdict.kind == DEAD):
+            return None  # dead now accepted, or alive now not accepted: look again
+        return verdict, facts
 
     def put(self, url: str, verdict: Verdict, facts: PageFacts | None, admitted: bool) -> None:
         if verdict.kind not in CACHEABLE or (verdict.kind == DEAD and verdict.status not in (404, 410)):
@@ -74,8 +81,9 @@ class VerdictCache:
         if not self.dirty:
             return
         now = time.time()
+        keep = max(self.ttl, TTL)  # a run told to reuse less (--cache-max-age 1h) keeps a day's for the next
         live = {u: e for u, e in self.entries.items()
-                if isinstance(e, dict) and now - float(e.get("at", 0)) <= self.ttl}
+                if isinstance(e, dict) and _age(e, now) <= keep}
         if len(live) > MAX_ENTRIES:
             live = dict(sorted(live.items(), key=lambda kv: kv[1]["at"])[-MAX_ENTRIES:])
         tmp = None
@@ -91,3 +99,10 @@ class VerdictCache:
         finally:
             if tmp and os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+def _age(entry: dict, now: float) -> float:
+    try:
+        return now - float(entry.get("at", 0))
+    except (TypeError, ValueError):
+        return float("inf")

@@ -28,6 +28,41 @@ def _allow_host(value: str) -> str:
     return value
 
 
+def _checked(parse, option: str):
+    """An argparse type from an options.py parser: its ValueError becomes the usage error."""
+    def convert(value: str):
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{option}: {exc}") from None
+    convert.__name__ = option.lstrip("-")  # argparse names the type in some messages
+    return convert
+
+
+def _accept(value: str) -> str:
+    from .options import accept_text, parse_accept  # deferred
+    parse_accept(value)
+    return accept_text(value)
+
+
+def _pattern(value: str) -> str:
+    from .options import compile_pattern  # deferred
+    compile_pattern(value)
+    return value
+
+
+def _duration(value: str) -> float:
+    from .options import parse_duration  # deferred
+    return parse_duration(value)
+
+
+def _count(low: int, high: int | None):
+    def parse(value: str) -> int:
+        from .options import parse_count  # deferred
+        return parse_count(value, low, high)
+    return parse
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("online verification (off unless --online)")
     g.add_argument("--online", action="store_true",
@@ -43,6 +78,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="the most time one link may take, redirects and retries included (default 15)")
     g.add_argument("--trust-env", action="store_true",
                    help="use proxy settings and .netrc from the environment (ignored by default)")
+    from .options import MAX_CONCURRENCY, MAX_HOST_CONCURRENCY  # light: no network code
+    g.add_argument("--accept", type=_checked(_accept, "--accept"), metavar="CODES",
+                   help="status codes that count as alive, lychee's syntax: codes and ranges such as "
+                        "'200..=299, 403, 429' (a..b leaves b out; default 100..=103,200..=299)")
+    g.add_argument("--exclude-link", "--exclude", dest="exclude_link", action="append", default=[],
+                   type=_checked(_pattern, "--exclude-link"), metavar="REGEX",
+                   help="do not check links whose address matches this regular expression; repeatable")
+    g.add_argument("--include-link", "--include", dest="include_link", action="append", default=[],
+                   type=_checked(_pattern, "--include-link"), metavar="REGEX",
+                   help="check links matching this even if excluded; given alone, only matching links "
+                        "are checked; repeatable")
+    g.add_argument("--max-retries", type=_checked(_count(0, None), "--max-retries"), metavar="N",
+                   help="retries of a link after 429, 5xx, a reset or a read timeout, with backoff that honours "
+                        "Retry-After within the link's deadline (default 2)")
+    g.add_argument("--max-concurrency", type=_checked(_count(1, MAX_CONCURRENCY), "--max-concurrency"),
+                   metavar="N", help=f"links fetched at once in all (default 32, at most {MAX_CONCURRENCY})")
+    g.add_argument("--host-concurrency", type=_checked(_count(1, MAX_HOST_CONCURRENCY), "--host-concurrency"),
+                   metavar="N", help=f"requests at once to one host (default 2, at most {MAX_HOST_CONCURRENCY})")
+    g.add_argument("--cache-max-age", type=_checked(_duration, "--cache-max-age"), metavar="AGE",
+                   help="reuse cached verdicts up to this old: 1d, 12h, 30m or seconds (default 1d; 0 reuses none)")
 
 
 class LinkProgress:
@@ -73,11 +128,18 @@ class LinkProgress:
             self.stream.flush()
 
 
+def _first(settings_list, attr: str):
+    """A run-wide setting: the command line's (merged into every file's
+    settings), else the first configuration's that says."""
+    return next((getattr(s, attr) for s in settings_list if getattr(s, attr) is not None), None)
+
+
 def options_for(args, settings_list) -> "object":
     """Online options for the run. Only the command line and a file named with
     --config can admit hosts or name an archive endpoint (config.GUARD_KEYS), and
     both reach every file alike, so one guard serves the whole run; the timeout
-    is the command line's, else the first configuration's that says."""
+    and the tuning options (accept, retries, concurrency, cache age) are the
+    command line's, else the first configuration's that says."""
     from .fetch import DEFAULT_TOTAL_TIMEOUT  # deferred
     from .verify import Options  # deferred
 
@@ -104,7 +166,25 @@ def options_for(args, settings_list) -> "object":
     return Options(allow=tuple(allow), archive_endpoint=endpoints[0] if endpoints else None,
                    total_timeout=timeout or DEFAULT_TOTAL_TIMEOUT,
                    link_timeout=link_timeout, use_cache=not getattr(args, "no_cache", False),
-                   trust_env=bool(getattr(args, "trust_env", False)))
+                   trust_env=bool(getattr(args, "trust_env", False)), **_tuning(settings_list))
+
+
+def _tuning(settings_list) -> dict:
+    """The Options fields the tuning settings give (absent ones keep their defaults)."""
+    from .options import DEFAULT_ACCEPT, parse_accept  # deferred
+    kw: dict = {"accept": parse_accept(_first(settings_list, "accept") or DEFAULT_ACCEPT)}
+    age = _first(settings_list, "cache_max_age")
+    if age is not None:
+        kw["cache_max_age"] = age
+    fetch = {}
+    for attr, field in (("max_retries", "retries"), ("max_concurrency", "workers"),
+                        ("host_concurrency", "host_concurrency")):
+        value = _first(settings_list, attr)
+        if value is not None:
+            fetch[field] = value
+    if fetch:
+        kw["fetch"] = fetch
+    return kw
 
 
 def archive_endpoint(settings) -> str | None:
@@ -135,35 +215,73 @@ def prepare(args, sources, kind=None):
     (path, settings, text) source cites, verify each once, and return the
     results (verify.OnlineState) for the per-file check to hand its NET rules;
     None when no file has a NET rule in force. Archive swaps then go through
-    the ordinary fix loop and the file's single atomic write."""
+    the ordinary fix loop and the file's single atomic write. A link a file's
+    --exclude-link / --include-link patterns skip is not fetched for it."""
     from ..formats import load  # deferred
     from ..runner import linter_for  # deferred
-    from .citations import citations  # deferred
-    from .verify import Need, OnlineState, verify  # deferred
+    from .verify import OnlineState, verify  # deferred
 
-    work = []   # (settings, NET codes in force, doc)
+    work = []   # (path, settings, NET codes in force, doc)
     for path, settings, text in sources:
         codes = {r.code for r in linter_for(settings).rules_for(path) if r.scope == "online"}
         if codes:
-            work.append((settings, codes, load(text, kind, path)))
+            work.append((path, settings, codes, load(text, kind, path)))
     if not work:
         return None
-    warn_untrusted([w[0] for w in work])
-    registry = _registry([w[0] for w in work])
-    opts = options_for(args, [w[0] for w in work])
-    needs: dict[str, Need] = {}
-    for settings, codes, doc in work:
-        want_meta = "NET006" in codes and registry is not None
-        archive = bool(codes & {"NET001", "NET002"}) and archive_endpoint(settings) is not None
-        for c in citations(doc, registry if want_meta else None, want_outlets=want_meta):
-            need = Need(meta=want_meta and bool(c.named), text="NET007" in codes and bool(c.quotes), archive=archive)
-            needs.setdefault(c.url, Need()).merge(need)
+    warn_untrusted([w[1] for w in work])
+    registry = _registry([w[1] for w in work])
+    opts = options_for(args, [w[1] for w in work])
+    filters = link_filters()
+    needs, cited, excluded = _needs(work, registry, filters)
     progress = LinkProgress()
     try:
         found = verify(needs, opts, registry, progress)
     finally:
         progress.close()
-    return OnlineState(found, registry)
+    state = OnlineState(found, registry, filters)
+    state.cited = cited
+    state.excluded = {u: where for u, where in excluded.items() if u not in needs}
+    return state
+
+
+def _needs(work, registry, filters):
+    """What every link cited by the files in `work` must be checked for, and
+    where each is cited: (needs, cited, excluded), the last two url -> [(file, line)]."""
+    from .citations import citations  # deferred
+    from .verify import Need  # deferred
+
+    needs: dict = {}
+    cited: dict[str, list[tuple[str, int]]] = {}
+    excluded: dict[str, list[tuple[str, int]]] = {}
+    for path, settings, codes, doc in work:
+        want_meta = "NET006" in codes and registry is not None
+        archive = bool(codes & {"NET001", "NET002"}) and archive_endpoint(settings) is not None
+        skip = filters(settings)
+        for c in citations(doc, registry if want_meta else None, want_outlets=want_meta):
+            where = (str(path), doc.line_col(c.link.start)[0])
+            if skip.excluded(c.url):
+                excluded.setdefault(c.url, []).append(where)
+                continue
+            cited.setdefault(c.url, []).append(where)
+            need = Need(meta=want_meta and bool(c.named), text="NET007" in codes and bool(c.quotes), archive=archive)
+            needs.setdefault(c.url, Need()).merge(need)
+    return needs, cited, excluded
+
+
+def link_filters():
+    """Settings -> their LinkFilter, built once per settings (the patterns were
+    checked when the configuration or the command line was read)."""
+    from ..config import ConfigError  # deferred
+    from .options import LinkFilter  # deferred
+    built: dict = {}
+
+    def for_settings(settings):
+        f = built.get(settings)
+        if f is None:
+            f = built[settings] = LinkFilter(getattr(settings, "include_links", ()),
+                                             getattr(settings, "exclude_links", ()), error=ConfigError)
+        return f
+    return for_settings
 
 
 def _registry(settings_list):

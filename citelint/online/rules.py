@@ -30,7 +30,7 @@ class _NetRule(Rule):
         if st is None:
             return
         for c in st.citations(ctx):
-            res = st.results.get(c.url)
+            res = st.result(ctx, c.url)
             if res is None or res.verdict.kind != self.verdict:
                 continue
             f = self.report(ctx, c, res)
@@ -75,8 +75,9 @@ class DeadLink(_ArchiveFix):
     why = ("A reader who follows a dead link cannot check the story, and an editor cannot check the "
            "quote or figure it supports. Only hard evidence counts: a server that refuses the check "
            "(401, 403, 429, 503, a bot challenge) or does not answer in time is NET004, never dead. "
-           "When a Wayback-compatible archive (`--archive-endpoint`) holds a copy that answered 200, "
-           "the unsafe fix swaps the link for that snapshot; an editor should open it first. "
+           "When a Wayback-compatible archive (`--archive-endpoint`) holds a copy of the page taken "
+           "while it answered 2xx or 3xx, the unsafe fix swaps the link for that snapshot; an editor "
+           "should open it first. "
            "Runs only with `--online`. In the examples, the page at news.example/2024/05/budget-report "
            "answers 404 and the archive has a copy.")
     examples = [
@@ -189,12 +190,13 @@ class BlockedAddress(_NetRule):
 
     def check(self, ctx: Context):
         yield from super().check(ctx)
-        if state(ctx) is None:
+        st = state(ctx)
+        if st is None:
             return
         for link in ctx.doc.links:  # never fetched at all: say so, rather than pass over them in silence
             scheme = link.url.strip().partition(":")[0].lower()
             anchor = link.kind in ("markdown", "definition") or (link.kind == "html" and link.text_start >= 0)
-            if anchor and scheme in _REFUSED_SCHEMES and ":" in link.url:
+            if anchor and scheme in _REFUSED_SCHEMES and ":" in link.url and not st.skipped(ctx, link.url.strip()):
                 yield ctx.finding(self, ctx.raw, link.start, link.end,
                                   f"link uses the `{scheme}:` scheme: only http(s) links are checked, and readers' "
                                   "browsers may not open it", url=without_credentials(link.url.strip()))
@@ -242,7 +244,7 @@ class PublisherMismatch(Rule):
         from .publisher import credited, mismatch, page_claims  # deferred
 
         for c in st.citations(ctx):
-            res = st.results.get(c.url)
+            res = st.result(ctx, c.url)
             if not c.named or res is None or res.verdict.kind not in ("ok", "elsewhere"):
                 continue
             claim = mismatch(st.registry, c.named,
@@ -294,7 +296,7 @@ class QuoteNotFound(Rule):
         for cites in by_sentence.values():
             pages = []
             for c in cites:
-                res = st.results.get(c.url)
+                res = st.result(ctx, c.url)
                 facts = res.facts if res is not None else None
                 if facts is None or facts.text is None or res.truncated or facts.words < MIN_PAGE_WORDS:
                     pages = None  # one cited page could not be read: say nothing

@@ -14,12 +14,12 @@ DEFAULT_TOTAL_TIMEOUT = 300.0
 class FetchConfig(Record):
     _fields = ('workers', 'host_concurrency', 'host_interval', 'connect_timeout', 'read_timeout', 'link_timeout',
                'total_timeout', 'max_bytes', 'max_redirects', 'retries', 'retry_after_cap', 'host_failures', 'trust_env',
-               'allow', 'user_agent')
+               'allow', 'user_agent', 'accept')
     __slots__ = _fields
     _defaults = {'workers': 32, 'host_concurrency': 2, 'host_interval': 0.05, 'connect_timeout': 5.0, 'read_timeout': 10.0,
                  'link_timeout': 15.0, 'total_timeout': DEFAULT_TOTAL_TIMEOUT, 'max_bytes': 1 << 20, 'max_redirects': 5,
-                 'retries': 2, 'retry_after_cap': 3.0, 'host_failures': 2, 'trust_env': False, 'allow': (), 'user_agent':
-                 USER_AGENT}
+                 'retries': 2, 'retry_after_cap': None, 'host_failures': 2, 'trust_env': False, 'allow': (), 'user_agent':
+                 USER_AGENT, 'accept': frozenset()}
     workers: int
     host_concurrency: int
     host_interval: float  # seconds between request starts on one host (lychee: 50 ms)
@@ -30,11 +30,12 @@ class FetchConfig(Record):
     max_bytes: int  # body bytes read (after decoding), then cut
     max_redirects: int
     retries: int
-    retry_after_cap: float
+    retry_after_cap: float | None  # None: a Retry-After is bounded by the link's deadline alone
     host_failures: int  # timeouts on a host before its other links are skipped
     trust_env: bool
     allow: tuple[str, ...]
     user_agent: str
+    accept: frozenset[int]  # statuses the user accepts as alive (--accept): never worth a retry
 
 
 class Hop(Record):

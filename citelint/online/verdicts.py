@@ -16,6 +16,7 @@ from ..model import Record
 
 OK, DEAD, SOFT404, ELSEWHERE, UNVERIFIED, BLOCKED = "ok", "dead", "soft-404", "elsewhere", "unverified", "blocked"
 DEAD_STATUS = (404, 410)
+DEFAULT_ACCEPT = frozenset(range(100, 104)) | frozenset(range(200, 300))  # options.DEFAULT_ACCEPT
 # A redirect target that says "not found" (DeadlinkChecker's list, widened a little).
 _NOT_FOUND_PATH = re.compile(r"(?i)(?:^|[/_.-])(?:404|notfound|not-found|not_found|page-not-found|pagenotfound|"
                              r"error-?404|errors?/404)(?:$|[/_.?-])")
@@ -114,13 +115,29 @@ def same_site(a: str, b: str, registry=None) -> bool:
     return False
 
 
-def classify(f: Fetched, facts: PageFacts | None = None, registry=None) -> Verdict:
+def alive_by_status(v: Verdict, accept: frozenset[int]) -> bool | None:
+    """Whether the verdict's final status is an accepted one (None: no status).
+    A cached verdict is reused only while this still agrees with its kind: a
+    link dead under one --accept may be alive under another."""
+    return None if v.status is None else v.status in accept
+
+
+def classify(f: Fetched, facts: PageFacts | None = None, registry=None, accept: frozenset[int] | None = None) -> Verdict:
+    """The verdict on what happened to a URL. `accept`: the status codes that
+    count as alive (--accept; default 1xx and 2xx). Accepting a refusal (403,
+    429) makes it alive; a 2xx left out is not verified; 404 and 410 are dead
+    unless accepted."""
     chain = [h.url for h in f.chain]
     v = Verdict(UNVERIFIED, f.url, status=f.status, final_url=f.final_url or f.url, chain=chain)
     hops = f" after {len(chain)} redirect{'s' if len(chain) != 1 else ''}" if chain else ""
     if f.error:
         return _error_verdict(f, v, hops)
     status = f.status or 0
+    accept = DEFAULT_ACCEPT if accept is None else accept
+    if status >= 300 and status in accept:  # the user accepts this answer (a wall, a rate limit) as alive
+        if not (chain and _judge_redirect(v, f.url, registry)):
+            v.kind, v.reason = OK, f"HTTP {status}, an accepted status{hops}"
+        return v
     title = facts.title if facts else ""
     who = challenge(f.headers, status, title)
     if who:
@@ -132,6 +149,9 @@ def classify(f: Fetched, facts: PageFacts | None = None, registry=None) -> Verdi
         return v
     if status >= 400:
         v.reason = _refusal(status, hops)
+        return v
+    if status not in accept:
+        v.reason = f"HTTP {status} is not an accepted status (--accept){hops}"
         return v
     if chain and _judge_redirect(v, f.url, registry):
         return v

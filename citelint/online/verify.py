@@ -44,21 +44,24 @@ class LinkResult(Record):
 
 
 class Options(Record):
-    _fields = ('allow', 'archive_endpoint', 'total_timeout', 'link_timeout', 'use_cache', 'trust_env', 'fetch')
+    _fields = ('allow', 'archive_endpoint', 'total_timeout', 'link_timeout', 'use_cache', 'trust_env', 'fetch',
+               'accept', 'cache_max_age')
     __slots__ = _fields
     _defaults = {'allow': (), 'archive_endpoint': None, 'total_timeout': DEFAULT_TOTAL_TIMEOUT, 'link_timeout': 15.0,
-                 'use_cache': True, 'trust_env': False, 'fetch': dict()}
+                 'use_cache': True, 'trust_env': False, 'fetch': dict(), 'accept': None, 'cache_max_age': None}
     allow: tuple[str, ...]
     archive_endpoint: str | None  # None: no archive look-ups
     total_timeout: float | None
     link_timeout: float
     use_cache: bool
     trust_env: bool
-    fetch: dict  # other FetchConfig fields (tests, benchmarks)
+    fetch: dict  # other FetchConfig fields: retries, workers, host_concurrency (and tests' own)
+    accept: frozenset[int] | None  # status codes that count as alive; None: verdicts.DEFAULT_ACCEPT
+    cache_max_age: float | None  # seconds a cached verdict is reused; None: cache.TTL
 
     def config(self, **extra) -> FetchConfig:
         kw = dict(allow=self.allow, total_timeout=self.total_timeout, link_timeout=self.link_timeout,
-                  trust_env=self.trust_env)
+                  trust_env=self.trust_env, accept=self.accept or frozenset())
         kw.update(self.fetch)
         kw.update(extra)
         return FetchConfig(**kw)
@@ -66,11 +69,47 @@ class Options(Record):
 
 class OnlineState:
     """What the NET rules read: the results, the outlet registry, and per document
-    the citations (computed once per lint context)."""
+    the citations (computed once per lint context); plus, for the links report,
+    where each link is cited and which links were excluded."""
 
-    def __init__(self, results: dict[str, LinkResult], registry=None):
+    def __init__(self, results: dict[str, LinkResult], registry=None, filters=None):
         self.results = results
         self.registry = registry
+        self.filters = filters  # Settings -> LinkFilter (--exclude-link, --include-link); None: none
+        self.cited: dict[str, list[tuple[str, int]]] = {}     # url -> (file, line) citing it
+        self.excluded: dict[str, list[tuple[str, int]]] = {}  # url never fetched: excluded wherever cited
+
+    def skipped(self, ctx, url: str) -> bool:
+        """Is `url` excluded from checking by this file's link patterns?"""
+        if self.filters is None:
+            return False
+        return self.filters(ctx.settings).excluded(url)
+
+    def result(self, ctx, url: str) -> LinkResult | None:
+        """The result for a link of this file, or None (not checked, or excluded here)."""
+        res = self.results.get(url)
+        return None if res is None or self.skipped(ctx, url) else res
+
+    def link_rows(self) -> list[dict]:
+        """Every link the run cited, with its verdict, for `--format links`:
+        plain dicts (url, verdict, status, reason, final_url, redirects, cached,
+        archived_copy, cited), problems first. Passwords are never shown."""
+        rows = []
+        for url, where in self.cited.items():
+            res = self.results.get(url)
+            if res is None:
+                continue
+            v = res.verdict
+            rows.append({"url": without_credentials(url), "verdict": v.kind, "status": v.status, "reason": v.reason,
+                         "final_url": without_credentials(v.final_url or url),
+                         "redirects": [without_credentials(u) for u in v.chain], "cached": res.cached,
+                         "archived_copy": res.snapshot, "cited": _places(where)})
+        for url, where in self.excluded.items():
+            rows.append({"url": without_credentials(url), "verdict": "excluded", "status": None,
+                         "reason": "excluded by a link pattern (--exclude-link, --include-link)", "final_url": None, "redirects": [],
+                         "cached": False, "archived_copy": None, "cited": _places(where)})
+        rows.sort(key=lambda r: (_ROW_ORDER.get(r["verdict"], len(_ROW_ORDER)), r["url"]))
+        return rows
 
     def citations(self, ctx):
         from .citations import citations  # deferred
@@ -79,16 +118,25 @@ class OnlineState:
         return ctx.cache["online-citations"]
 
 
+_ROW_ORDER = {k: i for i, k in enumerate((DEAD, SOFT404, "elsewhere", "unverified", "blocked", "ok", "excluded"))}
+
+
+def _places(where: list[tuple[str, int]]) -> list[dict]:
+    return [{"file": f, "line": line} for f, line in dict.fromkeys(where)]
+
+
 def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) -> dict[str, LinkResult]:
     """Verdicts (and what else is needed) for every URL in `needs`."""
     import time  # deferred
 
-    from .cache import VerdictCache  # deferred
+    from .cache import TTL, VerdictCache  # deferred
+    from .verdicts import DEFAULT_ACCEPT  # deferred
 
     started = time.monotonic()
-    cache = VerdictCache() if opts.use_cache else None
+    accept = opts.accept if opts.accept is not None else DEFAULT_ACCEPT
+    cache = VerdictCache(ttl=TTL if opts.cache_max_age is None else opts.cache_max_age) if opts.use_cache else None
     fetcher = Fetcher(opts.config())
-    results, jobs = _from_cache(needs, cache, fetcher)
+    results, jobs = _from_cache(needs, cache, fetcher, accept)
 
     def digest(f: Fetched) -> LinkResult:
         need = needs.get(f.url, Need())
@@ -101,7 +149,7 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
             facts = read_page(text, f.content_type, need.meta, need.text and not f.truncated, f.deadline)
             if facts.cut:
                 f.truncated = True
-        return LinkResult(classify(f, facts, registry), facts, f.truncated)
+        return LinkResult(classify(f, facts, registry, accept), facts, f.truncated)
 
     if jobs:
         results.update(fetcher.run(jobs, digest, progress))
@@ -119,14 +167,14 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
     return results
 
 
-def _from_cache(needs: dict[str, Need], cache, fetcher) -> tuple[dict[str, LinkResult], list[FetchJob]]:
+def _from_cache(needs: dict[str, Need], cache, fetcher, accept) -> tuple[dict[str, LinkResult], list[FetchJob]]:
     """The verdicts the cache holds, and the fetch jobs for the rest."""
     results: dict[str, LinkResult] = {}
     jobs: list[FetchJob] = []
     for url, need in needs.items():
         hit = None
         if cache is not None and not need.text:
-            hit = cache.get(url, _admitted(fetcher, url))
+            hit = cache.get(url, _admitted(fetcher, url), accept)
             if hit is not None and need.meta and hit[1] is None and hit[0].kind == "ok":
                 hit = None  # cached without the publisher facts this run needs
         if hit is not None:

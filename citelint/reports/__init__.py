@@ -25,7 +25,11 @@ FORMATS = {
     "rdjson": _writer("rdjson"),
     "junit": _writer("junit"),
     "html": _writer("html"),
+    "links": _writer("links"),
+    "links-json": _writer("links", "write_json"),
 }
+# Reports of the links an --online run checked, not of the findings.
+LINK_FORMATS = frozenset({"links", "links-json"})
 # With --statistics these print the counts instead of the findings (as ruff does);
 # the others are read by other tools, so they stay whole and the counts go beside them.
 STATISTICS_FORMATS = frozenset({"text", "json", "json-lines"})
@@ -37,5 +41,5 @@ def use_color(stream) -> bool:
     return hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
 
 
-__all__ = ["DOCS_URL", "FORMATS", "JSON_VERSION", "NEEDS_SOURCES", "STATISTICS_FORMATS", "Report",
+__all__ = ["DOCS_URL", "FORMATS", "JSON_VERSION", "LINK_FORMATS", "NEEDS_SOURCES", "STATISTICS_FORMATS", "Report",
            "applicable", "finding_dict", "statistics", "use_color"]

@@ -31,6 +31,7 @@ class Report:
         self.stale = stale if stale is not None else []        # baseline entries gone (with --baseline)
         self.applied: list = []          # AppliedFix for every fix applied (with --fix)
         self.show_fixes = False          # list them in the text report (--show-fixes)
+        self.links: list[dict] | None = None  # every link an --online run checked (--format links)
 
 
 _UNSAFE = {c for c in range(0x20)} | {0x7f} | set(range(0x80, 0xa0)) | {0x200e, 0x200f, 0x061c} \
