@@ -89,6 +89,11 @@ VALID_CONFIG = {  # values that pass validation, so the run itself is exercised 
     "archive-endpoint": st.sampled_from(["http://127.0.0.1:1/", "https://archive.example/"]),
     "online-timeout": st.floats(0.001, 1e6),
     "max-file-size": st.sampled_from([1, 10, 50_000_000, "1KB", "50MB", "2 KiB"]),
+    "accept": st.sampled_from(["200", "200..=204, 429", "..300", "500..", [200, 403]]),
+    "exclude-links": st.lists(st.sampled_from(["example\\.org", "^https://x/", "(a+)+$"]), max_size=2),
+    "include-links": st.lists(st.sampled_from(["news", "\\.pk/"]), max_size=2),
+    "max-retries": st.integers(0, 5), "max-concurrency": st.integers(1, 256), "host-concurrency": st.integers(1, 16),
+    "cache-max-age": st.sampled_from(["1d", "12h", "1h30m", 0, 3600]),
 }
 
 
@@ -116,6 +121,11 @@ def config_value(key: str, strict: bool = False):
         "string": st.sampled_from(["http://127.0.0.1:1/", "https://archive.example/", ""]) | toml_text,
         "seconds": st.floats(allow_nan=True, allow_infinity=True) | st.integers(-5, 10**30),
         "bytes": st.integers(-5, 10**30) | st.sampled_from(["50MB", "1 KiB", "0", "-1MB", "1e3", "MB", ""]),
+        "status-codes": st.sampled_from(["200", "200..=204", "..", "999..100", "abc", ""]) | st.lists(st.integers()),
+        "patterns": st.lists(st.sampled_from(["(", "[a-", "a{99999}", ".*", ""]) | toml_text, max_size=2),
+        "count": st.integers(-5, 10**9), "concurrency": st.integers(-5, 10**9),
+        "host-concurrency": st.integers(-5, 10**9),
+        "duration": st.sampled_from(["1d", "-1h", "1x", "", "99999999999w"]) | st.integers(-5, 10**30),
     }.get(kind)
     return value if right is None else (right | value)
 
