@@ -496,6 +496,10 @@ def test_verify_streams_progress_per_link(news):
     progress = [e["done"] for e in events if e["event"] == "progress"]
     assert progress == sorted(progress) and progress[-1] == 2
     assert events[-1]["event"] == "result" and {f["code"] for f in events[-1]["findings"]} == {"NET001", "NET006", "NET007"}
+    # Each link's verdict arrives as it settles, before the result, and agrees with it.
+    settled = {e["url"]: e["verdict"]["kind"] for e in events if e["event"] == "link"}
+    final = {lk["url"]: lk["verdict"]["kind"] for lk in events[-1]["links"]}
+    assert settled == final and len(settled) == 2 and "dead" in settled.values()
 
 
 def test_verify_keeps_the_online_guard(news):

@@ -61,9 +61,11 @@ class Fetcher:
         self.guard = Guard(cfg.allow)
 
     def run(self, jobs: list[FetchJob], digest: Callable[[Fetched], object] | None = None,
-            progress: Callable[[int, int], None] | None = None) -> dict[str, object]:
+            progress: Callable[[int, int], None] | None = None,
+            on_result: Callable[[str, object], None] | None = None) -> dict[str, object]:
         """Fetch every job; returns url -> digest(Fetched) (the Fetched itself when no
-        digest). `digest` runs in the worker, so bodies can be dropped early."""
+        digest). `digest` runs in the worker, so bodies can be dropped early;
+        `on_result(url, digest)` hears of each link as it settles."""
         from .schedule import Scheduler  # deferred
         from .transport import Watchdog  # deferred
 
@@ -83,6 +85,8 @@ class Fetcher:
                 done = len(results)
             if progress:
                 progress(done, total)
+            if on_result:
+                on_result(f.url, out)
 
         def worker() -> None:
             session = self._session()

@@ -125,8 +125,12 @@ def _places(where: list[tuple[str, int]]) -> list[dict]:
     return [{"file": f, "line": line} for f, line in dict.fromkeys(where)]
 
 
-def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) -> dict[str, LinkResult]:
-    """Verdicts (and what else is needed) for every URL in `needs`."""
+def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None,
+           on_link=None) -> dict[str, LinkResult]:
+    """Verdicts (and what else is needed) for every URL in `needs`. `on_link(url,
+    LinkResult)` hears of each link as it settles (a cached one at once); the
+    returned results are final (a look-up that finds the resolver down, and
+    archived copies, come after)."""
     import time  # deferred
 
     from .cache import TTL, VerdictCache  # deferred
@@ -137,6 +141,9 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
     cache = VerdictCache(ttl=TTL if opts.cache_max_age is None else opts.cache_max_age) if opts.use_cache else None
     fetcher = Fetcher(opts.config())
     results, jobs = _from_cache(needs, cache, fetcher, accept)
+    if on_link:
+        for url, res in results.items():
+            on_link(url, res)
 
     def digest(f: Fetched) -> LinkResult:
         need = needs.get(f.url, Need())
@@ -152,7 +159,7 @@ def verify(needs: dict[str, Need], opts: Options, registry=None, progress=None) 
         return LinkResult(classify(f, facts, registry, accept), facts, f.truncated)
 
     if jobs:
-        results.update(fetcher.run(jobs, digest, progress))
+        results.update(fetcher.run(jobs, digest, progress, on_link))
         _distrust_dead_resolver(results, jobs)
     if cache is not None:
         for job in jobs:

@@ -1,6 +1,7 @@
 """`POST /api/verify`: one draft's online pass in a worker thread, answered
 whole (JSON) or, with `"stream": true`, as it goes (NDJSON: the links first,
-a progress line as each link is settled, then the result).
+then as each link settles a `link` line with its verdict and a `progress`
+line, then the result).
 
 At most two passes run at once; a third request gets 429."""
 from __future__ import annotations
@@ -50,9 +51,12 @@ async def _events(p, options, kind: str):
     def progress(done: int, of: int) -> None:
         loop.call_soon_threadsafe(queue.put_nowait, ("progress", {"done": done, "total": of}))
 
+    def settled(url: str, verdict: dict) -> None:
+        loop.call_soon_threadsafe(queue.put_nowait, ("link", {"url": url, "verdict": verdict}))
+
     def work() -> None:
         try:
-            out = ("result", p.run(options, progress))
+            out = ("result", p.run(options, progress, settled))
         except Exception as exc:  # one line for the page; the pass is over either way
             out = ("error", {"error": f"verification failed: {type(exc).__name__}"})
         finally:
@@ -69,6 +73,9 @@ async def _events(p, options, kind: str):
         last = 0
         while True:
             event, data = await queue.get()
+            if event == "link":
+                yield _line({"event": "link", **data})
+                continue
             if event == "progress":
                 if data["done"] > last:  # lines arrive from several fetch workers: never step back
                     last = data["done"]

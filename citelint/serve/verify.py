@@ -56,11 +56,13 @@ class Pass:
     def urls(self) -> list[str]:
         return list(self.needs)
 
-    def run(self, options, progress=None) -> dict:
-        """Fetch every link once; the NET findings and each link's verdict."""
+    def run(self, options, progress=None, on_link=None) -> dict:
+        """Fetch every link once; the NET findings and each link's verdict.
+        `on_link(url, verdict)` hears of each link as it settles."""
         from ..online.verify import OnlineState, verify  # deferred
         from ..reports.common import finding_dict  # deferred
-        results = verify(self.needs, options, self.registry, progress) if self.needs else {}
+        settled = (lambda url, res: on_link(url, res.verdict.to_json())) if on_link else None
+        results = verify(self.needs, options, self.registry, progress, settled) if self.needs else {}
         found = [] if not self.codes else self.linter.lint(self.doc, OnlineState(results, self.registry))
         verdicts = {}
         for url, res in results.items():

@@ -475,7 +475,7 @@
     const text = S.text, status = $("verify-status"), bar = $("verify-progress");
     $("verify").disabled = true;
     status.textContent = "Finding the draft's links…";
-    let links = [];
+    let links = [], shown = [], lastLink = "";
     try {
       const res = await fetch("/api/verify", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(draftBody({ stream: true })) });
       if (!res.ok) {
@@ -497,10 +497,17 @@
             links = place(ev.links, text, "start_offset", "end_offset");
             bar.max = Math.max(1, ev.total); bar.value = 0; bar.hidden = !ev.total;
             status.textContent = ev.total ? `Checking ${ev.total} link${ev.total === 1 ? "" : "s"}: 0 done.` : "The draft cites no http(s) links.";
-            drawSources(links.map((l) => Object.assign({ pending: true }, l)), []);
+            shown = links.map((l) => Object.assign({ pending: true }, l));
+            drawSources(shown, []);
+          } else if (ev.event === "link") {
+            // One link settled: its verdict shows at once, beside the sentence that cites it.
+            shown.forEach((l) => { if (l.url === ev.url) { l.pending = false; l.verdict = ev.verdict; } });
+            drawSources(shown, []);
+            const [, label] = VERDICT[ev.verdict.kind] || ["", ev.verdict.kind];
+            lastLink = `last: ${ev.url} (${label})`;
           } else if (ev.event === "progress") {
             bar.value = ev.done;
-            status.textContent = `Checking ${ev.total} link${ev.total === 1 ? "" : "s"}: ${ev.done} done.`;
+            status.textContent = `Checking ${ev.total} link${ev.total === 1 ? "" : "s"}: ${ev.done} done${lastLink ? "; " + lastLink : ""}.`;
           } else if (ev.event === "result") {
             bar.hidden = true;
             withKeys(ev.findings, text);
