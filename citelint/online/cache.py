@@ -1,7 +1,7 @@
 """The verdict cache: what a link was found to be, kept for a day (--cache-max-age).
 
-One JSON file in the user's cache folder ($XDG_CACHE_HOME/citelint, else
-~/.cache/citelint). Only settled answers are kept (a page that answered, a
+One JSON file in the user's cache folder (userdirs.py: $XDG_CACHE_HOME/citelint,
+else the platform's own). Only settled answers are kept (a page that answered, a
 404/410, a redirect); anything that may pass (timeouts, 403/429/5xx, refused
 connections, blocked addresses, names that did not resolve) is checked afresh
 every run, as lychee does. Pages' words are never cached, so a link whose
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .page import PageFacts
 from ..outlets.urls import without_credentials
+from ..userdirs import user_cache_dir
 from .verdicts import DEAD, DEFAULT_ACCEPT, ELSEWHERE, OK, SOFT404, Verdict, alive_by_status
 
 VERSION = 1
@@ -26,8 +27,7 @@ CACHEABLE = (OK, DEAD, SOFT404, ELSEWHERE)
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "citelint"
+    return user_cache_dir()
 
 
 class VerdictCache:
