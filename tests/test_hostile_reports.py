@@ -23,6 +23,7 @@ SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_tex
 ART = " :contentReference[oaicite:0]{index=0}"
 HOSTILE = "\ufffe \uffff \x01 \x0c \x1b[31m \x7f \x85 \ufdd0"  # XML/HTML-illegal, controls, noncharacters
 NAME = b"bad\xff name.md"                                        # not UTF-8
+LINK = "http://127.0.0.1:9/private"  # refused by the guard, never fetched: --online stays offline here
 SHOWN = "drafts/bad\\udcff name.md"                              # how every report writes it
 PACK = """[[rule]]
 code = "HOS001"
@@ -56,7 +57,7 @@ def hostile_folder(tmp_path):
     drafts = tmp_path / "drafts"
     drafts.mkdir()
     with open(os.path.join(os.fsencode(drafts), NAME), "wb") as fh:
-        fh.write(f"Prices rose{ART}.\n".encode())
+        fh.write(f"Prices rose{ART}.\nSee {LINK} for more.\n".encode())
     (drafts / "weird.md").write_text(f"Prices rose{ART}.\nECHO {HOSTILE} end\n", encoding="utf-8")
     (tmp_path / "pack.toml").write_text(PACK, encoding="utf-8")
     (tmp_path / "citelint.toml").write_text('rule-packs = ["pack.toml"]\n', encoding="utf-8")
@@ -119,8 +120,20 @@ def _github(text: str) -> None:
     assert f"file={SHOWN}," in text
 
 
+def _links(text: str) -> None:
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", text)
+    assert f"{LINK}  ({SHOWN}:2)" in text
+
+
+def _links_json(text: str) -> None:
+    (link,) = json.loads(text)["links"]
+    assert link["url"] == LINK and link["verdict"] == "blocked"
+    assert link["cited"] == [{"file": SHOWN, "line": 2}]
+
+
 CHECKS = {"sarif": _sarif, "json": _json, "json-lines": _json_lines, "rdjson": _rdjson, "junit": _junit,
-          "html": _html, "text": _text, "github": _github}
+          "html": _html, "text": _text, "github": _github, "links": _links, "links-json": _links_json}
+ONLINE = {"links", "links-json"}  # the link reports list what --online found
 
 
 def test_every_format_is_checked_here():
@@ -131,7 +144,8 @@ def test_every_format_is_checked_here():
 @pytest.mark.parametrize("fmt", sorted(CHECKS))
 def test_every_report_is_valid_utf8_for_a_name_that_is_not_and_hostile_text(hostile_folder, fmt):
     # surrogateescape: what a C.UTF-8 locale gives, where undecodable bytes went out raw
-    out = cli("check", "--no-cache", "--format", fmt, "drafts", cwd=hostile_folder,
+    online = ["--online"] if fmt in ONLINE else []
+    out = cli("check", "--no-cache", *online, "--format", fmt, "drafts", cwd=hostile_folder,
               env={"PYTHONIOENCODING": "utf-8:surrogateescape"})
     assert out.returncode == 1, out.stderr
     assert out.stderr == b""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .common import JSON_VERSION, TOOL, VERSION, Report, printable
+from .common import JSON_VERSION, TOOL, VERSION, Report, json_text, printable
 
 ORDER = ("ok", "dead", "soft-404", "elsewhere", "unverified", "blocked", "excluded")
 
@@ -51,4 +51,4 @@ def write_json(report: Report, **_) -> str:
     rows = report.links or []
     body = {"version": JSON_VERSION, "tool": {"name": TOOL, "version": VERSION}, "summary": _summary(rows),
             "links": rows}
-    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(body, ensure_ascii=False, indent=2)) + "\n"  # valid UTF-8 for any file name
