@@ -319,6 +319,8 @@ def _tidy_once(t: str, p: int, ate_newline: bool, gap: str = "") -> tuple[str, i
         t, q = t[:l] + t[r:], l
     elif line_start:
         return t, None
+    elif t[r] in _CLOSERS and _LINE_MARKER.search(t, max(0, l - 64), l):
+        return t[:l] + " " + t[r:], None  # "# ." stays a heading and "- ." a list item: "#." is neither
     elif t[r] in _CLOSERS:
         t, q = t[:l] + t[r:], l
     elif r - l >= 2:
@@ -328,6 +330,10 @@ def _tidy_once(t: str, p: int, ate_newline: bool, gap: str = "") -> tuple[str, i
     else:
         q = p
     return _tidy_punctuation(t, q)
+
+
+# A block marker that starts its line and needs the space after it: a heading, bullet, number or quote.
+_LINE_MARKER = re.compile(r"(?:^|[\r\n])[ \t]{0,3}(?:#{1,6}|[*+-]|\d{1,9}[.)]|>[> ]*)\Z")
 
 
 def _empty_line(t: str, l: int, r: int, ate_newline: bool) -> str:

@@ -218,6 +218,8 @@ class Facts:
         # Only a short line can be a bare bullet or heading: look 4 KB around, no further.
         ls = src.rfind("\n", max(0, start - 4096), start) + 1
         le = src.find("\n", start, end + 4096)
+        if le < 0 and end + 4096 >= len(src):
+            le = len(src)  # the last line, with no newline after it
         if not ((ls > 0 or start <= 4096) and le >= 0 and end <= le):
             return False
         line = src[ls:le].rstrip("\r")
@@ -245,7 +247,8 @@ _EMPTYABLE = frozenset({"a", "li", "p", "h1", "h2", "h3", "h4", "h5", "h6", "em"
                         "sup", "sub", "td", "th", "dt", "dd", "figcaption", "caption", "q", "cite", "small", "u",
                         "mark", "blockquote", "code", "abbr", "del", "ins", "s"})
 _CONTENT_TAG = re.compile(r"(?i)<(?:img|br|hr|input|iframe|video|audio|svg|picture|object|embed)\b")
-_BARE_MARKER = re.compile(r"(?:[*+-]|\d{1,9}[.)]|#{1,6}|>[> ]*|\|[ |]*)")
+# A line left holding only its marker: "- ", "## ", and "## ." or "1.." too (punctuation is not content).
+_BARE_MARKER = re.compile(r"(?:[*+-]|\d{1,9}[.)]|#{1,6}|>[> ]*|\|[ |]*)[\s.,;:!?\u2026]*")
 
 
 def _empties_emphasis(src: str, start: int, end: int) -> bool:
