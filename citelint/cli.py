@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             build_parser().print_help()
             return EXIT_ERROR
         from . import tomlcache  # deferred
-        tomlcache.keep_on_disk(not getattr(args, "no_cache", False))  # the Python API keeps it in memory
+        tomlcache.keep_on_disk()  # parsed TOML kept across runs; the Python API keeps it in memory
         return {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "config": cmd_config,
                 "outlets": cmd_outlets, "serve": cmd_serve, "lsp": cmd_lsp}[args.command](args)
     except UsageError as exc:
