@@ -18,7 +18,20 @@ from .tomlcache import load_toml
 from .model import Finding, Safety, Severity
 from .rule import Context, Example, Rule, lazy_regex, validate_rule
 
-PATTERN_TIMEOUT = 2.0  # seconds a single pattern may spend on one view
+PATTERN_TIMEOUT = 2.0  # seconds a single pattern may spend on one view of a small draft...
+PATTERN_TIMEOUT_PER_MB = 1.0  # ...plus this much per megabyte: a linear pattern passes on any draft accepted
+
+
+def time_limit(size: int) -> float:
+    """The seconds a pattern may spend on a draft of `size` characters. It grows
+    with the draft, so a linear pattern (the built-in ones are) never runs out of time
+    on a large draft, while a catastrophic one is still stopped."""
+    return PATTERN_TIMEOUT + PATTERN_TIMEOUT_PER_MB * size / 1e6
+
+
+def _limit_words(size: int) -> str:
+    return (f"its time limit of {time_limit(size):.3g}s ({PATTERN_TIMEOUT:g}s plus {PATTERN_TIMEOUT_PER_MB:g}s "
+            f"per MB; the draft is {size / 1e6:.2g} MB)")
 
 # The rule-pack schema, declared once: each key's type and, where it is a
 # choice, its allowed values. Validation and the README's pack format follow it.
@@ -56,6 +69,7 @@ class PatternRule(Rule):
 
     def __init__(self, spec: dict, where: str, lazy: bool = False):
         self.where = where
+        self.builtin = lazy  # shipped and tested with citelint (see load_pack)
         self.code = spec["code"]
         self.name = spec["name"]
         self.severity = Severity(spec.get("severity", "warning"))
@@ -104,15 +118,15 @@ class PatternRule(Rule):
             text = view.text
             if self.prefilter and not any(s in text for s in self.prefilter):
                 continue
-            if self.requires is not None and not _search(self.requires, text, self, ctx.doc.path):
+            if self.requires is not None and not _search(self.requires, text, self, ctx.doc):
                 continue
-            if self.unless is not None and _search(self.unless, text, self, ctx.doc.path):
+            if self.unless is not None and _search(self.unless, text, self, ctx.doc):
                 continue
             try:  # the time limit is the pattern's alone: matches first, citelint's own work after
-                matches = [m for m in self.pattern.finditer(text, timeout=PATTERN_TIMEOUT) if m.end() > m.start()]
+                matches = [m for m in self.pattern.finditer(text, timeout=time_limit(len(ctx.doc.source)))
+                           if m.end() > m.start()]
             except TimeoutError:
-                raise PatternTimeout(f"{self.where}: rule {self.code} pattern took longer than "
-                                     f"{PATTERN_TIMEOUT:g}s on {ctx.doc.path}; simplify the pattern") from None
+                raise PatternTimeout(_timeout_message(self, "pattern", ctx.doc)) from None
             yield from self._findings(ctx, view, matches)
 
     def _findings(self, ctx: Context, view, matches):
@@ -130,12 +144,21 @@ class PatternRule(Rule):
                 yield f
 
 
-def _search(pattern, text: str, rule: PatternRule, path: str):
+def _search(pattern, text: str, rule: PatternRule, doc):
     try:
-        return pattern.search(text, timeout=PATTERN_TIMEOUT)
+        return pattern.search(text, timeout=time_limit(len(doc.source)))
     except TimeoutError:
-        raise PatternTimeout(f"{rule.where}: rule {rule.code} condition took longer than "
-                             f"{PATTERN_TIMEOUT:g}s on {path}; simplify the pattern") from None
+        raise PatternTimeout(_timeout_message(rule, "condition", doc)) from None
+
+
+def _timeout_message(rule: PatternRule, what: str, doc) -> str:
+    """One line naming the rule, the draft and the limit. A built-in pattern is
+    linear, so on one the draft itself is too big for the time allowed."""
+    path, size = doc.path, len(doc.source)
+    if rule.builtin:
+        return (f"{path}: too big to check in time: rule {rule.code} ({rule.where}) ran past "
+                f"{_limit_words(size)}; split the draft")
+    return f"{rule.where}: rule {rule.code} {what} took longer than {_limit_words(size)} on {path}; simplify the pattern"
 
 
 def _pattern_text(pattern, where: str, code: str, key: str) -> str:
