@@ -7,11 +7,20 @@ megabyte drafts made to defeat them. Hostile inputs are generated, never stored.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from citelint import cli, packs
+from citelint.checks.social import _distance, near_pairs
 from citelint.config import Settings
-from citelint.engine import Linter
+from citelint.document import Directive, Document, _QUOTED, _swept_quotes, quoted_spans
+from citelint.engine import Linter, suppress
+from citelint.facts.chips import SpanIndex
+from citelint.formats.common import BlockEnds, next_block_end
+from citelint.model import Finding, Severity
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +130,161 @@ def test_a_user_pack_that_runs_out_of_time_names_the_limit(tmp_path, capsys):
     assert f"time limit of {packs.time_limit(len(draft.read_text())):.3g}s (2s plus 1s per MB" in err
 
 
+# -- item 11: each rewritten piece finds what the quadratic one did ----------------
+
+QUOTE_PIECES = ["\u201c", "\u201d", '"', "\u00ab", "\u00bb", "\n", "a", " ", "a" * 1500]
+
+
+@given(st.lists(st.sampled_from(QUOTE_PIECES), max_size=40).map("".join))
+def test_quote_spans_are_the_patterns(text):
+    assert _swept_quotes(text) == [m.span() for m in _QUOTED.finditer(text)]
+    assert quoted_spans(text) == [m.span() for m in _QUOTED.finditer(text)]
+
+
+def test_a_run_of_opening_quotes_is_swept_not_rescanned():
+    text = ("\u201c" * 5000 + "\"" * 3 + "\u00ab a") * 3 + "\u201c done\u201d"
+    assert quoted_spans(text) == [m.span() for m in _QUOTED.finditer(text)]
+
+
+def _suppressed_plainly(doc: Document, findings):
+    """The rule the engine's suppress keeps: every directive before a finding,
+    in order, decides whether its code is off; any ignore block holding it drops it."""
+    out = []
+    for f in findings:
+        all_off, off, on = False, set(), set()
+        for d in sorted(doc.directives, key=lambda d: d.start):
+            if d.start > f.start or d.action == "ignore":
+                continue
+            if not d.codes:
+                all_off, off, on = d.action == "disable", set(), set()
+            elif d.action == "disable":
+                off, on = off | set(d.codes), on - set(d.codes)
+            else:
+                off, on = off - set(d.codes), on | set(d.codes)
+        matches = lambda sel: any(f.code.startswith(s) for s in sel)  # noqa: E731
+        if (all_off and not matches(on)) or matches(off):
+            continue
+        if any(d.action == "ignore" and d.start <= f.start < d.end and (not d.codes or matches(d.codes))
+               for d in doc.directives):
+            continue
+        out.append(f)
+    return out
+
+
+SELECTORS = ["AST", "AST0", "AST001", "AST014", "SOC", "SOC004", "REF001", "X"]
+directive = st.builds(
+    lambda action, codes, start, length: Directive(action, tuple(codes), start,
+                                                   start + (length if action == "ignore" else 3)),
+    st.sampled_from(["disable", "enable", "ignore"]), st.lists(st.sampled_from(SELECTORS), max_size=2),
+    st.integers(0, 99), st.integers(0, 60))
+finding = st.builds(lambda code, pos: Finding(code, "n", Severity.ERROR, "m", pos, pos + 1, None, "-"),
+                    st.sampled_from(["AST001", "AST014", "SOC004", "REF001"]), st.integers(0, 99))
+
+
+@given(st.lists(directive, max_size=8), st.lists(finding, max_size=8))
+def test_suppression_is_the_plain_rule(directives, findings):
+    doc = Document("x" * 100)
+    doc.directives = directives
+    assert suppress(doc, findings) == _suppressed_plainly(doc, findings)
+
+
+def test_many_ignore_comments_each_cover_their_block(every_rule):
+    blocks = [f"<!-- citelint: ignore=AST014 -->\nA [web:{i}] [citation:{i}].\n" for i in range(300)]
+    text = "".join(blocks) + "\nTail [web:1].\n"
+    found = every_rule.lint_text(text, "markdown")
+    assert sorted({f.code for f in found}) == ["AST014", "AST016"]
+    assert sum(f.code == "AST016" for f in found) == 300
+    assert [f.line for f in found if f.code == "AST014"] == [602]  # only the tail's block is not ignored
+
+
+def _lines_with_plus_plainly(text: str):
+    """facts.chips._lines_with_plus as it was: each "+N" searched back to its line's start."""
+    spans = []
+    for m in re.finditer(r"\+[ \t]?\d", text):
+        ls = text.rfind("\n", 0, m.start()) + 1
+        if ls > 0 and text[ls:m.start()].strip() == "":
+            ls = text.rfind("\n", 0, ls - 1) + 1
+        le = text.find("\n", m.end())
+        spans.append((ls, len(text) if le < 0 else le))
+    merged = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+@given(st.lists(st.sampled_from(["+1", "+ 2", "+", "\n", "\n\n", " ", "a", "Reuters"]), max_size=30).map("".join))
+def test_lines_with_a_chip_count_are_each_read_once(text):
+    from citelint.facts.chips import _lines_with_plus
+    assert _lines_with_plus(text) == _lines_with_plus_plainly(text)
+
+
+def _old_block_end(source: str, pos: int, kind: str) -> int:
+    n, i = len(source), pos
+    while i < n and source[i] in " \t\r\n":
+        i += 1
+    m = re.compile(r"\n[ \t\r]*\n|\r[ \t]*\r(?!\n)").search(source, i)
+    ends = [m.start() if m else n]
+    if kind == "html":
+        m = re.compile(r"</(?:p|li|div|h[1-6]|blockquote|td|th|tr|table|ul|ol|dl|section|article|figure|pre"
+                       r"|aside)\s*>", re.I).search(source, i)
+        if m:
+            ends.append(m.end())
+    return min(ends)
+
+
+@given(st.lists(st.sampled_from(["\n", " ", "\r", "a", "</p>", "<p>", "\t", "</li >"]), max_size=30).map("".join),
+       st.lists(st.integers(0, 200), max_size=6), st.sampled_from(["html", "markdown"]))
+def test_block_ends_are_those_of_a_fresh_search(source, positions, kind):
+    blocks = BlockEnds(source, kind)
+    for pos in sorted(p % (len(source) + 1) for p in positions):
+        assert blocks.after(pos) == _old_block_end(source, pos, kind) == next_block_end(source, pos, kind)
+
+
+names = st.lists(st.text("abc", min_size=2, max_size=15), max_size=12, unique=True)
+
+
+@given(names)
+def test_near_duplicate_handles_are_every_close_pair(ns):
+    every = []
+    for i, a in enumerate(ns):
+        for b in ns[i + 1:]:
+            limit = 1 if max(len(a), len(b)) <= 8 else 2
+            if abs(len(a) - len(b)) <= limit and _distance(a, b) <= limit:
+                every.append((a, b))
+    assert sorted(near_pairs(ns)) == sorted(every)
+
+
+def test_a_handle_with_many_near_duplicates_is_reported_once(every_rule):
+    text = "pic.twitter.com/AbC123\n" + " ".join(f"@mathrubhum{c}" for c in "abcdefgh") + "\n"
+    found = [f for f in every_rule.lint_text(text) if f.code == "SOC004"]
+    assert len(found) == len({(f.start, f.end) for f in found}) == 7  # each later one, once
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 20)), max_size=10),
+       st.integers(0, 60), st.integers(0, 10))
+def test_span_index_overlaps_as_a_scan_does(spans, start, length):
+    spans = [(a, a + w) for a, w in spans]
+    end = start + length
+    assert SpanIndex(spans).overlaps(start, end) == any(a < end and start < b for a, b in spans)
+
+
+def test_in_embed_bisects_as_a_scan_does():
+    from citelint.formats import load
+    from citelint.rule import Context
+    embed = '<blockquote class="twitter-tweet"><p>@a #b</p></blockquote>\n'
+    text = "".join(embed if i % 3 else f"Text {i}. " for i in range(60)) + '{{< tweet user="x" id="1" >}}\n'
+    facts = Context(load(text, "markdown", "-"), Settings()).facts
+    for markup_only in (False, True):
+        spans = facts.markup_embeds if markup_only else facts.embeds
+        assert spans
+        for s in range(0, len(text), 7):
+            for e in (s, s + 5, s + 80):
+                assert facts.in_embed(s, e, markup_only) == any(a <= s and e <= b for a, b in spans)
+
+
 # -- the rewritten patterns keep their meaning ---------------------------------------
 
 @pytest.mark.parametrize("draft, codes, fixed", [
@@ -141,3 +305,32 @@ def test_a_user_pack_that_runs_out_of_time_names_the_limit(tmp_path, capsys):
 def test_rewritten_patterns_find_what_they_did(every_rule, draft, codes, fixed):
     assert sorted(f.code for f in every_rule.lint_text(draft) if f.code.startswith("AST")) == codes
     assert every_rule.fix_text(draft).text == fixed
+
+
+def _blank_plainly(fragment: str) -> bool:
+    """Whether a reader sees nothing in this HTML: tags and comments removed, entities decoded."""
+    import html
+    if re.search(r"(?i)<(?:img|br|hr|input|iframe|video|audio|svg|picture|object|embed)\b", fragment):
+        return False
+    return not html.unescape(re.sub(r"<[^>]*>|<!--.*?-->", "", fragment, flags=re.S)).replace("\u00a0", " ").strip()
+
+
+HTML_PIECES = ["<p>", "</p>", "<li>", "</li>", "<b>", "</b>", "<div>", "</div>", "<img src=x>", "<br>", "<!-- c -->",
+               "&nbsp;", "&amp;", "&#32;", " ", "\n", "word", "[1]"]
+
+
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=30).map("".join))
+def test_an_element_is_left_empty_as_the_plain_rule_says(source):
+    """Facts._empties_element reads each side only to its first visible
+    character, and only the innermost element; the plain rule reads every
+    enclosing element whole."""
+    from citelint.facts import _EMPTYABLE
+    from citelint.formats import load
+    from citelint.rule import Context
+    facts = Context(load(source, "html", "-"), Settings()).facts
+    for m in re.finditer(r"\[1\]", source):
+        start, end = m.span()
+        plain = any(e.inner_end - e.inner_start < 20000 and not _blank_plainly(source[e.inner_start:e.inner_end])
+                    and _blank_plainly(source[e.inner_start:start] + source[end:e.inner_end])
+                    for e in facts.enclosing(start, end, _EMPTYABLE))
+        assert facts._empties_element(start, end) == plain
