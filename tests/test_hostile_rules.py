@@ -221,6 +221,23 @@ def test_lines_with_a_chip_count_are_each_read_once(text):
     assert _lines_with_plus(text) == _lines_with_plus_plainly(text)
 
 
+NOTE_PIECES = ["## Notes\n", "# Intro\n", "**Sources:**\n", "1. a\n", "2) b\n", "text\n", "\n",
+               "   ## References ##\n", "#Notes\n", "1. x"]
+
+
+@given(st.lists(st.sampled_from(NOTE_PIECES), max_size=14).map("".join))
+def test_a_numbered_line_follows_a_notes_heading_as_a_fresh_search_says(src):
+    """The headings are found once a document, not once a numbered line."""
+    from citelint.facts import _MD_HEADING, _NOTE_LINE, NOTES_HEADING, _after_notes_heading, _notes_headings
+    headings = _notes_headings(src)
+    for m in _NOTE_LINE.finditer(src):
+        last = None
+        for h in _MD_HEADING.finditer(src, 0, m.start()):
+            last = h
+        title = "" if last is None else (last.group("a") or last.group("b") or "").strip().strip("*_").strip()
+        assert _after_notes_heading(headings, m.start()) == (last is not None and bool(NOTES_HEADING.match(title)))
+
+
 def _old_block_end(source: str, pos: int, kind: str) -> int:
     n, i = len(source), pos
     while i < n and source[i] in " \t\r\n":

@@ -130,6 +130,7 @@ NUMBERED = {
     "chips": lambda i: f"It grew. {word(i).title()} +{i % 9 + 1} Geo News +2\n",
     "glued chips": lambda i: f"It fell {word(i).title()}+{i % 9 + 1}Reuters+2 now. ",
     "outlet lists": lambda i: f"It rose (Dawn, {word(i).title()}).\n",
+    "numbered lists under headings": lambda i: f"## Part {i}\n\n1. It rose [1].\n2. It fell [2].\n",
     "quotes": lambda i: f"\u201c{word(i)} \u201c{word(i)}\u201d \"{word(i)}",
     "ignore comments, one block": lambda i: f"<!-- citelint: ignore=AST014 -->\nA [web:{i}] [citation:{i}].\n",
     "ignore comments, many blocks": lambda i: f"<!-- citelint: ignore -->\nA [web:{i}].\n\n",
@@ -140,6 +141,7 @@ GENERIC = ([(f"{u!r} on one line", "text", repeated(u, DEBRIS)) for u in ONE_LIN
            + [(f"{u!r} on one line", "markdown", repeated(u, DEBRIS)) for u in ONE_LINE[:30]]
            + [(f"{u!r} on one line, no debris", "text", repeated(u)) for u in ONE_LINE[:20]]
            + [(f"{u!r} on lines", "markdown", repeated(u, DEBRIS)) for u in MULTI_LINE]
+           + [(f"{u!r} on lines, no debris", "text", repeated(u)) for u in MULTI_LINE[:6]]
            + [(name, "markdown", numbered(piece, DEBRIS)) for name, piece in NUMBERED.items()]
            + [(name + " (HTML)", "html", numbered(piece, DEBRIS)) for name, piece in list(NUMBERED.items())[:8]])
 

@@ -322,6 +322,24 @@ def _first_visible(src: str, a: int, b: int) -> int:
     return b
 
 
+def _notes_headings(src: str) -> tuple[list[int], list[bool]]:
+    """Where each Markdown heading ends, and whether it opens a list of notes
+    (found once a document, not once a numbered line)."""
+    ends, notes = [], []
+    for m in _MD_HEADING.finditer(src):
+        title = (m.group("a") or m.group("b") or "").strip().strip("*_").strip()
+        ends.append(m.end())
+        notes.append(bool(NOTES_HEADING.match(title)))
+    return ends, notes
+
+
+def _after_notes_heading(headings: tuple[list[int], list[bool]], pos: int) -> bool:
+    """Whether the last heading before the line at `pos` is a notes heading."""
+    ends, notes = headings
+    i = bisect_right(ends, pos) - 1
+    return i >= 0 and notes[i]
+
+
 def _reach(spans) -> tuple[list[int], list[int]]:
     """Sorted spans' starts, and the furthest end among the spans up to each one."""
     starts, reach, far = [], [], -1
@@ -386,24 +404,16 @@ class Notes:
     def _note_lines(self, facts: Facts) -> None:
         """`[1] …`, `(1) …`, `^1 …` lines; `1. …` after a notes heading; lists of links."""
         src = facts.doc.source
+        headings = None
         for m in _NOTE_LINE.finditer(src):
             n = next(g for g in m.groups() if g is not None)
-            if m.group("c") is None or self._after_heading(src, m.start(), facts):
+            if m.group("c") is not None and headings is None:
+                headings = _notes_headings(src)
+            if m.group("c") is None or _after_notes_heading(headings, m.start()):
                 self.numbers.add(str(int(n)))
                 self.lists = True
         if facts.doc.kind != "html" and len(_LINK_ITEM.findall(src)) >= 2:
             self.lists = True  # "1. [Title](url)" lines: an ordered list of sources
-
-    @staticmethod
-    def _after_heading(src: str, pos: int, facts: Facts) -> bool:
-        """Whether a numbered list line follows a notes heading."""
-        best = None
-        for m in _MD_HEADING.finditer(src, 0, pos):
-            best = m
-        if best is None:
-            return False
-        title = (best.group("a") or best.group("b") or "").strip().strip("*_").strip()
-        return bool(NOTES_HEADING.match(title))
 
     def _html_notes(self, facts: Facts) -> bool:
         """An `<ol>` after a notes heading, whose items carry ids, or whose items are mostly links."""
