@@ -316,6 +316,11 @@ def test_in_embed_bisects_as_a_scan_does():
      "Next, the Lenovo IdeaPad 1 sold out.\n"),
     ("Rates held.<grok:render card_id=\"1\"><argument>0</argument></grok:render>\n", ["AST013"], "Rates held.\n"),
     ("<think>a <think>nested</think> b</think>\nThe budget passed.\n", ["AST022"], "The budget passed.\n"),
+    # a navlist line is AST008's (here it cites no news, so it stays): its tokens are not AST007's
+    ("navlistWichtige Nachrichten turn0search1,turn0search2\nPrices rose.\n", [],
+     "navlistWichtige Nachrichten turn0search1,turn0search2\nPrices rose.\n"),
+    ("navlistWichtige Nachrichten turn0news1,turn0news2\nPrices rose. citeturn0news3\n", ["AST007", "AST008"],
+     "Prices rose.\n"),
     ("Rates held [oai_citation:3\u2021The Hindu](https://www.thehindu.com/x [oai_citation:4\u2021Dawn].\n",
      ["AST026"], "Rates held [oai_citation:3\u2021The Hindu](https://www.thehindu.com/x.\n"),
 ])
