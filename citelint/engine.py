@@ -117,46 +117,54 @@ class Linter:
             return fix_loop(text, lambda t: self.lint_text(t, kind, path, online), unsafe)
 
 
-class _State:
-    __slots__ = ("pos", "all_off", "off", "on")
-
-    def __init__(self, pos: int, all_off: bool, off: frozenset, on: frozenset = frozenset()):
-        self.pos = pos
-        self.all_off = all_off  # a bare `disable` is in force...
-        self.off = off          # ...or these selectors are disabled...
-        self.on = on            # ...except these, enabled again after a bare disable
-
-
-def _matches(code: str, selectors) -> bool:
-    return any(code.startswith(s) for s in selectors)
-
-
 def suppress(doc: Document, findings: list[Finding]) -> list[Finding]:
-    """Drop findings inside `disable`/`enable` ranges and `ignore` blocks."""
+    """Drop findings inside `disable`/`enable` ranges and `ignore` blocks.
+    Each code found is judged on its own: its disabled ranges and its ignored
+    blocks, each sorted once and looked up by bisection, so a draft with many
+    directives and many findings costs (directives + findings) x codes found."""
     if not doc.directives or not findings:
         return findings
-    timeline: list[_State] = [_State(-1, False, frozenset())]
-    ignores = []
-    for d in sorted(doc.directives, key=lambda d: d.start):
-        cur = timeline[-1]
-        if d.action == "ignore":
-            ignores.append(d)
-        elif d.action == "disable":
-            if not d.codes:
-                timeline.append(_State(d.start, True, frozenset()))
+    directives = sorted(doc.directives, key=lambda d: d.start)
+    verdicts = {code: _Suppressed(code, directives) for code in {f.code for f in findings}}
+    return [f for f in findings if not verdicts[f.code].covers(f.start)]
+
+
+class _Suppressed:
+    """Where one rule code is suppressed: the positions where its disabled
+    state changes, and its ignored blocks merged into disjoint spans."""
+    __slots__ = ("changes", "off", "ignore_starts", "ignore_ends")
+
+    def __init__(self, code: str, directives):
+        # Only selectors that are a prefix of this code bear on it, so each set
+        # holds at most a few of them however many directives there are.
+        all_off, off, on = False, set(), set()
+        changes, states, ignored = [-1], [False], []
+        for d in directives:
+            mine = {c for c in d.codes if code.startswith(c)}
+            if d.action == "ignore":
+                if not d.codes or mine:
+                    ignored.append((d.start, d.end))
+                continue
+            if not d.codes:  # a bare disable or enable: everything off, or back on
+                all_off, off, on = d.action == "disable", set(), set()
+            elif d.action == "disable":
+                off, on = off | mine, on - mine
             else:
-                timeline.append(_State(d.start, cur.all_off, cur.off | set(d.codes), cur.on - set(d.codes)))
-        elif not d.codes:  # bare enable: everything back on
-            timeline.append(_State(d.start, False, frozenset()))
-        else:
-            timeline.append(_State(d.start, cur.all_off, cur.off - set(d.codes), cur.on | set(d.codes)))
-    starts = [s.pos for s in timeline]
-    out = []
-    for f in findings:
-        st = timeline[bisect_right(starts, f.start) - 1]
-        if (st.all_off and not _matches(f.code, st.on)) or _matches(f.code, st.off):
-            continue
-        if any(d.start <= f.start < d.end and (not d.codes or _matches(f.code, d.codes)) for d in ignores):
-            continue
-        out.append(f)
-    return out
+                off, on = off - mine, on | mine
+            changes.append(d.start)
+            states.append((all_off and not on) or bool(off))
+        self.changes, self.off = changes, states
+        merged: list[list[int]] = []
+        for a, b in sorted(ignored):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.ignore_starts = [a for a, _ in merged]
+        self.ignore_ends = [b for _, b in merged]
+
+    def covers(self, pos: int) -> bool:
+        if self.off[bisect_right(self.changes, pos) - 1]:
+            return True
+        i = bisect_right(self.ignore_starts, pos) - 1
+        return i >= 0 and pos < self.ignore_ends[i]

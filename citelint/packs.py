@@ -22,7 +22,21 @@ from .fixer import growth_limit
 from .model import Finding, Safety, Severity
 from .rule import Context, Example, Rule, lazy_regex, validate_rule
 
-PATTERN_TIMEOUT = 2.0  # seconds a rule's patterns may spend on one draft, all its views together
+PATTERN_TIMEOUT = 2.0  # seconds a rule's patterns may spend on a small draft, all its views together...
+PATTERN_TIMEOUT_PER_MB = 1.0  # ...plus this much per megabyte: a linear pattern passes on any draft accepted
+
+
+def time_limit(size: int) -> float:
+    """The seconds a pattern may spend on a draft of `size` characters. It grows
+    with the draft, so a linear pattern (the built-in ones are) never runs out of time
+    on a large draft, while a catastrophic one is still stopped."""
+    return PATTERN_TIMEOUT + PATTERN_TIMEOUT_PER_MB * size / 1e6
+
+
+def _limit_words(size: int) -> str:
+    return (f"its time limit of {time_limit(size):.3g}s ({PATTERN_TIMEOUT:g}s plus {PATTERN_TIMEOUT_PER_MB:g}s "
+            f"per MB; the draft is {size / 1e6:.2g} MB)")
+
 
 # The rule-pack schema, declared once: each key's type and, where it is a
 # choice, its allowed values. Validation and the README's pack format follow it.
@@ -61,17 +75,18 @@ class PatternBudget:
     def __init__(self):
         self.spent: dict[str, float] = {}
 
-    def run(self, rule: "PatternRule", what: str, path: str, call):
-        """`call(timeout)` with the time the rule has left; PatternTimeout once it is spent."""
+    def run(self, rule: "PatternRule", what: str, doc, call):
+        """`call(timeout)` with the time the rule has left on `doc` (time_limit()
+        of its size); PatternTimeout once it is spent."""
         spent = self.spent.get(rule.code, 0.0)
+        limit = time_limit(len(doc.source))
         start = perf_counter()
         try:
-            if spent >= PATTERN_TIMEOUT:
+            if spent >= limit:
                 raise TimeoutError
-            return call(PATTERN_TIMEOUT - spent)
+            return call(limit - spent)
         except TimeoutError:
-            raise PatternTimeout(f"{rule.where}: rule {rule.code} {what} took longer than "
-                                 f"{PATTERN_TIMEOUT:g}s on {path}; simplify the pattern") from None
+            raise PatternTimeout(_timeout_message(rule, what, doc)) from None
         finally:
             self.spent[rule.code] = spent + perf_counter() - start
 
@@ -154,19 +169,19 @@ class PatternRule(Rule):
         return self._regex("unless")
 
     def check(self, ctx: Context) -> Iterable[Finding]:
-        budget, path = _budget(ctx, self), ctx.doc.path
+        budget, doc = _budget(ctx, self), ctx.doc
         for view in ctx.views(self.scope):
             text = view.text
             if self.prefilter and not any(s in text for s in self.prefilter):
                 continue
             if self.requires is not None and not budget.run(
-                    self, "condition", path, lambda t: self.requires.search(text, timeout=t)):
+                    self, "condition", doc, lambda t: self.requires.search(text, timeout=t)):
                 continue
             if self.unless is not None and budget.run(
-                    self, "condition", path, lambda t: self.unless.search(text, timeout=t)):
+                    self, "condition", doc, lambda t: self.unless.search(text, timeout=t)):
                 continue
             # The time limit is the pattern's alone: matches first, citelint's own work after.
-            matches = budget.run(self, "pattern", path, lambda t: [
+            matches = budget.run(self, "pattern", doc, lambda t: [
                 m for m in self.pattern.finditer(text, timeout=t) if m.end() > m.start()])
             yield from self._findings(ctx, view, matches)
 
@@ -219,6 +234,16 @@ class PatternRule(Rule):
             parts = width("", "x") - literal - whole * self.pattern.groups
             self._size = (literal, whole + parts)
         return self._size
+
+
+def _timeout_message(rule: PatternRule, what: str, doc) -> str:
+    """One line naming the rule, the draft and the limit. A built-in pattern is
+    linear, so on one the draft itself is too big for the time allowed."""
+    path, size = doc.path, len(doc.source)
+    if rule.builtin:
+        return (f"{path}: too big to check in time: rule {rule.code} ({rule.where}) ran past "
+                f"{_limit_words(size)}; split the draft")
+    return f"{rule.where}: rule {rule.code} {what} took longer than {_limit_words(size)} on {path}; simplify the pattern"
 
 
 def _pattern_text(pattern, where: str, code: str, key: str) -> str:

@@ -144,12 +144,12 @@ class LoneChipCount(Rule):
                 continue
             lone.append(m)
         # Several lone counts, each after a line of prose, are how a chip-laden answer pastes.
-        after_prose = [m for m in lone if _prose_line_before(text, m.start())]
+        after_prose = {m.start() for m in lone if _prose_line_before(text, m.start())}
         for m in lone:
             if ctx.facts.debris:
                 yield ctx.finding(self, view, m.start(), m.end(), "chip count left on a line of its own",
                                   replacement="")
-            elif len(after_prose) >= 2 and m in after_prose:
+            elif len(after_prose) >= 2 and m.start() in after_prose:
                 yield ctx.finding(self, view, m.start(), m.end(), "chip count left on a line of its own (one of "
                                   f"{len(after_prose)} after lines of prose)", replacement="", safety=Safety.UNSAFE,
                                   severity=Severity.WARNING)

@@ -32,7 +32,7 @@ def sentence_span(text: str, pos: int) -> tuple[int, int]:
     """The sentence around `pos` within its line: after the previous sentence
     end (or the line start) up to its own end (or the line end)."""
     # Bounded on both sides, so a megabyte on one line stays linear.
-    line_start = max(text.rfind("\n", 0, pos) + 1, pos - _SENTENCE_REACH)
+    line_start = max(text.rfind("\n", max(0, pos - _SENTENCE_REACH), pos) + 1, pos - _SENTENCE_REACH)
     line_end = text.find("\n", pos, pos + _SENTENCE_REACH)
     if line_end < 0:
         line_end = min(len(text), pos + _SENTENCE_REACH)

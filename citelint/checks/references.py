@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-
+from bisect import bisect_left
 
 from ..model import Safety, Severity
 from ..rule import Context, Example, LazyPattern, Rule
@@ -44,16 +44,18 @@ class PastedReferenceDefinitions(Rule):
             for link in doc.links:
                 if link.kind == "definition" and _NUMERIC.fullmatch(link.label.strip()):
                     lines[link.start] = link
+            starts = sorted(lines)  # bisected: a draft of many definitions is not definitions squared
             for m in _DEF_LINE.finditer(doc.source):
-                inside = [lk for s, lk in lines.items() if m.start() <= s < m.end()]
-                if not inside:
+                i = bisect_left(starts, m.start())
+                if i == len(starts) or starts[i] >= m.end():
                     continue
-                label = inside[0].label.strip()
+                defn = lines[starts[i]]
+                label = defn.label.strip()
                 if label in used:
                     continue  # real Markdown: a `[text][n]` link needs this definition
                 # An unused definition does not render, and it holds a source: report, never delete.
                 yield ctx.finding(self, ctx.raw, m.start(), m.end(),
-                                  f"reference definition [{label}] is used by no link (it points to {inside[0].url})",
+                                  f"reference definition [{label}] is used by no link (it points to {defn.url})",
                                   severity=Severity.WARNING if ctx.facts.debris else Severity.INFO)
             return
         for m in _DEF_LINE.finditer(doc.prose.text):

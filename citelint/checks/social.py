@@ -248,11 +248,19 @@ class StrayHashtag(Rule):
             if ctx.facts.link_text_at(src[0][0], src[-1][1]) or ctx.facts.in_embed(src[0][0], src[-1][1]):
                 continue
             at_line_end = regex.match(r"[ \t]*(?:\n|$)", text, pos=m.end()) is not None
-            in_run = any(abs(o.start() - m.end()) <= 1 or abs(m.start() - o.end()) <= 1 for o in tags if o is not m)
+            in_run = _in_run(tags, i)
             near_post = "pic.twitter.com" in text[m.end():m.end() + 40]
             if not (at_line_end or in_run or near_post):
                 continue
             yield ctx.finding(self, view, m.start(), m.end(), f"hashtag `{m.group()}` pasted from a post")
+
+
+def _in_run(tags: list, i: int) -> bool:
+    """Whether tag i has another at most one character away. The tags are in
+    order and do not overlap, so only its neighbours can be that close."""
+    m = tags[i]
+    return (i > 0 and m.start() - tags[i - 1].end() <= 1) or \
+        (i + 1 < len(tags) and tags[i + 1].start() - m.end() <= 1)
 
 
 _CODE_WORDS = frozenset({"include", "define", "ifdef", "ifndef", "endif", "pragma", "import", "undef", "if",
@@ -305,17 +313,104 @@ class NearDuplicateHandle(Rule):
         first: dict[str, regex.Match] = {}
         for m in hs:
             first.setdefault(m.group("h").lower(), m)
-        names = list(first)
-        for i, a in enumerate(names):
-            for b in names[i + 1:]:
-                limit = 1 if max(len(a), len(b)) <= 8 else 2
-                if abs(len(a) - len(b)) > limit or _distance(a, b) > limit:
-                    continue
-                # Flag the one that is not a known outlet's handle (else the later one).
-                odd, other = (a, b) if reg.by_handle(b) and not reg.by_handle(a) else (b, a)
-                m = first[odd]
-                yield ctx.finding(self, view, m.start(), m.end(),
-                                  f"`@{first[odd].group('h')}` looks like a typo of `@{first[other].group('h')}`")
+        flagged = set()
+        for b, partners in near_names(list(first)):
+            b_known = reg.by_handle(b)
+            for a in partners:
+                # Flag the one that is not a known outlet's handle (else the later one), once.
+                odd, other = (a, b) if b_known and not reg.by_handle(a) else (b, a)
+                if odd not in flagged:
+                    flagged.add(odd)
+                    m = first[odd]
+                    yield ctx.finding(self, view, m.start(), m.end(),
+                                      f"`@{m.group('h')}` looks like a typo of `@{first[other].group('h')}`")
+                if not b_known:
+                    break  # b is the odd one of all its pairs: flagged once is enough
+
+
+_BUCKET = 16      # names kept per deletion key...
+_CANDIDATES = 64  # ...and earlier names compared with each name, at most
+
+
+def near_names(names: list[str]):
+    """(b, partners) for each name b, partners yielding (lazily, in order) the
+    earlier names that differ from b by a typo: at most 1 edit for names up to 8
+    characters, else 2 (Damerau-Levenshtein). Comparing every pair is quadratic
+    (19 KB of distinct handles took 76 s), so a name is only compared with the
+    earlier names that share a deletion variant (the name with up to that many
+    characters deleted): two names within k edits always share one. Where more
+    than _BUCKET names share a variant (a hostile draft), only the first are kept."""
+    one: dict[str, list[int]] = {}     # one-deletion variants of every name
+    long: dict[str, list[int]] = {}    # up to two deletions, of names of 9 letters or more
+    mid: dict[str, list[int]] = {}     # up to two deletions, of names of 7 or 8 letters
+    for j, b in enumerate(names):
+        found: set[int] = set()
+        _look(_deletions(b, 1), one, found, j)
+        if len(b) >= 7:  # two edits are allowed when the longer name has 9 letters or more
+            deeper = _deletions(b, 2)
+            if len(b) >= 9:
+                _look(deeper, mid, found)
+            _look(deeper, long, found, j if len(b) >= 9 else None)
+            if len(b) < 9:
+                _look(deeper, mid, None, j)
+        yield b, _partners(names, b, sorted(found)[:_CANDIDATES])
+
+
+def _look(keys, buckets: dict, found: set | None, j: int | None = None) -> None:
+    """Gather the names filed under `keys` into `found`; file name j under them."""
+    for key in keys:
+        bucket = buckets.get(key)
+        if bucket is None:
+            if j is not None:
+                buckets[key] = [j]
+            continue
+        if found is not None and len(found) < _CANDIDATES:
+            found.update(bucket)
+        if j is not None and len(bucket) < _BUCKET:
+            bucket.append(j)
+
+
+def _partners(names: list[str], b: str, candidates: list[int]):
+    for i in candidates:
+        a = names[i]
+        limit = 1 if max(len(a), len(b)) <= 8 else 2
+        if abs(len(a) - len(b)) <= limit and _within(a, b, limit):
+            yield a
+
+
+def near_pairs(names: list[str]):
+    """(a, b) for each two names, a before b, that differ by a typo (see near_names)."""
+    for b, partners in near_names(names):
+        for a in partners:
+            yield a, b
+
+
+def _within(a: str, b: str, limit: int) -> bool:
+    """_distance(a, b) <= limit, measured on what differs: the common start and
+    end of two near names are most of them, and cost nothing to compare."""
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    j = 0
+    while j < n - i and a[-1 - j] == b[-1 - j]:
+        j += 1
+    x, y = a[i:len(a) - j], b[i:len(b) - j]
+    if len(x) <= 1 and len(y) <= 1 or (len(x) == len(y) == 2 and x == y[::-1]):
+        return True  # one letter put for another, added, dropped or swapped with the next
+    if limit == 1 or abs(len(x) - len(y)) > limit:
+        return False
+    return _distance(x, y) <= limit
+
+
+def _deletions(word: str, k: int) -> set[str]:
+    """`word` with up to k characters deleted."""
+    out = {word}
+    layer = {word}
+    for _ in range(k):
+        layer = {w[:i] + w[i + 1:] for w in layer for i in range(len(w))}
+        out |= layer
+    return out
 
 
 class MissingEmbedReference(Rule):

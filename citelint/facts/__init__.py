@@ -146,8 +146,20 @@ class Facts:
         return sorted(spans)
 
     def in_embed(self, start: int, end: int | None = None, markup_only: bool = False) -> bool:
+        """Whether source[start:end] lies inside one embed (bisection: a draft of
+        many embeds and many handles is not embeds x handles)."""
         end = start if end is None else end
-        return any(a <= start and end <= b for a, b in (self.markup_embeds if markup_only else self.embeds))
+        starts, reach = self._markup_embed_reach if markup_only else self._embed_reach
+        i = bisect_right(starts, start)
+        return i > 0 and reach[i - 1] >= end
+
+    @cached_property
+    def _embed_reach(self) -> tuple[list[int], list[int]]:
+        return _reach(self.embeds)
+
+    @cached_property
+    def _markup_embed_reach(self) -> tuple[list[int], list[int]]:
+        return _reach(self.markup_embeds)
 
     @cached_property
     def anchor_ids(self) -> frozenset:
@@ -176,7 +188,7 @@ class Facts:
         """Whether source[start:end] is in a table cell (HTML or a Markdown table row)."""
         if self.enclosing(start, end, ("td", "th")):
             return True
-        return self._has_md_table and bool(_TABLE_LINE.match(_line(self.doc.source, start)))
+        return self._has_md_table and self._line_is(_TABLE_LINE, start)
 
     @cached_property
     def _has_md_table(self) -> bool:
@@ -185,11 +197,30 @@ class Facts:
 
     def is_list_item(self, start: int, end: int) -> bool:
         return bool(self.enclosing(start, end, ("li", "dt", "dd"))) or (
-            self.doc.kind != "html" and bool(_LIST_LINE.match(_line(self.doc.source, start))))
+            self.doc.kind != "html" and self._line_is(_LIST_LINE, start))
 
     def is_heading(self, start: int, end: int) -> bool:
         return bool(self.enclosing(start, end, ("h1", "h2", "h3", "h4", "h5", "h6"))) or (
-            self.doc.kind == "markdown" and bool(_MD_HEADING_LINE.match(_line(self.doc.source, start))))
+            self.doc.kind == "markdown" and self._line_is(_MD_HEADING_LINE, start))
+
+    def _line_is(self, pattern, pos: int) -> bool:
+        """Whether the line holding source[pos] matches `pattern`. Each line is
+        read once per pattern: a megabyte line with many chips is not read once a chip."""
+        starts = self._newline_starts
+        i = bisect_right(starts, pos) - 1
+        key = (pattern.pattern, starts[i])
+        if key not in self._lines_read:
+            end = starts[i + 1] - 1 if i + 1 < len(starts) else len(self.doc.source)
+            self._lines_read[key] = bool(pattern.match(self.doc.source[starts[i]:end].rstrip("\r")))
+        return self._lines_read[key]
+
+    @cached_property
+    def _newline_starts(self) -> list[int]:
+        return [0] + [m.end() for m in _NEWLINE.finditer(self.doc.source)]
+
+    @cached_property
+    def _lines_read(self) -> dict:
+        return {}
 
     def leaves_empty(self, start: int, end: int) -> bool:
         """Whether deleting source[start:end] would leave an element empty: a
@@ -199,17 +230,23 @@ class Facts:
             return True
         src = self.doc.source
         lk = self.link_text_at(start, end)
-        if lk is not None and lk.text_end > lk.text_start and \
-                not (src[lk.text_start:start] + src[end:lk.text_end]).strip():
+        if lk is not None and lk.text_end > lk.text_start and not _NON_SPACE.search(src, lk.text_start, start) \
+                and not _NON_SPACE.search(src, end, lk.text_end):  # a search stops at the first: no slices
             return True
         return self.doc.kind != "html" and (self._empties_line(start, end) or _empties_emphasis(src, start, end))
 
     def _empties_element(self, start: int, end: int) -> bool:
+        """Whether the innermost element around source[start:end] shows nothing
+        else. Only the innermost decides: whatever it keeps, every element around
+        it keeps too. Each side is read up to its first visible character, not
+        whole: a long paragraph with many findings is not read once a finding."""
         src = self.doc.source
         for e in self.enclosing(start, end, _EMPTYABLE):
-            if e.inner_end - e.inner_start < 20000 and not _blank_html(src[e.inner_start:e.inner_end]) \
-                    and _blank_html(src[e.inner_start:start] + src[end:e.inner_end]):
-                return True
+            if e.inner_end - e.inner_start >= 20000:
+                return False
+            return (_first_visible(src, e.inner_start, start) == start
+                    and _first_visible(src, end, e.inner_end) == e.inner_end
+                    and _first_visible(src, start, end) < end)  # it deleted what the element showed
         return False
 
     def _empties_line(self, start: int, end: int) -> bool:
@@ -246,7 +283,7 @@ class Facts:
 _EMPTYABLE = frozenset({"a", "li", "p", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "span",
                         "sup", "sub", "td", "th", "dt", "dd", "figcaption", "caption", "q", "cite", "small", "u",
                         "mark", "blockquote", "code", "abbr", "del", "ins", "s"})
-_CONTENT_TAG = re.compile(r"(?i)<(?:img|br|hr|input|iframe|video|audio|svg|picture|object|embed)\b")
+_CONTENT_TAGS = "img|br|hr|input|iframe|video|audio|svg|picture|object|embed"  # a reader sees these
 # A line left holding only its marker: "- ", "## ", and "## ." or "1.." too (punctuation is not content).
 _BARE_MARKER = re.compile(r"(?:[*+-]|\d{1,9}[.)]|#{1,6}|>[> ]*|\|[ |]*)[\s.,;:!?\u2026]*")
 
@@ -261,18 +298,59 @@ def _empties_emphasis(src: str, start: int, end: int) -> bool:
     return False
 
 
-def _blank_html(fragment: str) -> bool:
-    if _CONTENT_TAG.search(fragment):
-        return False
-    import html as _html  # deferred
-    text = _html.unescape(re.sub(r"<[^>]*>|<!--.*?-->", "", fragment, flags=re.S))
-    return not text.replace("\u00a0", " ").strip()
+# What a reader does not see: white space, comments, and tags other than the content tags.
+_UNSEEN = re.compile(r"(?:\s+|<(?!(?i:" + _CONTENT_TAGS + r")\b)[^>]*>|<!--.*?-->)+", re.S)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+_NON_SPACE = re.compile(r"\S")
+_NEWLINE = re.compile(r"\n")
 
 
-def _line(source: str, pos: int) -> str:
-    a = source.rfind("\n", 0, pos) + 1
-    b = source.find("\n", pos)
-    return source[a:b if b >= 0 else len(source)].rstrip("\r")
+def _first_visible(src: str, a: int, b: int) -> int:
+    """Where in src[a:b] the first thing a reader sees is (text, an image or
+    another content tag), or b: read from a only as far as that."""
+    i = a
+    while i < b:
+        m = _UNSEEN.match(src, i, b)
+        if m:
+            i = m.end()
+            continue
+        if src[i] == "&":
+            e = _ENTITY.match(src, i, b)
+            if e:
+                import html as _html  # deferred
+                if not _html.unescape(e.group()).replace("\u00a0", " ").strip():
+                    i = e.end()  # `&nbsp;`: white space too
+                    continue
+        return i
+    return b
+
+
+def _notes_headings(src: str) -> tuple[list[int], list[bool]]:
+    """Where each Markdown heading ends, and whether it opens a list of notes
+    (found once a document, not once a numbered line)."""
+    ends, notes = [], []
+    for m in _MD_HEADING.finditer(src):
+        title = (m.group("a") or m.group("b") or "").strip().strip("*_").strip()
+        ends.append(m.end())
+        notes.append(bool(NOTES_HEADING.match(title)))
+    return ends, notes
+
+
+def _after_notes_heading(headings: tuple[list[int], list[bool]], pos: int) -> bool:
+    """Whether the last heading before the line at `pos` is a notes heading."""
+    ends, notes = headings
+    i = bisect_right(ends, pos) - 1
+    return i >= 0 and notes[i]
+
+
+def _reach(spans) -> tuple[list[int], list[int]]:
+    """Sorted spans' starts, and the furthest end among the spans up to each one."""
+    starts, reach, far = [], [], -1
+    for a, b in spans:
+        far = max(far, b)
+        starts.append(a)
+        reach.append(far)
+    return starts, reach
 
 
 def _md_quote_blocks(source: str):
@@ -329,24 +407,16 @@ class Notes:
     def _note_lines(self, facts: Facts) -> None:
         """`[1] …`, `(1) …`, `^1 …` lines; `1. …` after a notes heading; lists of links."""
         src = facts.doc.source
+        headings = None
         for m in _NOTE_LINE.finditer(src):
             n = next(g for g in m.groups() if g is not None)
-            if m.group("c") is None or self._after_heading(src, m.start(), facts):
+            if m.group("c") is not None and headings is None:
+                headings = _notes_headings(src)
+            if m.group("c") is None or _after_notes_heading(headings, m.start()):
                 self.numbers.add(str(int(n)))
                 self.lists = True
         if facts.doc.kind != "html" and len(_LINK_ITEM.findall(src)) >= 2:
             self.lists = True  # "1. [Title](url)" lines: an ordered list of sources
-
-    @staticmethod
-    def _after_heading(src: str, pos: int, facts: Facts) -> bool:
-        """Whether a numbered list line follows a notes heading."""
-        best = None
-        for m in _MD_HEADING.finditer(src, 0, pos):
-            best = m
-        if best is None:
-            return False
-        title = (best.group("a") or best.group("b") or "").strip().strip("*_").strip()
-        return bool(NOTES_HEADING.match(title))
 
     def _html_notes(self, facts: Facts) -> bool:
         """An `<ol>` after a notes heading, whose items carry ids, or whose items are mostly links."""

@@ -10,6 +10,8 @@ fills a table cell, a list item or a heading of its own.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ..outlets import normalize
 from ..outlets.names import NAME, UNITSTOP, is_domain, is_stopname
 from ..patterns import LazyPattern
@@ -128,8 +130,8 @@ def _close_cluster(text: str, start: int, c: _Cluster, last_good: int) -> _Clust
     if end:
         c.end = end.end()
         dot = text.find(".", last_good, c.end)
-        before = text[:start].rstrip(" \t\r\n")
-        if dot >= 0 and before and before[-1] not in ".!?\"'\u201d\u2019)\u2026:*":
+        before = _char_before(text, start, " \t\r\n")
+        if dot >= 0 and before and before not in ".!?\"'\u201d\u2019)\u2026:*":
             c.end = dot  # the full stop ends the sentence the chips interrupted: it stays
     elif regex.match(r"[ \t]+[\p{Lu}\"\u201c(]", text, pos=last_good):
         c.end = last_good  # a new sentence follows on the same line
@@ -142,16 +144,30 @@ def _close_cluster(text: str, start: int, c: _Cluster, last_good: int) -> _Clust
     return c
 
 
+def _char_before(text: str, pos: int, blanks: str) -> str:
+    """The last character before `pos` that is not one of `blanks` ("" if none),
+    found without copying the text before it (a copy per chip is quadratic)."""
+    while pos > 0 and text[pos - 1] in blanks:
+        pos -= 1
+    return text[pos - 1] if pos > 0 else ""
+
+
 def _lines_with_plus(text: str):
-    """Spans of lines holding a "+N", and of lines just before a lone "+N" line."""
+    """Spans of lines holding a "+N", and of lines just before a lone "+N" line.
+    Each line is read once, however many "+N" it holds (a megabyte line of
+    "+1" would otherwise be searched end to end for each of them)."""
     spans = []
+    line_end = -1  # where the line of the last "+N" ends
     for m in _HAS_PLUS.finditer(text):
-        ls = text.rfind("\n", 0, m.start()) + 1
-        if ls > 0 and text[ls:m.start()].strip() == "":
+        if m.start() <= line_end:
+            continue  # on a line already taken
+        ls = text.rfind("\n", max(0, line_end), m.start()) + 1
+        if ls > 0 and not text[ls:m.start()].strip():
             # "+N" opens its line: the chip's name may be on the line before
             ls = text.rfind("\n", 0, ls - 1) + 1
         le = text.find("\n", m.end())
-        spans.append((ls, len(text) if le < 0 else le))
+        line_end = len(text) if le < 0 else le
+        spans.append((ls, line_end))
     merged = []
     for s, e in spans:
         if merged and s <= merged[-1][1] + 1:
@@ -174,8 +190,8 @@ def _trim_leading_words(ctx, text: str, start: int, first: str, known) -> int:
     words = first.split(" ")
     if len(words) == 1 or known(first):
         return start
-    before = text[:start].rstrip(" \t")
-    if not before or before[-1] in ".!?)\"'\u201d\n":
+    before = _char_before(text, start, " \t")
+    if not before or before in ".!?)\"'\u201d\n":
         return start  # the chain opens the sentence: all of it is chip
     for i in range(1, len(words)):
         tail = " ".join(words[i:])
@@ -219,11 +235,31 @@ class ChipFacts:
         self.bracketed: list[tuple[int, int]] = []     # `[site +2]` with no link, prose offsets
         self.learned: set[str] = set()                 # names used as chips beyond doubt
         self.confident = False                         # some chip is one beyond doubt
-        self._spans: dict[str, list[tuple[int, int]]] = {}
+        self._spans: dict[str, SpanIndex] = {}
 
     def overlaps(self, start: int, end: int, kinds=("cluster", "chain", "link", "bracketed")) -> bool:
         """Whether prose[start:end] overlaps a chip of these kinds."""
-        return any(a < end and start < b for k in kinds for a, b in self._spans.get(k, ()))
+        return any(k in self._spans and self._spans[k].overlaps(start, end) for k in kinds)
+
+
+class SpanIndex:
+    """Spans, asked whether any overlaps a range: by bisection, so a draft of
+    many chips and many candidates is not chips x candidates."""
+    __slots__ = ("starts", "reach")
+
+    def __init__(self, spans):
+        self.starts: list[int] = []
+        self.reach: list[int] = []   # the furthest end among the spans up to each one
+        far = -1
+        for a, b in sorted(spans):
+            far = max(far, b)
+            self.starts.append(a)
+            self.reach.append(far)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether some span (a, b) has a < end and start < b."""
+        i = bisect_left(self.starts, end)
+        return i > 0 and self.reach[i - 1] > start
 
 
 def analyse(ctx, facts) -> ChipFacts:
@@ -267,6 +303,7 @@ def _find_clusters(ctx, facts, cf: ChipFacts, known) -> None:
     """Chip clusters after a sentence, a line start or a label."""
     view = ctx.doc.prose
     text = view.text
+    bracketed = SpanIndex(cf.bracketed)
     for ls, le in _lines_with_plus(text):
         pos = ls
         for b in _BOUNDARY.finditer(text, ls, le):
@@ -276,7 +313,7 @@ def _find_clusters(ctx, facts, cf: ChipFacts, known) -> None:
             if c is None:
                 continue
             c.start = _wrapped_name_start(text, b.start(), known, c.names)
-            if _in_link_text(view, facts, c.start, c.end) or _overlap(c.start, c.end, cf.bracketed):
+            if _in_link_text(view, facts, c.start, c.end) or bracketed.overlaps(c.start, c.end):
                 continue
             cf.clusters.append(c)
             pos = c.end
@@ -291,8 +328,9 @@ def _find_chains(ctx, facts, cf: ChipFacts, known) -> None:
     view = ctx.doc.prose
     text = view.text
     taken = [(c.start, c.end) for c in cf.clusters]
+    clusters = SpanIndex(taken)
     for m in _chains(text):
-        if _overlap(m.start(), m.end(), taken):
+        if clusters.overlaps(m.start(), m.end()):
             continue
         names = regex.findall(r"(" + NAME + r")\+\d{1,2}", m.group())
         before = text[m.start() - 1:m.start()]
@@ -305,9 +343,9 @@ def _find_chains(ctx, facts, cf: ChipFacts, known) -> None:
         s = start - 1 if start > 0 and text[start - 1] in " \t" else start
         cf.chains.append((s, m.end(), start))
         cf.learned.update(normalize(n) for n in names)
-    taken += [(a, b) for a, b, _ in cf.chains]
+    taken = SpanIndex(taken + [(a, b) for a, b, _ in cf.chains])
     for start, end in _glued_slugs(ctx, text):
-        if not _overlap(start, end, taken) and not _in_link_text(view, facts, start, end):
+        if not taken.overlaps(start, end) and not _in_link_text(view, facts, start, end):
             cf.chains.append((start, end, start))
     cf.chains.sort()
 
@@ -327,14 +365,10 @@ def _judge(ctx, facts, cf: ChipFacts) -> None:
             c.structural = "list item"
         if not c.confident and debris and not c.structural:
             c.confident = True
-    cf._spans = {"cluster": [(c.start, c.end) for c in cf.clusters],
-                 "chain": [(s, e) for s, e, _ in cf.chains],
-                 "bracketed": list(cf.bracketed),
-                 "link": [(view.index_of(lk.text_start), view.index_of(lk.text_end)) for lk, _, _ in cf.links]}
-
-
-def _overlap(start: int, end: int, spans) -> bool:
-    return any(a < end and start < b for a, b in spans)
+    cf._spans = {"cluster": SpanIndex((c.start, c.end) for c in cf.clusters),
+                 "chain": SpanIndex((s, e) for s, e, _ in cf.chains),
+                 "bracketed": SpanIndex(cf.bracketed),
+                 "link": SpanIndex((view.index_of(lk.text_start), view.index_of(lk.text_end)) for lk, _, _ in cf.links)}
 
 
 _MD_LINK_IN_TEXT = LazyPattern(r"\[(?P<label>[^\[\]\n]{1,120})\]\((?P<url>https?://[^)\s]+)\)")

@@ -37,13 +37,16 @@ def add_bare_links(doc: Document, view: View, links: list[Link]) -> None:
                           spans[0][0], spans[-1][1], "bare"))
 
 
-def parse_directives(comment: str, start: int, end: int, source: str, kind: str) -> Directive | None:
+def parse_directives(comment: str, start: int, end: int, source: str, kind: str,
+                     blocks: "BlockEnds | None" = None) -> Directive | None:
+    """The suppression comment `comment` (at source[start:end]) says, if any.
+    A loader reading many comments passes one BlockEnds for the document."""
     m = _DIRECTIVE.fullmatch(comment)
     if not m:
         return None
     codes = tuple(c.strip().upper() for c in (m.group(2) or "").split(",") if c.strip())
     if m.group(1) == "ignore":
-        return Directive("ignore", codes, end, next_block_end(source, end, kind))
+        return Directive("ignore", codes, end, (blocks or BlockEnds(source, kind)).after(end))
     return Directive(m.group(1), codes, start, end)
 
 
@@ -53,20 +56,49 @@ _BLOCK_END_HTML = re.compile(
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n|\r[ \t]*\r(?!\n)")
 
 
+_SPACE = re.compile(r"[ \t\r\n]*")
+
+
 def next_block_end(source: str, pos: int, kind: str) -> int:
     """End of the block after `pos`: a blank line, or in HTML a closing block tag."""
-    n = len(source)
-    i = pos
-    while i < n and source[i] in " \t\r\n":
-        i += 1
-    ends = []
-    m = _BLANK_LINE.search(source, i)
-    ends.append(m.start() if m else n)
-    if kind == "html":
-        m = _BLOCK_END_HTML.search(source, i)
-        if m:
-            ends.append(m.end())
-    return min(ends)
+    return BlockEnds(source, kind).after(pos)
+
+
+class BlockEnds:
+    """next_block_end for one document, asked at increasing positions (its
+    `ignore` comments in order). A search's result is kept while it still lies
+    ahead: a thousand `ignore` comments in one long block would otherwise each
+    search to the block's end."""
+    __slots__ = ("source", "kind", "_blank", "_tag")
+
+    def __init__(self, source: str, kind: str):
+        self.source, self.kind = source, kind
+        self._blank = self._tag = _NOT_SEARCHED
+
+    def after(self, pos: int) -> int:
+        source, n = self.source, len(self.source)
+        i = _SPACE.match(source, pos).end()
+        self._blank = _search_from(self._blank, _BLANK_LINE, source, i)
+        end = self._blank[1].start() if self._blank[1] else n
+        if self.kind == "html":
+            self._tag = _search_from(self._tag, _BLOCK_END_HTML, source, i)
+            if self._tag[1]:
+                end = min(end, self._tag[1].end())
+        return end
+
+
+_NOT_SEARCHED = (float("inf"), None)
+
+
+def _search_from(memo, pattern, source: str, i: int):
+    """(i, pattern.search(source, i)), reusing `memo` (an earlier search's) when
+    it answers this one too: made from at or before `i`, and its match (if any)
+    starts at or after `i`. (Neither pattern looks behind, so a match does not
+    depend on where the search began.)"""
+    searched, m = memo
+    if searched <= i and (m is None or m.start() >= i):
+        return memo
+    return i, pattern.search(source, i)
 
 
 _NOT_NEWLINE = re.compile(r"[^\r\n]+")

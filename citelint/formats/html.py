@@ -10,7 +10,7 @@ import html
 import re
 
 from ..document import Document, Link, Tag
-from .common import add_bare_links, identity_view, parse_directives
+from .common import BlockEnds, add_bare_links, identity_view, parse_directives
 from ..view import MASK, View, ViewBuilder
 
 _NOT_TAGS = (
@@ -72,6 +72,7 @@ class _Loader:
     def __init__(self, source: str, path: str):
         self.source, self.doc = source, Document(source, "html", path)
         self.vb = ViewBuilder()
+        self.blocks = BlockEnds(source, "html")  # where each `ignore` comment's block ends
         self.masked: list[tuple[int, int]] = []
         self.links: list[Link] = []
         self.open_quotes: list[int] = []
@@ -114,7 +115,7 @@ class _Loader:
                 self.vb.atom(dec, m.start(), len(tok))
         elif tok.startswith("<!--"):
             self.masked.append((m.start(), end))
-            d = parse_directives(tok, m.start(), end, self.source, "html")
+            d = parse_directives(tok, m.start(), end, self.source, "html", self.blocks)
             if d:
                 self.doc.directives.append(d)
         elif tags and m.group("name"):

@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left, bisect_right
 
 from ..document import Document, Link
-from .common import add_bare_links, identity_view, parse_directives
+from .common import BlockEnds, add_bare_links, identity_view, parse_directives
 from ..view import View, _merge
 from . import rawhtml
 
@@ -169,6 +169,7 @@ def _inline_pass(source: str, masked: list, prose_lines: list, doc: Document) ->
         else:
             paragraphs.append((s, e))
     kind = doc.kind
+    blocks = BlockEnds(source, kind)  # where each `ignore` comment's block ends
     skip_until = 0
     runs = None  # (paragraph start, backtick runs by length), built when first needed
     for ps, pe in paragraphs:
@@ -181,7 +182,7 @@ def _inline_pass(source: str, masked: list, prose_lines: list, doc: Document) ->
                 c = _COMMENT_END.search(source, m.end())
                 end = c.end() if c else len(source)
                 out.append((m.start(), end))
-                d = parse_directives(source[m.start():end], m.start(), end, source, kind)
+                d = parse_directives(source[m.start():end], m.start(), end, source, kind, blocks)
                 if d:
                     doc.directives.append(d)
                 pos = end

@@ -4,6 +4,7 @@ outlet named in the same sentence as a bare URL)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from urllib.parse import urlsplit, urlunsplit
 
 from ..document import Document, Link
@@ -61,11 +62,13 @@ def sentences(text: str, kind: str, start: int, end: int) -> list[tuple[int, int
 
 
 def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    quoted = quote_spans(text, start, end)
+    quoted = quote_spans(text, start, end)  # in order, none overlapping: bisected, not scanned
+    opens = [a for a, _ in quoted]
     out, pos = [], start
     for m in _END.finditer(text, start, end):
         cut = m.end()
-        if any(a < m.start() and m.end() < b for a, b in quoted):
+        i = bisect_left(opens, m.start()) - 1
+        if i >= 0 and m.end() < quoted[i][1]:
             continue  # inside a quotation (a quotation's own closing stop still ends the sentence)
         word = re.search(r"([A-Za-z]+)\.$", text[max(start, m.start() - 12):m.start() + 1])
         if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
@@ -90,7 +93,8 @@ def citations(doc: Document, registry=None, want_outlets: bool = True) -> list[C
     text = doc.prose.text
     blanked = _blank_links(doc, text)
     out: list[Citation] = []
-    spans = None
+    spans = starts = None
+    quotes: dict[tuple[int, int], list[Quote]] = {}  # per sentence: many links may cite one
     for link in doc.links:
         if link.kind not in CHECKED_KINDS:
             continue
@@ -99,9 +103,13 @@ def citations(doc: Document, registry=None, want_outlets: bool = True) -> list[C
             continue
         if spans is None:
             spans = sentences(blanked, doc.kind, 0, len(blanked))
+            starts = [a for a, _ in spans]
         pos = min(link_position(doc, link), max(0, len(text) - 1))
-        sent = next(((a, b) for a, b in spans if a <= pos < b), (pos, pos))
-        c = Citation(link, url, pos, sent, find_quotes(blanked, *sent))
+        i = bisect_right(starts, pos) - 1  # the sentences are in order and do not overlap
+        sent = spans[i] if i >= 0 and pos < spans[i][1] else (pos, pos)
+        if sent not in quotes:
+            quotes[sent] = find_quotes(blanked, *sent)
+        c = Citation(link, url, pos, sent, quotes[sent])
         if want_outlets and registry is not None:
             c.named, c.named_as = named_outlets(registry, link, blanked[sent[0]:sent[1]])
         out.append(c)
