@@ -243,6 +243,20 @@ def test_dev_zero_as_a_pack_outlets_or_baseline_is_refused_after_a_bounded_read(
     assert "/dev/zero: cannot read" in line and "MiB" in line
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+@pytest.mark.parametrize("setting", ["rule-packs", "outlets", "baseline"])
+def test_a_fifo_as_a_pack_outlets_or_baseline_is_refused_not_waited_on(story, setting):
+    os.mkfifo(story / "pipe.toml")
+    if setting == "baseline":
+        args = ["--isolated", "--baseline", "pipe.toml"]
+    else:
+        (story / "citelint.toml").write_text(f'{setting} = ["pipe.toml"]\n')
+        args = []
+    out = cli("check", "--no-cache", *args, "story.md", cwd=story, text=True)  # would block forever on open()
+    assert out.returncode == 2
+    assert "pipe.toml: cannot read" in one_line(out.stderr) and "pipe" in out.stderr
+
+
 def test_an_oversized_regular_file_as_a_pack_is_refused(story):
     with open(story / "huge.toml", "wb") as fh:
         fh.truncate(17 * 1024 * 1024)  # sparse: nothing written, 17 MiB read
