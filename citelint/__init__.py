@@ -17,7 +17,7 @@ keep one Linter per Settings per process and reuse it. Code that lints many
 texts may also hold its own `citelint.Linter(settings)` and call its
 `lint_text` and `fix_text` directly.
 """
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__", "Linter", "Settings", "check_text", "fix_text", "linter"]
 
