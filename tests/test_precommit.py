@@ -134,3 +134,23 @@ def test_manifest_and_examples_are_valid(env):
     workflow = (ROOT / "examples" / "github-workflow.yml").read_text(encoding="utf-8")
     assert "uses: citelint/citelint@" in workflow and "sarif: citelint.sarif" in workflow
     assert "security-events: write" in workflow
+
+
+def _readme_snippet() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("[start:pre-commit] -->", 1)[1].split("[end:pre-commit]", 1)[0]
+    return section.split("```yaml", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.skipif(subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT, capture_output=True,
+                                   text=True).stdout.strip() != "false", reason="needs this repository's git history")
+def test_the_readme_snippet_works_at_its_pinned_revision(tmp_path, env):
+    """The README's configuration, as written, with this repository standing in
+    for GitHub: the pinned revision exists and its hooks run."""
+    snippet = _readme_snippet().replace("https://github.com/citelint/citelint", str(ROOT))
+    work = newsroom(tmp_path / "newsroom", env)
+    (work / ".pre-commit-config.yaml").write_text(snippet, encoding="utf-8")
+    sh("git", "add", ".", cwd=work, env=env)
+    r = pre_commit("run", "--all-files", cwd=work, env=env)
+    out = r.stdout + r.stderr
+    assert r.returncode == 1 and "AST001" in out and "story.md" in out, out

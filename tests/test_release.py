@@ -27,7 +27,7 @@ def readme_section(name: str) -> str:
 def pinned_revisions() -> dict[str, str]:
     """Where a release revision is written, and the revision written there."""
     found = {}
-    install = re.findall(rf'pip install "{re.escape(NAME)} @ git\+{re.escape(REPO_URL)}@(\w+)"', README)
+    install = re.findall(rf'pip install "{re.escape(NAME)}(?:\[[\w,]+\])? @ git\+{re.escape(REPO_URL)}@(\w+)"', README)
     found.update({f"README install line {i}": rev for i, rev in enumerate(install)})
     found.update({f"README action snippet {i}": rev for i, rev in
                   enumerate(re.findall(r"uses: citelint/citelint@(\w+)", readme_section("ci")))})
