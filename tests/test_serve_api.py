@@ -559,7 +559,7 @@ def test_the_readme_section_reaches_the_docs_site():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start, end = readme.index("<!-- --8<-- [start:serve] -->"), readme.index("<!-- --8<-- [end:serve] -->")
     section = readme[start:end]
-    assert "pip install 'citelint-news[serve]'" in section and "citelint serve" in section
+    assert 'pip install "citelint-news[serve] @ git+' in section and "citelint serve" in section
     for path in ("/api/check", "/api/fix", "/api/verify", "/api/rules", "/api/outlets"):
         assert f"`POST {path}`" in section or f"`GET {path}" in section, path
     assert (ROOT / "docs" / "img" / "serve.png").is_file() and "](docs/img/serve.png)" in readme

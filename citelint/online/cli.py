@@ -9,7 +9,8 @@ import threading
 import time
 
 
-def _seconds(value: str) -> float:
+def seconds_arg(value: str) -> float:
+    """An option's positive, finite number of seconds (argparse type)."""
     try:
         n = float(value)
     except ValueError:
@@ -19,7 +20,8 @@ def _seconds(value: str) -> float:
     return n
 
 
-def _allow_host(value: str) -> str:
+def allow_host_arg(value: str) -> str:
+    """An `--allow-host` entry, checked as the guard reads it (argparse type)."""
     from .guard import parse_allow_entry  # deferred
     try:
         parse_allow_entry(value)
@@ -67,14 +69,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("online verification (off unless --online)")
     g.add_argument("--online", action="store_true",
                    help="also fetch every cited link: dead links, soft 404s, redirects, publisher and quote checks")
-    g.add_argument("--allow-host", action="append", default=[], type=_allow_host, metavar="HOST[:PORT]",
+    g.add_argument("--allow-host", action="append", default=[], type=allow_host_arg, metavar="HOST[:PORT]",
                    help="admit this internal host (private and loopback addresses are refused otherwise); repeatable")
     g.add_argument("--archive-endpoint", metavar="URL",
                    help="Wayback-compatible availability API for dead links ('off' to skip; "
                         "default https://archive.org/wayback/available)")
-    g.add_argument("--online-timeout", type=_seconds, metavar="SECONDS",
+    g.add_argument("--online-timeout", type=seconds_arg, metavar="SECONDS",
                    help="stop checking links after this long (default 300); the rest are reported as not verified")
-    g.add_argument("--link-timeout", type=_seconds, metavar="SECONDS",
+    g.add_argument("--link-timeout", type=seconds_arg, metavar="SECONDS",
                    help="the most time one link may take, redirects and retries included (default 15)")
     g.add_argument("--trust-env", action="store_true",
                    help="use proxy settings and .netrc from the environment (ignored by default)")

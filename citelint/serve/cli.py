@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..online.cli import allow_host_arg, seconds_arg
+
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8484
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
 TOKEN_ENV = "CITELINT_TOKEN"
@@ -46,25 +48,6 @@ def _workers(value: str) -> int:
     return n
 
 
-def _seconds(value: str) -> float:
-    try:
-        n = float(value)
-    except ValueError:
-        n = 0.0
-    if not 0 < n < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, not {value!r}")
-    return n
-
-
-def _allow_host(value: str) -> str:
-    from ..online.guard import parse_allow_entry  # deferred: only when the option is given
-    try:
-        parse_allow_entry(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return value
-
-
 def add_parser(sub) -> None:
     """The `serve` subcommand on the main parser."""
     s = sub.add_parser("serve", help="a web page for editors and a JSON API for a CMS (needs citelint-news[serve])")
@@ -82,9 +65,9 @@ def add_parser(sub) -> None:
                    help="let pages from this origin call the API (CORS is off by default); repeatable")
     s.add_argument("--workers", type=_workers, default=1, help="worker processes (default 1)")
     g = s.add_argument_group("Verify sources (the page's button and /api/verify), as `check --online`")
-    g.add_argument("--allow-host", action="append", default=[], type=_allow_host, metavar="HOST[:PORT]",
+    g.add_argument("--allow-host", action="append", default=[], type=allow_host_arg, metavar="HOST[:PORT]",
                    help="admit this internal host (private and loopback addresses are refused otherwise); repeatable")
     g.add_argument("--archive-endpoint", metavar="URL", help="Wayback-compatible availability API ('off' to skip)")
-    g.add_argument("--online-timeout", type=_seconds, metavar="SECONDS", help="the most one verification may take")
-    g.add_argument("--link-timeout", type=_seconds, metavar="SECONDS", help="the most one link may take (default 15)")
+    g.add_argument("--online-timeout", type=seconds_arg, metavar="SECONDS", help="the most one verification may take")
+    g.add_argument("--link-timeout", type=seconds_arg, metavar="SECONDS", help="the most one link may take (default 15)")
     g.add_argument("--trust-env", action="store_true", help="use proxy settings from the environment")
