@@ -9,7 +9,7 @@ from .formats import load
 from .fixer import FixResult, fix_loop
 from .model import Finding, Severity
 from .packs import fixing
-from .prefilter import Plan
+from .prefilter import Plan, use_evidence
 from .ruleset import all_rules, builtin_rules
 from .packs import PatternTimeout
 from .rule import Context, Rule, RuleError
@@ -20,7 +20,9 @@ def evidence_plan(settings) -> Plan:
     prefilter plan: what a document's facts run to tell whether it carries
     assistant debris, whatever rules are selected."""
     rules = [r for r in builtin_rules() if r.code.startswith(("AST", "TRK"))]
-    return Plan(rules, [r.prefilter_for(settings) for r in rules])
+    plan = Plan(rules, [r.prefilter_for(settings) for r in rules])
+    use_evidence(plan)  # the rules' own prefilters ask it whether a draft could show debris
+    return plan
 
 
 class Linter:
@@ -48,21 +50,19 @@ class Linter:
             self._per_path[ignored] = [r for r in self.rules if not any(r.code.startswith(i) or i == "ALL" for i in ignored)]
         return self._per_path[ignored]
 
-    def plan_for(self, path: str) -> Plan:
-        """The prefilter plan of the offline rules in force for `path`. (NET
-        rules run only when an online pass gives them its results.)"""
+    def plan_for(self, path: str, kind: str | None = None) -> Plan:
+        """The prefilter plan of the offline rules in force for `path`, for
+        documents of `kind` (None: any). (NET rules run only when an online
+        pass gives them its results.)"""
         ignored = frozenset(cfg.ignored_for(self.settings, path))
-        if ignored not in self._plans:
+        key = (ignored, kind)
+        if key not in self._plans:
             rules = [r for r in self.rules_for(path) if r.scope != "online"]
-            self._plans[ignored] = Plan(rules, [r.prefilter_for(self.settings) for r in rules])
-        return self._plans[ignored]
+            self._plans[key] = Plan(rules, [r.prefilter_for(self.settings) for r in rules], kind)
+        return self._plans[key]
 
     def _selected(self, doc: Document, online) -> list[Rule]:
-        if doc.kind == "html":  # entities and tags: the views may hold what the source spells otherwise
-            texts = (doc.source, doc.prose.text, "\n".join(link.url for link in doc.links))
-        else:  # every view is the source with parts masked, so the source holds all they hold
-            texts = (doc.source,)
-        rules = self.plan_for(doc.path).select(texts)
+        rules = self.plan_for(doc.path, doc.kind).select(prefilter_texts(doc.source, doc.kind, doc))
         if online is not None:
             rules = rules + [r for r in self.rules_for(doc.path) if r.scope == "online"]
         return rules
@@ -103,7 +103,7 @@ class Linter:
         kind = kind or kind_for_path(path)
         if kind == "html" or online is not None:
             return self.lint(load(text, kind, path), online)
-        rules = self.plan_for(path).select((text,))
+        rules = self.plan_for(path, kind).select(prefilter_texts(text, kind))
         if not rules:  # the common case: nothing to look for, so no view is built
             return []
         return self._run(load(text, kind, path), rules)
@@ -117,12 +117,23 @@ class Linter:
             return fix_loop(text, lambda t: self.lint_text(t, kind, path, online), unsafe)
 
 
+def prefilter_texts(source: str, kind: str, doc: Document | None = None) -> tuple[str, ...]:
+    """What the prefilter reads for a draft: the source, where every view is the
+    source with parts masked (but for raw-HTML link targets in Markdown, which
+    the url view reads with entities decoded: see packs._plan_needs); for an
+    HTML page (loaded: `doc`) also its prose and its links, whose entities and
+    tags are decoded away."""
+    if kind == "html":
+        return (source, doc.prose.text, "\n".join(link.url for link in doc.links))
+    return (source,)
+
+
 def suppress(doc: Document, findings: list[Finding]) -> list[Finding]:
     """Drop findings inside `disable`/`enable` ranges and `ignore` blocks.
     Each code found is judged on its own: its disabled ranges and its ignored
     blocks, each sorted once and looked up by bisection, so a draft with many
     directives and many findings costs (directives + findings) x codes found."""
-    if not doc.directives or not findings:
+    if not findings or not doc.directives:
         return findings
     directives = sorted(doc.directives, key=lambda d: d.start)
     verdicts = {code: _Suppressed(code, directives) for code in {f.code for f in findings}}

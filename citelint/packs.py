@@ -48,7 +48,8 @@ RULE_FIELDS: dict[str, tuple[type, tuple | None]] = {
     "fix-safety": (str, ("safe", "unsafe")), "fix-title": (str, None),
     "quotes": (str, ("fix", "report", "skip")), "links": (str, ("report", "skip")),
     "requires": (str, None), "unless": (str, None), "summary": (str, None), "why": (str, None),
-    "default": (bool, None), "prefilter": (list, None), "example": (list, None), "trap": (list, None),
+    "default": (bool, None), "prefilter": (list, None), "prefilter-patterns": (list, None),
+    "example": (list, None), "trap": (list, None),
 }
 REQUIRED_FIELDS = ("code", "name", "pattern", "message")
 _RULE_KEYS = set(RULE_FIELDS)
@@ -140,6 +141,8 @@ class PatternRule(Rule):
         self.fix_safety = Safety(spec.get("fix-safety", "safe")) if self.fix_kind else None
         self.fix_title = spec.get("fix-title", "")
         self.prefilter = _prefilter(spec.get("prefilter", []), where, self.code)
+        self._plan_patterns = _prefilter(spec.get("prefilter-patterns", []), where, self.code, "prefilter-patterns")
+        self._plan: tuple | None = None  # the Needs the engine's prefilter asks (prefilter_for)
         self._sources = {k: _pattern_text(spec[k], where, self.code, k)
                          for k in ("pattern", "requires", "unless") if k in spec}
         self._compiled: dict = {}
@@ -147,6 +150,8 @@ class PatternRule(Rule):
         if not lazy:  # a user's pack: report a bad pattern when the pack loads
             for key in self._sources:
                 self._regex(key)
+            for i, source in enumerate(self._plan_patterns):
+                _compile(source, where, self.code, f"prefilter-patterns[{i}]")
         self.examples = [Example(e["bad"], e.get("good"), e.get("format", "text")) for e in spec.get("example", [])]
         self.examples += [Example(t["text"], None, t.get("format", "text"), trap=True) for t in spec.get("trap", [])]
 
@@ -155,6 +160,15 @@ class PatternRule(Rule):
             src = self._sources.get(key)
             self._compiled[key] = None if src is None else _compile(src, self.where, self.code, key)
         return self._compiled[key]
+
+    def prefilter_for(self, settings) -> tuple:
+        """The strings; or, where the rule gives `prefilter-patterns`, those
+        patterns, which the engine asks instead (prefilter.Needs)."""
+        if not self._plan_patterns:
+            return self.prefilter
+        if self._plan is None:
+            self._plan = tuple(_plan_needs(source, self.builtin, self.scope == "url") for source in self._plan_patterns)
+        return self._plan
 
     @property
     def pattern(self):
@@ -252,10 +266,102 @@ def _pattern_text(pattern, where: str, code: str, key: str) -> str:
     return pattern
 
 
-def _prefilter(value, where: str, code: str) -> tuple[str, ...]:
+def _prefilter(value, where: str, code: str, key: str = "prefilter") -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise PackError(f"{where}: rule {code}: `prefilter` must be a list of non-empty strings")
+        raise PackError(f"{where}: rule {code}: `{key}` must be a list of non-empty strings")
     return tuple(value)
+
+
+def _plan_needs(source: str, builtin: bool, urls: bool):
+    """What the engine's prefilter asks for one of a rule's `prefilter-patterns`,
+    guarded by the pattern's first character where that is a plain one. A
+    built-in pattern runs on the standard library's `re` (the built-in ones are
+    linear and read the same in `re` and `regex`; tests/test_lazy_views.py
+    checks both); a user's runs on `regex` under the pattern time limit, and
+    one that runs out of time counts as a match: the rule then runs, under its
+    own limit, and reports it. For a `scope = "url"` rule the text is asked
+    with its entities decoded too: a raw-HTML link in Markdown is read so."""
+    import re  # deferred
+    from .prefilter import Needs, pattern_guard  # deferred
+    if builtin and not urls and not any(c in source for c in "\\.^$*+?{}[]|()"):
+        return source  # a plain string: searched for as prefilter strings are, faster than a pattern
+    compiled = []
+
+    def found(text: str) -> bool:
+        if not compiled:
+            compiled.append(re.compile(source) if builtin else lazy_regex.compile(source, lazy_regex.V0))
+        if builtin:
+            return compiled[0].search(text) is not None
+        try:
+            return compiled[0].search(text, timeout=time_limit(len(text))) is not None
+        except TimeoutError:
+            return True
+
+    def search(text: str) -> bool:
+        if found(text):
+            return True
+        if urls and "&" in text:
+            from html import unescape  # deferred
+            return found(unescape(text))
+        return False
+    return Needs("" if urls else pattern_guard(source), test=search)
+
+
+def _timeout_message(rule: PatternRule, what: str, doc) -> str:
+    """One line naming the rule, the draft and the limit. A built-in pattern is
+    linear, so on one the draft itself is too big for the time allowed."""
+    path, size = doc.path, len(doc.source)
+    if rule.builtin:
+        return (f"{path}: too big to check in time: rule {rule.code} ({rule.where}) ran past "
+                f"{_limit_words(size)}; split the draft")
+    return f"{rule.where}: rule {rule.code} {what} took longer than {_limit_words(size)} on {path}; simplify the pattern"
+
+
+def _pattern_text(pattern, where: str, code: str, key: str) -> str:
+    if not isinstance(pattern, str) or not pattern:
+        raise PackError(f"{where}: rule {code}: `{key}` must be a non-empty string")
+    return pattern
+
+
+def _prefilter(value, where: str, code: str, key: str = "prefilter") -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise PackError(f"{where}: rule {code}: `{key}` must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _plan_needs(source: str, builtin: bool, urls: bool):
+    """What the engine's prefilter asks for one of a rule's `prefilter-patterns`,
+    guarded by the pattern's first character where that is a plain one. A
+    built-in pattern runs on the standard library's `re` (the built-in ones are
+    linear and read the same in `re` and `regex`; tests/test_lazy_views.py
+    checks both); a user's runs on `regex` under the pattern time limit, and
+    one that runs out of time counts as a match: the rule then runs, under its
+    own limit, and reports it. For a `scope = "url"` rule the text is asked
+    with its entities decoded too: a raw-HTML link in Markdown is read so."""
+    import re  # deferred
+    from .prefilter import Needs, pattern_guard  # deferred
+    if builtin and not urls and not any(c in source for c in "\\.^$*+?{}[]|()"):
+        return source  # a plain string: searched for as prefilter strings are, faster than a pattern
+    compiled = []
+
+    def found(text: str) -> bool:
+        if not compiled:
+            compiled.append(re.compile(source) if builtin else lazy_regex.compile(source, lazy_regex.V0))
+        if builtin:
+            return compiled[0].search(text) is not None
+        try:
+            return compiled[0].search(text, timeout=time_limit(len(text))) is not None
+        except TimeoutError:
+            return True
+
+    def search(text: str) -> bool:
+        if found(text):
+            return True
+        if urls and "&" in text:
+            from html import unescape  # deferred
+            return found(unescape(text))
+        return False
+    return Needs("" if urls else pattern_guard(source), test=search)
 
 
 def _compile(pattern: str, where: str, code: str, key: str):

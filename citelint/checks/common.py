@@ -2,8 +2,12 @@
 and sentence boundaries. (Evidence about the document is in ../facts/.)"""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from ..outlets import normalize
 from ..outlets.names import NAME, UNITSTOP, is_domain, is_stopname  # noqa: F401  (shared with the rules)
+from ..prefilter import Needs
 from ..rule import Context, LazyPattern
 
 SENTENCE_END = LazyPattern(r"(?m)[.!?][\"'\u201d\u2019)\]]*(?=[ \t]|$)")
@@ -44,3 +48,67 @@ def sentence_span(text: str, pos: int) -> tuple[int, int]:
     m = SENTENCE_END.search(text, pos, line_end)
     end = m.end() if m else line_end
     return start, end
+
+
+# -- what the rules' prefilters ask of a draft's source (prefilter.Needs) --------
+#
+# A test reads the source where its rule reads a view of it, so it asks only for
+# what a finding keeps as it is in the source: the characters a match is made
+# of (no masked one among them: a masked character is no letter, digit, space or
+# bracket), and the same look-ups in the outlet registry. Its character classes
+# are never narrower than the rule's: `regex` may know letters and digits of a
+# newer Unicode than the standard library's `re` (new digits are all beyond
+# U+FFFF, so DIGIT takes every character there).
+
+DIGIT = r"[\d\U00010000-\U0010ffff]"
+# Every source chip has a count, `+` and a digit (CHP001-CHP004, and names learned as chips).
+CHIPS = Needs("+", pattern=r"\+[ \t]?" + DIGIT)
+_DOMAIN_SHAPE = re.compile(r"(?i)[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+
+
+class Outlets:
+    """The outlet registry of one set of outlet files, for prefilter tests:
+    loaded when a test first asks (a clean article never asks)."""
+
+    def __init__(self, files: tuple[str, ...]):
+        self.files = files
+        self._registry = None
+
+    @property
+    def registry(self):
+        if self._registry is None:
+            from ..outlets import load_registry  # deferred
+            self._registry = load_registry(self.files)
+        return self._registry
+
+    def named(self, name: str) -> bool:
+        """Whether `name` is a registered way of writing an outlet."""
+        return bool(self.registry.forms(name))
+
+    def maybe(self, name: str) -> bool:
+        """What known_outlet() needs without the draft's own chips: a
+        registered name, a domain's shape, or a garble of a name."""
+        n = name.strip().strip("*").strip()
+        return bool(n) and (self.named(n) or _DOMAIN_SHAPE.fullmatch(n.strip("*")) is not None
+                            or bool(self.registry.garbled(n)))
+
+
+@lru_cache(maxsize=16)
+def _outlets(files: tuple[str, ...]) -> Outlets:
+    return Outlets(files)
+
+
+def outlets_for(settings) -> Outlets:
+    """The prefilter tests' registry for these settings (their outlet files)."""
+    return _outlets(tuple(getattr(settings, "outlets", ()) or ()))
+
+
+def line_at(text: str, pos: int) -> str:
+    """The line holding text[pos], without its line end (\\n, \\r\\n or a lone \\r)."""
+    start = max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
+    end = len(text)
+    for stop in ("\n", "\r"):
+        i = text.find(stop, pos, end)
+        if i >= 0:
+            end = i
+    return text[start:end]

@@ -5,7 +5,9 @@ import re
 from bisect import bisect_left
 
 from ..model import Safety, Severity
+from ..prefilter import Needs, debris_possible
 from ..rule import Context, Example, LazyPattern, Rule
+from .common import CHIPS, DIGIT, line_at
 from ..rule import lazy_regex as regex
 
 # A pasted definition line: "[1]: https://… "Title"" (ChatGPT's copy-as-Markdown).
@@ -15,7 +17,7 @@ _NUMERIC = re.compile(r"\d{1,3}")
 
 
 class PastedReferenceDefinitions(Rule):
-    prefilter = ("]:",)
+    prefilter = (Needs("[", pattern=r"\[\d{1,3}\]:[ \t]*+https?://"),)  # a numbered definition (_DEF_LINE)
     code = "REF005"
     name = "pasted-reference-definition"
     severity = Severity.WARNING
@@ -73,6 +75,21 @@ class PastedReferenceDefinitions(Rule):
 _REF_LIST = re.compile(r"(?m)^[ \t]*\[\d{1,3}\][ \t:]+\S")
 
 
+# BareNumericMarker._MARK as the source holds it (what comes before the run is not asked).
+_ONE_MARKER = r"\[D{1,3}(?:[ \t]*[,\u2013-][ \t]*D{1,3})*\]".replace("D", DIGIT)
+_MARKER_RUN = _ONE_MARKER + "(?:" + _ONE_MARKER + r")*(?![ \t]*(?:=|\(|;|\[|\.\w|:|\))|\w)"
+_MARKER_RUN_RE = re.compile(_MARKER_RUN)
+
+
+def _marker_run_in_markdown(text: str) -> bool:
+    """A run of markers in Markdown that is not a reference link's label:
+    `[text][1]` is a link (BareNumericMarker._reference_link)."""
+    for m in _MARKER_RUN_RE.finditer(text):
+        if m.start() == 0 or text[m.start() - 1] != "]":
+            return True
+    return False
+
+
 class BareNumericMarker(Rule):
     code = "REF001"
     name = "bare-numeric-marker"
@@ -80,7 +97,6 @@ class BareNumericMarker(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the marker"
     origin = "citelint/checks/references.py"
-    prefilter = ("[",)
     quotes = "skip"  # "index out of range [3]" quoted from an error message
     summary = "Finds numbered citation markers `[1][2]` that nothing in the draft could point to."
     why = ("Search assistants number their sources; pasted without the list, the markers point nowhere. A marker "
@@ -117,6 +133,8 @@ class BareNumericMarker(Rule):
         Example("It grew [1].\n\n[1][ https://example.org/a](https://example.org/a)\n", trap=True,
                 format="markdown"),
     ]
+    prefilter = (Needs("[", pattern=_MARKER_RUN, kinds=("text", "html")),
+                 Needs("[", test=lambda text: _marker_run_in_markdown(text), kinds=("markdown",)))
     _MARK = LazyPattern(
         r"[ \t]?(?<=[\p{L}\p{N}.,;:)\]\"'\u201d%][ \t]?)(?:\[\d{1,3}(?:[ \t]*[,\u2013-][ \t]*\d{1,3})*\])+"
         r"(?![ \t]*(?:=|\(|;|\[|\.\w|:|\))|\w)")
@@ -292,6 +310,34 @@ class CircledDigitMarker(Rule):
             yield ctx.finding(self, view, m.start(), m.end(), f"circled digit `{m.group()}` looks like a citation marker")
 
 
+# facts/sources.py's _HEAD, on one line of the text case-folded.
+_HEAD_LINE = re.compile(r"[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(sources|citations|references)(?:\*\*)?[ \t]*:?[ \t]*")
+
+
+_HEAD_ANY_CASE = re.compile(r"(?im)(?:^|(?<=\r))" + _HEAD_LINE.pattern + r"(?=\r|$)")
+
+
+def _sources_heading(text: str) -> bool:
+    """Whether a line of `text` is a sources, citations or references heading
+    (a references one only beside debris), in any case as `(?i)` reads it: the
+    text case-folded (a character that matches a letter in some case folds to
+    it), or a large one searched without a copy."""
+    if len(text) > 1 << 20:
+        heads = [m.group(1).casefold() for m in _HEAD_ANY_CASE.finditer(text)]
+    else:
+        folded, heads = text.casefold(), []
+        for word in ("sources", "citations", "references"):
+            i = folded.find(word)
+            while i >= 0:
+                m = _HEAD_LINE.fullmatch(line_at(folded, i))
+                if m:
+                    heads.append(m.group(1))
+                i = folded.find(word, i + len(word))
+    if any(h != "references" for h in heads):
+        return True
+    return bool(heads) and debris_possible(text, CHIPS)
+
+
 class SourcesTrailer(Rule):
     code = "REF007"
     name = "sources-trailer"
@@ -310,7 +356,10 @@ class SourcesTrailer(Rule):
         Example("We measured it.\n\n# References\n\n* [ FLIP-158 ](https://cwiki.apache.org/x)\n", trap=True,
                 format="markdown"),
     ]
-    prefilter = ("ources", "OURCES", "itations", "ITATIONS", "eferences", "EFERENCES")
+    # A heading line of its own (facts/sources.py's _HEAD); a `References` one
+    # counts only beside assistant debris.
+    prefilter = (Needs(("ources", "OURCES", "itations", "ITATIONS", "eferences", "EFERENCES"),
+                       test=lambda text: _sources_heading(text)),)
 
     def check(self, ctx: Context):
         block = ctx.facts.sources_trailer

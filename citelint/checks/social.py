@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from ..model import Safety, Severity
+from ..prefilter import Needs, debris_possible
 from ..rule import Context, Example, LazyPattern, Rule
 from ..rule import lazy_regex as regex
 from ..scan import finditer_lines
-from .common import registry, sentence_span
+from .common import CHIPS, registry, sentence_span
 
 _HANDLE = LazyPattern(r"(?<![\w.@/\\])@(?P<h>[A-Za-z0-9_]{2,15})(?![\w@\\]|-\w|\.[A-Za-z]{2,}\b)")
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -21,6 +22,20 @@ _CREDIT_BEFORE = LazyPattern(
 _CREDIT_AFTER = LazyPattern(
     r"(?i)(?:\*\*|\*|_)?[ \t]*(?:\)|(?:on|at|via)[ \t]+" + _PLATFORMS + r"\b|(?:'s|\u2019s)?[ \t]*(?:" + _PLATFORMS +
     r"[ \t]+)?(?:account|handle|feed|page|channel|profile)\b|" + _PLATFORMS + r"\b)")
+
+
+# _HANDLE's start as the source holds it; and what a pasted post leaves (social_residue).
+_HANDLE_START = re.compile(r"@(?<![\w.@/\\]@)[A-Za-z0-9_]{2}")  # `@` first: found at memchr speed
+_RESIDUE_NEEDLES = ("pic.twitter.com/", "nstagram", "NSTAGRAM", "(@")
+
+
+def _paste_or_debris(text: str) -> bool:
+    """What makes a handle or hashtag a stray: a pasted post's residue, or assistant debris."""
+    return any(n in text for n in _RESIDUE_NEEDLES) or debris_possible(text, CHIPS)
+
+
+def _handle_and(text: str, also) -> bool:
+    return _HANDLE_START.search(text) is not None and also(text)
 
 
 def uncredited_handles(ctx: Context):
@@ -185,7 +200,7 @@ class StrayHandle(Rule):
     severity = Severity.INFO
     quotes = "skip"
     origin = "citelint/checks/social.py"
-    prefilter = ("@",)
+    prefilter = (Needs("@", test=lambda text: _HANDLE_START.search(text) is not None and _paste_or_debris(text)),)
     summary = ("Finds social-media handles in body text of a draft that shows a pasted post (embed chrome or a post's "
                "byline outside a real embed) or assistant debris.")
     why = ("News style names people and outlets; a bare handle is often left from a pasted post. It is only "
@@ -217,8 +232,9 @@ class StrayHashtag(Rule):
     severity = Severity.INFO
     quotes = "skip"
     origin = "citelint/checks/social.py"
-    # "#" then a letter: Markdown headings put "# " in nearly every article.
-    prefilter = (re.compile(r"#[^\W\d]\w"),)
+    # "#" then a letter (Markdown headings put "# " in nearly every article), in a
+    # draft that shows a pasted post or debris.
+    prefilter = (Needs("#", test=lambda text: _HASHTAG.search(text) is not None and _paste_or_debris(text)),)
     summary = "Finds hashtags pasted from a post: in a run of hashtags, at the end of a line, or beside a pasted post."
     why = ("Hashtags copied with a post are noise in print. Only a draft that shows a pasted post or assistant "
            "debris is read; a hashtag discussed as a topic (`the #MeToo movement`), a link's text, a real embed, "
@@ -253,6 +269,9 @@ class StrayHashtag(Rule):
             if not (at_line_end or in_run or near_post):
                 continue
             yield ctx.finding(self, view, m.start(), m.end(), f"hashtag `{m.group()}` pasted from a post")
+
+
+_HASHTAG = re.compile(r"#[^\W\d]\w")
 
 
 def _in_run(tags: list, i: int) -> bool:
@@ -295,7 +314,8 @@ class NearDuplicateHandle(Rule):
     name = "near-duplicate-handle"
     severity = Severity.WARNING
     origin = "citelint/checks/social.py"
-    prefilter = ("@",)
+    prefilter = (Needs("@", test=lambda text: _HANDLE_START.search(text) is not None and (
+        _paste_or_debris(text) or _POINTER.search(text) or _POINTER_TO_HANDLE.search(text))),)
     summary = "Finds two handles in one draft that differ by a typo: `@mathrubhumi` and `@matthrubhumi`."
     why = "One of them is probably wrong, and a wrong handle credits a stranger. Either spelling could be the real account, so it is only reported."
     examples = [
@@ -413,6 +433,12 @@ def _deletions(word: str, k: int) -> set[str]:
     return out
 
 
+# _DEICTIC's two shapes as the source holds them: a verb (every one ends in `ed`)
+# pointing at a post, or a post "from" a handle.
+_POINTER = Needs(pattern=r"ed\s+(?:this|the following|the above|that)\s+(?:tweet|post|video|reel|story)")
+_POINTER_TO_HANDLE = Needs("@", pattern=r"(?:[Tt]his|[Tt]he following)\s+(?:tweet|post)\s+(?:from|by)\s+@")
+
+
 class MissingEmbedReference(Rule):
     code = "SOC005"
     name = "missing-embed-reference"
@@ -434,7 +460,7 @@ class MissingEmbedReference(Rule):
         r"\s+(?:tweet|post|video|reel|story)\b|\b(?:[Tt]his|[Tt]he following)\s+(?:tweet|post)\s+(?:from|by)\s+@\w+")
     _NOUNS = ("tweet", "post", "video", "reel", "story")
     _DETERMINERS = ("this", "that", "following", "above", "This")
-    prefilter = _NOUNS
+    prefilter = (_POINTER, _POINTER_TO_HANDLE)
 
     def _matches(self, text: str):
         """What `_DEICTIC.finditer` finds (where the determiner is within 24

@@ -58,35 +58,82 @@ def _lines(source: str):
 
 
 def load_markdown(source: str, path: str = "-") -> Document:
+    """A Markdown draft, its parts built when a rule first reads them (_Parts)."""
     doc = Document(source, "markdown", path)
-    masked: list[tuple[int, int]] = []
-    if _plain(source):
-        if ">" in source:
-            doc.quote_blocks.extend(m.span() for m in _QUOTE_LINE.finditer(source))
-    else:
-        block_spans = _block_pass(source, masked, doc)
-        masked.sort()
-        inline_masked = _inline_pass(source, masked, block_spans, doc)
-        masked = _merge(masked + inline_masked)
-    html_links: list[Link] = []
-    tag_spans, hidden = rawhtml.scan(source, masked, doc, html_links)
-    if hidden:
-        masked = _merge(masked + hidden)
-    links = _links(source, masked) + html_links
-    doc.markup = identity_view(source, masked)
-    # Tags are markup, not prose: hidden from prose rules, still seen by markup ones.
-    doc.prose = identity_view(source, _merge(masked + tag_spans)) if tag_spans else doc.markup
-    doc.links = links
-    add_bare_links(doc, doc.prose, doc.links)
-    doc.links.sort(key=lambda lk: lk.start)
-    spans = [(lk.start, lk.end) for lk in doc.links]
-    doc.prose.set_soft(spans)
-    if doc.markup is not doc.prose:
-        doc.markup.set_soft(spans)
+    doc._parts = _Parts(doc)
     return doc
 
 
-def _block_pass(source: str, masked: list, doc: Document) -> list[tuple[int, int]]:
+class _Parts:
+    """The parts of a Markdown document, in the order each needs the last:
+    what is not prose (code, comments, front matter; the suppression comments),
+    then the raw HTML (tags, what they hide, their links, blockquotes), then the
+    views, then the links. Each step runs once, when a rule first reads one of
+    its parts; a rule that reads only the prose view never has links found."""
+    __slots__ = ("doc", "source", "done", "masked", "quotes", "tag_spans", "hidden", "html_links")
+    _STEP = {"directives": 1, "tags": 2, "quote_blocks": 2, "prose": 3, "markup": 3, "links": 4}
+
+    def __init__(self, doc: Document):
+        self.doc, self.source, self.done = doc, doc.source, 0
+
+    def build(self, name: str) -> None:
+        step = self._STEP[name]
+        while self.done < step:
+            (self._masks, self._html, self._views, self._links)[self.done]()
+            self.done += 1
+
+    def _masks(self) -> None:
+        source, d = self.source, self.doc.__dict__
+        masked: list[tuple[int, int]] = []
+        d["directives"] = directives = []
+        self.quotes = quotes = []
+        if _plain(source):
+            if ">" in source:
+                quotes.extend(m.span() for m in _QUOTE_LINE.finditer(source))
+        else:
+            block_spans = _block_pass(source, masked, quotes)
+            masked.sort()
+            inline_masked = _inline_pass(source, masked, block_spans, directives)
+            masked = _merge(masked + inline_masked)
+        self.masked = masked
+
+    def _html(self) -> None:
+        found = _Found()
+        self.html_links = []
+        self.tag_spans, hidden = rawhtml.scan(self.source, self.masked, found, self.html_links)
+        if hidden:
+            self.masked = _merge(self.masked + hidden)
+        d = self.doc.__dict__
+        d["tags"] = found.tags
+        d["quote_blocks"] = self.quotes + found.quote_blocks
+
+    def _views(self) -> None:
+        d, source, masked = self.doc.__dict__, self.source, self.masked
+        d["markup"] = markup = identity_view(source, masked)
+        # Tags are markup, not prose: hidden from prose rules, still seen by markup ones.
+        d["prose"] = prose = identity_view(source, _merge(masked + self.tag_spans)) if self.tag_spans else markup
+        spans = lambda: [(lk.start, lk.end) for lk in self.doc.links]  # noqa: E731
+        prose.defer_soft(spans)
+        if markup is not prose:
+            markup.defer_soft(spans)
+
+    def _links(self) -> None:
+        doc = self.doc
+        links = _links(self.source, self.masked) + self.html_links
+        add_bare_links(doc, doc.prose, links)
+        links.sort(key=lambda lk: lk.start)
+        doc.__dict__["links"] = links
+
+
+class _Found:
+    """What rawhtml.scan() finds besides the tag spans: the tags and blockquotes."""
+    __slots__ = ("tags", "quote_blocks")
+
+    def __init__(self):
+        self.tags, self.quote_blocks = [], []
+
+
+def _block_pass(source: str, masked: list, quotes: list) -> list[tuple[int, int]]:
     """Mask front matter, fenced and indented code; return the prose line spans."""
     lines = list(_lines(source))
     prose: list[tuple[int, int]] = []
@@ -112,7 +159,7 @@ def _block_pass(source: str, masked: list, doc: Document) -> list[tuple[int, int
             elif not line.startswith((" ", "\t")) and prev_blank:
                 in_list = False
             if _BLOCKQUOTE.match(line):
-                doc.quote_blocks.append((s, e))
+                quotes.append((s, e))
             prose.append((s, e))
         prev_blank = blank
         i += 1
@@ -157,7 +204,7 @@ def _indented_code(source: str, lines: list, i: int, masked: list) -> int:
     return last + 1
 
 
-def _inline_pass(source: str, masked: list, prose_lines: list, doc: Document) -> list:
+def _inline_pass(source: str, masked: list, prose_lines: list, directives: list) -> list:
     """Mask code spans and HTML comments in prose; read suppression comments."""
     out: list[tuple[int, int]] = []
     # Work paragraph by paragraph: code spans and comments do not cross blank lines
@@ -168,7 +215,7 @@ def _inline_pass(source: str, masked: list, prose_lines: list, doc: Document) ->
             paragraphs[-1] = (paragraphs[-1][0], e)
         else:
             paragraphs.append((s, e))
-    kind = doc.kind
+    kind = "markdown"
     blocks = BlockEnds(source, kind)  # where each `ignore` comment's block ends
     skip_until = 0
     runs = None  # (paragraph start, backtick runs by length), built when first needed
@@ -184,7 +231,7 @@ def _inline_pass(source: str, masked: list, prose_lines: list, doc: Document) ->
                 out.append((m.start(), end))
                 d = parse_directives(source[m.start():end], m.start(), end, source, kind, blocks)
                 if d:
-                    doc.directives.append(d)
+                    directives.append(d)
                 pos = end
                 skip_until = end
                 continue
