@@ -40,7 +40,8 @@ class Linter:
             load_registry(tuple(self.settings.outlets))
         self.evidence = evidence_plan(self.settings)
         self._per_path: dict[frozenset, list[Rule]] = {}
-        self._plans: dict[frozenset, Plan] = {}
+        self._plans: dict[tuple, Plan] = {}
+        self._view_plans: dict[tuple, Plan] = {}
 
     def rules_for(self, path: str) -> list[Rule]:
         ignored = frozenset(cfg.ignored_for(self.settings, path))
@@ -106,7 +107,36 @@ class Linter:
         rules = self.plan_for(path, kind).select(prefilter_texts(text, kind))
         if not rules:  # the common case: nothing to look for, so no view is built
             return []
-        return self._run(load(text, kind, path), rules)
+        doc = load(text, kind, path)
+        if kind == "markdown":
+            rules = self._narrowed(doc, rules)
+            if not rules:
+                return []
+        return self._run(doc, rules)
+
+    def _narrowed(self, doc: Document, rules: list[Rule]) -> list[Rule]:
+        """The rules whose prefilter still holds in the view they read
+        (Rule.prefilter_reads), asked again once the views are built: what made
+        a Markdown draft pass (a `+1` in a code block, `[1]` in a snippet) no longer
+        counts. Building the views finds no links: only code, comments and tags."""
+        keep = [r for r in rules if r.prefilter_reads not in ("prose", "markup")]
+        for view in ("prose", "markup"):
+            mine = [r for r in rules if r.prefilter_reads == view]
+            if mine:
+                keep.extend(self._view_plan(mine).select((getattr(doc, view).text,), source=doc.source))
+        if len(keep) == len(rules):
+            return rules
+        kept = set(keep)
+        return [r for r in rules if r in kept]
+
+    def _view_plan(self, rules: list[Rule]) -> Plan:
+        key = tuple(id(r) for r in rules)
+        plan = self._view_plans.get(key)
+        if plan is None:
+            if len(self._view_plans) >= 256:  # drafts pass in many combinations: keep the cache small
+                self._view_plans.clear()
+            plan = self._view_plans[key] = Plan(rules, [r.prefilter_for(self.settings) for r in rules], "markdown")
+        return plan
 
     def fix_text(self, text: str, kind: str | None = None, path: str = "-",
                  unsafe: bool = False, online=None) -> FixResult:

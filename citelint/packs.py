@@ -11,6 +11,7 @@ compiles its pattern at all.
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -161,6 +162,11 @@ class PatternRule(Rule):
             self._compiled[key] = None if src is None else _compile(src, self.where, self.code, key)
         return self._compiled[key]
 
+    @property
+    def prefilter_reads(self) -> str:
+        """The view the rule's pattern reads: its prefilter holds there (Rule.prefilter_reads)."""
+        return self.scope if self.scope in ("prose", "markup") else ""
+
     def prefilter_for(self, settings) -> tuple:
         """The strings; or, where the rule gives `prefilter-patterns`, those
         patterns, which the engine asks instead (prefilter.Needs)."""
@@ -272,17 +278,20 @@ def _prefilter(value, where: str, code: str, key: str = "prefilter") -> tuple[st
     return tuple(value)
 
 
+_HREF = re.compile(r"(?i)href")
+
+
 def _plan_needs(source: str, builtin: bool, urls: bool):
     """What the engine's prefilter asks for one of a rule's `prefilter-patterns`,
-    guarded by the pattern's first character where that is a plain one. A
+    guarded by the plain characters it starts with (searched for as a string
+    first), or its first character where that is a plain one. A
     built-in pattern runs on the standard library's `re` (the built-in ones are
     linear and read the same in `re` and `regex`; tests/test_lazy_views.py
     checks both); a user's runs on `regex` under the pattern time limit, and
     one that runs out of time counts as a match: the rule then runs, under its
     own limit, and reports it. For a `scope = "url"` rule the text is asked
     with its entities decoded too: a raw-HTML link in Markdown is read so."""
-    import re  # deferred
-    from .prefilter import Needs, pattern_guard  # deferred
+    from .prefilter import Needs, literal_prefix, pattern_guard  # deferred
     if builtin and not urls and not any(c in source for c in "\\.^$*+?{}[]|()"):
         return source  # a plain string: searched for as prefilter strings are, faster than a pattern
     compiled = []
@@ -300,68 +309,15 @@ def _plan_needs(source: str, builtin: bool, urls: bool):
     def search(text: str) -> bool:
         if found(text):
             return True
-        if urls and "&" in text:
+        if urls and "&" in text and _HREF.search(text):  # a raw-HTML link's target, read decoded
             from html import unescape  # deferred
             return found(unescape(text))
         return False
-    return Needs("" if urls else pattern_guard(source), test=search)
-
-
-def _timeout_message(rule: PatternRule, what: str, doc) -> str:
-    """One line naming the rule, the draft and the limit. A built-in pattern is
-    linear, so on one the draft itself is too big for the time allowed."""
-    path, size = doc.path, len(doc.source)
-    if rule.builtin:
-        return (f"{path}: too big to check in time: rule {rule.code} ({rule.where}) ran past "
-                f"{_limit_words(size)}; split the draft")
-    return f"{rule.where}: rule {rule.code} {what} took longer than {_limit_words(size)} on {path}; simplify the pattern"
-
-
-def _pattern_text(pattern, where: str, code: str, key: str) -> str:
-    if not isinstance(pattern, str) or not pattern:
-        raise PackError(f"{where}: rule {code}: `{key}` must be a non-empty string")
-    return pattern
-
-
-def _prefilter(value, where: str, code: str, key: str = "prefilter") -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise PackError(f"{where}: rule {code}: `{key}` must be a list of non-empty strings")
-    return tuple(value)
-
-
-def _plan_needs(source: str, builtin: bool, urls: bool):
-    """What the engine's prefilter asks for one of a rule's `prefilter-patterns`,
-    guarded by the pattern's first character where that is a plain one. A
-    built-in pattern runs on the standard library's `re` (the built-in ones are
-    linear and read the same in `re` and `regex`; tests/test_lazy_views.py
-    checks both); a user's runs on `regex` under the pattern time limit, and
-    one that runs out of time counts as a match: the rule then runs, under its
-    own limit, and reports it. For a `scope = "url"` rule the text is asked
-    with its entities decoded too: a raw-HTML link in Markdown is read so."""
-    import re  # deferred
-    from .prefilter import Needs, pattern_guard  # deferred
-    if builtin and not urls and not any(c in source for c in "\\.^$*+?{}[]|()"):
-        return source  # a plain string: searched for as prefilter strings are, faster than a pattern
-    compiled = []
-
-    def found(text: str) -> bool:
-        if not compiled:
-            compiled.append(re.compile(source) if builtin else lazy_regex.compile(source, lazy_regex.V0))
-        if builtin:
-            return compiled[0].search(text) is not None
-        try:
-            return compiled[0].search(text, timeout=time_limit(len(text))) is not None
-        except TimeoutError:
-            return True
-
-    def search(text: str) -> bool:
-        if found(text):
-            return True
-        if urls and "&" in text:
-            from html import unescape  # deferred
-            return found(unescape(text))
-        return False
-    return Needs("" if urls else pattern_guard(source), test=search)
+    if urls:  # an entity may spell any of a link's characters: the guard, or `&`
+        first = literal_prefix(source)[:1]
+        return Needs((first, "&") if first else "", test=search)
+    prefix = literal_prefix(source)
+    return Needs(prefix if len(prefix) > 1 else pattern_guard(source), test=search)
 
 
 def _compile(pattern: str, where: str, code: str, key: str):
@@ -448,7 +404,6 @@ def _check_message(message: str, where: str, code) -> None:
     must suit text (every value is a string: `{match:d}` would fail on every
     file) and ask for no more than MAX_FORMAT_WIDTH characters (`{match:>500000000}`
     would fill memory): both are refused when the pack loads."""
-    import re  # deferred
     import string  # deferred
     try:
         fields = list(string.Formatter().parse(message))

@@ -53,15 +53,17 @@ class Needs:
     (standard-library `re`, compiled on first use) or `test`, a function of
     the text, asked once a text however many guards it holds. `kinds` limits
     it to those kinds of document (None: every kind); a rule none of whose
-    tests applies to a kind never runs on it. `flags` are the pattern's."""
-    __slots__ = ("guards", "kinds", "_pattern", "_flags", "_test")
+    tests applies to a kind never runs on it. `flags` are the pattern's.
+    `late`: asked after every other test of a plan (a test that asks
+    debris_possible(): by then a plan holding the evidence rules knows)."""
+    __slots__ = ("guards", "kinds", "late", "_pattern", "_flags", "_test")
 
     def __init__(self, guard: str | tuple[str, ...] = "", pattern: str | None = None, test=None, *,
-                 flags: int = 0, kinds: tuple[str, ...] | None = None):
+                 flags: int = 0, kinds: tuple[str, ...] | None = None, late: bool = False):
         if (pattern is None) == (test is None):
             raise ValueError("Needs takes a pattern or a test")
         self.guards = (guard,) if isinstance(guard, str) else tuple(guard)
-        self.kinds = kinds
+        self.kinds, self.late = kinds, late
         self._pattern, self._flags, self._test = pattern, flags, test
 
     def search(self, text: str) -> bool:
@@ -121,8 +123,12 @@ def debris_possible(text: str, chips: "Needs | None" = None) -> bool:
     plan (no Linter made yet), yes."""
     if not _EVIDENCE:
         return True
-    return (chips is not None and chips.search(text)) or per_text(
-        "debris", text, lambda t: bool(_EVIDENCE[0].select((t,))))
+    if chips is not None and chips.search(text):
+        return True
+    source = _MEMO.get(("source", id(text)))  # a view, standing for its source (Plan.select)
+    if source is not None and source[0] is text:
+        text = source[1]
+    return per_text("debris", text, lambda t: bool(_EVIDENCE[0].select((t,))))
 
 
 def guard(s) -> str:
@@ -157,6 +163,21 @@ def _inline_flags(p: str) -> bool:
     return re.search(r"\(\?[A-Za-z0-9]+\)", p) is not None
 
 
+def literal_prefix(p: str) -> str:
+    """The plain characters every match of pattern `p` starts with: searched for
+    as a string before the pattern is asked (`Thought for ` before `Thought for
+    (?:\\d+m )?\\d+s`). "" where flags for the whole pattern (`(?i)`) change
+    what its characters match, or where it has alternatives at the top."""
+    if "(?" in p and _inline_flags(p) or _top_level_alternation(p):
+        return ""
+    i = 0
+    while i < len(p) and p[i] not in "\\.^$*+?{}[]|()":
+        i += 1
+    if i < len(p) and p[i] in "*?{":
+        i -= 1  # the last character may repeat or be missing
+    return p[:i]
+
+
 def _top_level_alternation(p: str) -> bool:
     depth, i, in_class = 0, 0, False
     while i < len(p):
@@ -186,27 +207,106 @@ def _foldable(s) -> str | None:
     return s.lower() if isinstance(s, str) and s and s.isascii() else None
 
 
-def _entry(s, idx: frozenset, low: bool = False) -> tuple:
-    """(the string to search for, or None when the guard is the whole of it or
+def _entry(s, idx: frozenset, low: bool = False) -> list:
+    """[the string to search for, or None when the guard is the whole of it or
     there is none; its UTF-8 bytes if it is ASCII, else None; the rules it lets
-    run; a test to pass after it, given the text as it is, or None). `low`: the
-    string is searched for lower-cased, in the lower-cased text."""
+    run; a test to pass after it, given the text as it is, or None; its place
+    in the plan's one-pass search (_Strings), or -1]. `low`: the string is
+    searched for lower-cased, in the lower-cased text."""
     if isinstance(s, _Guarded):
         string, search = (s.guard if len(s.guard) > 1 else None), s.needs.search
     elif isinstance(s, re.Pattern):
         string, search = None, s.search
     else:
         string, search = (None if s == guard(s) else s), None
-    return (string, string.encode() if string is not None and string.isascii() else None, idx, search)
+    return [string, string.encode() if string is not None and string.isascii() else None, idx, search, -1]
 
 
-def _grouped(tests: dict[tuple, set[int]]) -> list[tuple]:
-    """(guard, lower-cased?, entries) for each guard, rare guards first (their
-    cheap misses come first)."""
-    groups: dict[tuple[str, bool], list[tuple]] = {}
+def _grouped(tests: dict[tuple, set[int]], ascii_only: bool) -> tuple[list[tuple], "_Strings"]:
+    """(guard, lower-cased?, late?, entries, the group's places in the one-pass
+    search or None) for each guard, rare guards first (their cheap misses come
+    first), the late tests last; and the one-pass search of the strings
+    anchored at an uncommon guard (for `ascii_only`, only ASCII strings,
+    searched for in a text's UTF-8 bytes)."""
+    groups: dict[tuple[str, bool, bool], list[list]] = {}
     for (s, low), idx in tests.items():
-        groups.setdefault((guard(s), low), []).append(_entry(s, frozenset(idx), low))
-    return [(g, low, groups[g, low]) for g, low in sorted(groups, key=lambda k: (-_rank(k[0]), k))]
+        late = isinstance(s, _Guarded) and s.needs.late
+        groups.setdefault((guard(s), low, late), []).append(_entry(s, frozenset(idx), low))
+    strings: list[tuple[str, str]] = []
+    out = []
+    for k in sorted(groups, key=lambda k: (k[2], -_rank(k[0]), k)):
+        g, low, _ = k
+        entries = groups[k]
+        places = None
+        if _uncommon(g) and not low and (g.isascii() or not ascii_only):
+            places = set()
+            for e in entries:
+                if e[0] is not None and len(e[0]) > 2:  # `](`, `[^`: in most Markdown, searched for alone
+                    e[4] = len(strings)
+                    places.add(len(strings))
+                    strings.append((g, e[0]))
+            # a group of strings only, all in the one pass: skipped when it found none of them
+            places = frozenset(places) if places and all(e[4] >= 0 for e in entries) else None
+        out.append((*k, entries, places))
+    return out, _Strings(strings, as_bytes=ascii_only)
+
+
+def _uncommon(g: str) -> bool:
+    """A guard the one-pass search anchors at: not a lower-case letter, a digit or a space."""
+    return bool(g) and not (g.isascii() and (g.islower() or g.isdigit() or g.isspace()))
+
+
+class _Strings:
+    """The strings of a plan anchored at an uncommon character (`[`, `<`, `_`,
+    a capital), searched for in one pass: one pattern of alternatives, each
+    starting at its string's guard character (a few in a hundred characters
+    of prose) and looking behind for the characters before it. Where one
+    matches, every string anchored at that character is asked there. A text
+    holding none of them (most texts) costs one pass instead of thirty: the
+    editorial corpus's Markdown posts take a seventh of the time. A text that
+    repeats one string many times has the others searched for one by one."""
+    __slots__ = ("strings", "_anchors", "_source", "_pattern", "_bytes")
+
+    def __init__(self, strings: list[tuple[str, str]], as_bytes: bool):
+        self.strings = [s for _, s in strings]
+        self._bytes = as_bytes
+        self._anchors: dict = {}  # guard (a character, or a byte) -> [(place, its offset in the string, string)]
+        alts = []
+        for j, (g, s) in enumerate(strings):
+            k = s.index(g)
+            before = "(?<=" + re.escape(s[:k + 1]) + ")" if k else ""
+            alts.append(re.escape(g) + before + re.escape(s[k + 1:]) + "()")
+            key, item = (ord(g), s.encode()) if as_bytes else (g, s)
+            self._anchors.setdefault(key, []).append((j, len(s[:k].encode()) if as_bytes else k, item))
+        self._source = "|".join(alts)
+        self._pattern = None
+
+    def found(self, hay) -> set[int]:
+        """The places of the strings `hay` holds."""
+        if not self.strings:
+            return set()
+        if self._pattern is None:
+            self._pattern = re.compile(self._source.encode() if self._bytes else self._source)
+        found: set[int] = set()
+        search, anchors, pos, again = self._pattern.search, self._anchors, 0, 0
+        while True:
+            m = search(hay, pos)
+            if m is None:
+                return found
+            p = m.start()
+            new = False
+            for j, k, s in anchors[hay[p]]:
+                if j not in found and p >= k and hay.startswith(s, p - k):
+                    found.add(j)
+                    new = True
+            if len(found) == len(self.strings):
+                return found
+            again = 0 if new else again + 1
+            if again > 16:  # one string over and over: ask for the others one by one
+                found.update(j for j, s in enumerate(self.strings)
+                             if j not in found and (s.encode() if self._bytes else s) in hay)
+                return found
+            pos = p + 1
 
 
 def _rank(g: str) -> int:
@@ -255,20 +355,40 @@ class Plan:
         # ASCII texts: case variants searched for once, in the lower-cased text. Other
         # texts: every string as written, since str.lower() of a non-ASCII text first
         # allocates twelve bytes a character (a 10 MB draft would briefly take 140 MB).
-        self._ascii_groups = [g for g in _grouped(folded) if g[0].isascii()]
-        groups = _grouped({(s, False): idx for s, idx in wanted.items()})
+        groups, self._ascii_strings = _grouped({k: v for k, v in folded.items()
+                                                if guard(k[0]).isascii() or k[1]}, ascii_only=False)
+        self._ascii_groups = [g for g in groups if g[0].isascii()]
+        groups, self._other_strings = _grouped({(s, False): idx for s, idx in wanted.items()}, ascii_only=True)
         # Other texts: ASCII guards tested on the UTF-8 bytes, the rest against the set
-        # of non-ASCII characters the text holds. (bytes guard, str guard, entries)
-        self._other_groups = [(g.encode() if g.isascii() else None, g, entries) for g, _, entries in groups]
+        # of non-ASCII characters the text holds. (bytes guard, str guard, late?, entries, places)
+        self._other_groups = [(g.encode() if g.isascii() else None, g, late, entries, places)
+                              for g, _, late, entries, places in groups]
         self.everything = len(self.always) == len(self.rules)
+        self._evidence = None  # the indices of the evidence rules, when the plan holds them all
 
-    def select(self, texts: Sequence[str]) -> list:
-        """The rules that may match in any of `texts`, in their order."""
+    def _debris_known(self, text: str, hit: set) -> None:
+        """Before the late tests: where this plan holds every evidence rule, whether
+        one of them may fire is known already (the evidence plan need not be asked)."""
+        if self._evidence is None:
+            evidence = _EVIDENCE[0].rules if _EVIDENCE else None
+            mine = {id(r): i for i, r in enumerate(self.rules)}
+            found = [mine.get(id(r)) for r in evidence] if evidence else [None]
+            self._evidence = frozenset(found) if None not in found else frozenset({-1})
+        if -1 not in self._evidence:
+            _MEMO["debris"] = (text, not self._evidence.isdisjoint(hit))
+
+    def select(self, texts: Sequence[str], source: str | None = None) -> list:
+        """The rules that may match in any of `texts`, in their order. `source`:
+        the draft the texts are views of, where tests ask about the whole draft
+        (debris_possible)."""
         if self.everything:
             return self.rules
         hit = set(self.always)
         _DEPTH[0] += 1
         try:
+            if source is not None:
+                for text in texts:
+                    _MEMO[("source", id(text))] = (text, source)
             for text in texts:
                 if text.isascii():
                     self._select_ascii(text, hit)
@@ -283,45 +403,66 @@ class Plan:
         return [rules[i] for i in sorted(hit)]
 
     def _select_ascii(self, text: str, hit: set) -> None:
-        lowered = None
-        for g, low, entries in self._ascii_groups:
-            if low:
+        lowered, late_known = None, False
+        found = self._ascii_strings.found(text)
+        for g, low, late, entries, places in self._ascii_groups:
+            if late and not late_known:
+                self._debris_known(text, hit)
+                late_known = True
+            if places is not None:
+                if places.isdisjoint(found):
+                    continue
+            elif low:
                 if lowered is None:
                     lowered = text.lower()
-                t = lowered
-            else:
-                t = text
-            if g not in t:  # ("" is in every text)
+                if g not in lowered:
+                    continue
+                _entries(entries, found, lowered, lowered, text, hit)
                 continue
-            _entries(entries, t, t, text, hit)
+            elif g not in text:  # ("" is in every text)
+                continue
+            _entries(entries, found, text, text, text, hit)
 
     def _select_other(self, text: str, hit: set) -> None:
-        if len(text) > _COPY_LIMIT:  # a large draft: no copy, every guard searched for in the text
-            for _, g, entries in self._other_groups:
+        large = len(text) > _COPY_LIMIT  # a large draft: no copy, every guard searched for in the text
+        if not large:
+            data = text.encode("utf-8", "surrogatepass")
+            rare = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+            found = self._other_strings.found(data)
+        late_known = False
+        for bg, g, late, entries, places in self._other_groups:
+            if late and not late_known:
+                self._debris_known(text, hit)
+                late_known = True
+            if large:
                 if g in text:
-                    _entries(entries, text, text, text, hit)
-            return
-        data = text.encode("utf-8", "surrogatepass")
-        rare = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-        for bg, g, entries in self._other_groups:
-            if bg is not None:
+                    _entries(entries, None, text, text, text, hit)
+                continue
+            if places is not None:
+                if places.isdisjoint(found):
+                    continue
+            elif bg is not None:
                 if bg not in data:
                     continue
             elif g not in rare:
                 continue
-            _entries(entries, text, data, text, hit)
+            _entries(entries, found, text, data if bg is not None else text, text, hit)
 
 
-def _entries(entries, text: str, data, original: str, hit: set) -> None:
-    """Let the entries of one guard's group run. Strings are searched for in
-    `text` (lower-cased for a folded group) or, for a text that is not all
-    ASCII, in its UTF-8 bytes `data` where the string is ASCII; tests are
-    given the `original` text."""
-    for s, sb, idx, search in entries:
+def _entries(entries, found, text: str, data, original: str, hit: set) -> None:
+    """Let the entries of one guard's group run. A string of the one-pass
+    search is there if `found` holds its place (None: search for it); others
+    are searched for in `text` (lower-cased for a folded group) or, for a text
+    that is not all ASCII, in its UTF-8 bytes `data` where the string is ASCII.
+    Tests are given the `original` text."""
+    for s, sb, idx, search, place in entries:
         if idx <= hit:
             continue
         if s is not None:
-            if data is text or sb is None:
+            if place >= 0 and found is not None:
+                if place not in found:
+                    continue
+            elif data is text or sb is None:
                 if s not in text:
                     continue
             elif sb not in data:

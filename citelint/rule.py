@@ -59,6 +59,11 @@ class Rule:
     # Choose strings with an uncommon character where you can: `[cite`, not `cite`.
     # A Python rule may also list compiled `re` patterns, for what a string cannot say.
     prefilter: tuple = ()
+    # The view ("prose" or "markup") in which every finding's candidates lie, so the
+    # rule's prefilter may be asked again of that view once it is built: a Markdown
+    # draft's code no longer counts. "" (the default, and every plugin's unless it
+    # says so): the prefilter is asked of the source only.
+    prefilter_reads: str = ""
     examples: list[Example] = []
     origin: str = ""            # where the rule is defined, for `citelint rule`
 

@@ -33,6 +33,7 @@ class NonCanonicalOutletName(Rule):
     fix_title = "Use the outlet's own name"
     quotes = "skip"
     origin = "citelint/checks/attribution.py"
+    prefilter_reads = "prose"
     summary = "Finds an outlet credited under a known garbled name, `PA Today` for Pakistan Today, `Ndtv` for NDTV, and suggests its own name."
     why = ("Credits must name the outlet the way it names itself. Only forms credited as a source count (after "
            "\"according to\", before \"reported\", in brackets). Re-cased acronyms such as `Nato` or `Tass` are a "
@@ -66,16 +67,27 @@ class NonCanonicalOutletName(Rule):
 # A Markdown link's text (with no bracket in it: no outlet's name has one), and
 # the text of a raw-HTML anchor (with no tag in it), as the source holds them.
 _LINK_TEXT = re.compile(r"\[([^\[\]]*)\]\(")
-_ANCHOR_TEXT = re.compile(r">([^<>]*)</[aA][\s/>]")
+_ANCHOR_CLOSE = re.compile(r"</[aA][\s/>]")
 
 
 def _names_an_outlet(outlets, texts) -> bool:
     """Whether one of the link texts is, as ATR002 reads it, an outlet's name."""
+    reg = outlets.registry
     for text in texts:
         label = text.strip().strip("*_").strip()
-        if label and len(label) <= 60 and any(not o.is_platform for o in outlets.registry.lookup_name(label)):
+        if label and len(label) <= 60 and reg.knows(label) and any(not o.is_platform for o in reg.lookup_name(label)):
             return True
     return False
+
+
+def _anchor_texts(text: str):
+    """The text of each raw-HTML anchor that holds no tag: from the `>` before
+    its closing tag (found first: they are few) to that tag."""
+    for m in _ANCHOR_CLOSE.finditer(text):
+        i = m.start()
+        opened = text.rfind(">", 0, i)
+        if opened >= 0 and text.rfind("<", opened, i) < 0:
+            yield text[opened + 1:i]
 
 
 class LinkOutletMismatch(Rule):
@@ -83,6 +95,7 @@ class LinkOutletMismatch(Rule):
     name = "link-outlet-mismatch"
     severity = Severity.WARNING
     origin = "citelint/checks/attribution.py"
+    prefilter_reads = "markup"
     summary = "Finds a link whose text names one outlet while the link goes to another: `[Reuters](https://www.dawn.com/…)`."
     why = ("The credit and the source disagree, so one of them is wrong. Archive, AMP and redirect links are "
            "unwrapped first; sister outlets and a paper linking a wire story it carries are not mismatches.")
@@ -103,8 +116,8 @@ class LinkOutletMismatch(Rule):
         outlets = outlets_for(settings)
         return (Needs("](", test=lambda text: _names_an_outlet(outlets, (m.group(1) for m in _LINK_TEXT.finditer(text))),
                       kinds=("markdown",)),
-                Needs("</", flags=re.I, pattern=r"</a[\s/>]", kinds=("html",)),
-                Needs("</", test=lambda text: _names_an_outlet(outlets, (m.group(1) for m in _ANCHOR_TEXT.finditer(text))),
+                Needs(("</a", "</A"), pattern=r"</[aA][\s/>]", kinds=("html",)),
+                Needs(("</a", "</A"), test=lambda text: _names_an_outlet(outlets, _anchor_texts(text)),
                       kinds=("markdown",)))
 
     def check(self, ctx: Context):
@@ -135,7 +148,7 @@ class LinkOutletMismatch(Rule):
                               f"link text names {n.name} but the link goes to {linked.name}", url=link.url)
 
 
-_HANDLE_TEXT = re.compile(r"(?<![\w.@/\\])@([A-Za-z0-9_]{2,15})")  # social._HANDLE's handle, as the source holds it
+_HANDLE_TEXT = re.compile(r"@(?<![\w.@/\\]@)([A-Za-z0-9_]{2,15})")  # social._HANDLE's handle, as the source holds it
 
 
 class OutletHandle(Rule):
@@ -146,6 +159,7 @@ class OutletHandle(Rule):
     fix_title = "Name the outlet"
     quotes = "skip"
     origin = "citelint/checks/attribution.py"
+    prefilter_reads = "prose"
     summary = "Finds a known outlet's social handle used in body text, `@dawn_com`, and suggests the outlet's name."
     why = ("News copy credits outlets by name; a handle reads as a pasted post. Credits (`Dawn (@dawn_com)`, "
            "`follow @dawn_com on X`), stories about the account (`the @washingtonpost TikTok account`), link text and "

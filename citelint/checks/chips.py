@@ -25,6 +25,7 @@ class ChipCluster(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the chips"
     origin = "citelint/checks/chips.py"
+    prefilter_reads = "prose"
     prefilter = (CHIPS,)  # a count: `+` and a digit
     summary = ("Finds source chips pasted after a sentence: `Pakistan Today +3 Geo News +3 | Ndtv.com (NDTV) +3`, "
                "`Financial Times + 2`, a chip split over lines (`Reddit⏎+6`), with any outlet list and `, +3` tail.")
@@ -85,6 +86,7 @@ class GluedChipChain(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the chain"
     origin = "citelint/checks/chips.py"
+    prefilter_reads = "prose"
     prefilter = (CHIPS,)  # a count: `+` and a digit
     summary = "Finds chains of two or more glued chips such as `IT Governance+3ISO+3ISO+3` anywhere in a sentence."
     why = ("Glued `Name+N` chains are how source pills paste into plain text. Two or more segments in a row are "
@@ -115,6 +117,7 @@ class LoneChipCount(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the line"
     origin = "citelint/checks/chips.py"
+    prefilter_reads = "prose"
     prefilter = (CHIPS,)  # a count: `+` and a digit
     summary = "Finds a `+2` alone on its line, left where a chip split over lines."
     why = ("Copying a chip-laden answer as plain text puts each chip's count on its own line. It is deleted when "
@@ -176,6 +179,7 @@ class ChipLink(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Keep the link, drop the chip counts"
     origin = "citelint/checks/chips.py"
+    prefilter_reads = "prose"
     prefilter = (CHIPS,)  # a count: `+` and a digit
     summary = "Finds source chips kept as links: `[AP News+1](https://apnews.com/…)`, `[wiki.archlinux +2]`."
     why = ("Copy-as-Markdown keeps a chip as a link whose text is the chip. The link is the source, so the fix keeps "
@@ -255,6 +259,7 @@ class OutletListParenthesis(Rule):
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the outlet list"
     origin = "citelint/checks/chips.py"
+    prefilter_reads = "prose"
     summary = "Finds a parenthesised list of outlets closing a sentence, `(Reuters, Dawn, Geo News).`, left where linked chips were."
     why = ("ChatGPT cites with `([Reuters](…), [Dawn](…))`; when the links are stripped, a bare list of outlet names "
            "is left. Every item must be a known outlet or a domain; `(Karachi, Lahore, Quetta)` is not touched. "
@@ -305,6 +310,7 @@ class DomainNameDuplicate(Rule):
     name = "domain-name-duplicate"
     severity = Severity.WARNING
     origin = "citelint/checks/chips.py"
+    prefilter_reads = "prose"
     summary = "Finds an outlet given twice, as a domain and a name: `Ndtv.com (NDTV)`."
     why = "Chip labels show a domain and the outlet's name together; in copy, keep one (usually the name)."
     examples = [

@@ -83,7 +83,7 @@ class Outlets:
 
     def named(self, name: str) -> bool:
         """Whether `name` is a registered way of writing an outlet."""
-        return bool(self.registry.forms(name))
+        return self.registry.knows(name)
 
     def maybe(self, name: str) -> bool:
         """What known_outlet() needs without the draft's own chips: a

@@ -33,9 +33,11 @@ def _tags(ctx: Context, view, is_outlet):
         yield m, name
 
 
-# _TAG as the source holds it: a bracketed name (any characters but brackets)
-# closing its line, not a link or a link label.
-_TAG_SOURCE = re.compile(r"\[([^\[\]\s][^\[\]\n]{1,40})\](?![(\[:])[ \t]*+[.,;:]?[ \t]*+(?:[\r\n]|\Z)")
+# _TAG as the source holds it: a bracketed name (a letter first, or any character
+# `re` may not know for one; then anything but brackets) closing its line, not a
+# link or a link label.
+_TAG_SOURCE = re.compile(
+    r"\[((?:[^\W\d_]|[^\x00-\x7f])[^\[\]\n]{1,40})\](?![(\[:])[ \t]*+[.,;:]?[ \t]*+(?:[\r\n]|\Z)")
 
 
 def _tag_names(text: str) -> tuple:
@@ -62,6 +64,14 @@ def _earlier_mentions(ctx: Context, text: str, start: int, outlet_name: str) -> 
     return False
 
 
+def _after_sentence(line: str) -> bool:
+    """Whether a sentence ends on the line before some space or tab (_CRUMB starts so)."""
+    return _SENTENCE_THEN_SPACE.search(line) is not None
+
+
+_SENTENCE_THEN_SPACE = re.compile(r"[.!?][\"'\u201d]?[ \t]")
+
+
 class RepeatedOutletTag(Rule):
     code = "CHP008"
     name = "repeated-outlet-tag"
@@ -69,6 +79,7 @@ class RepeatedOutletTag(Rule):
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the repeated tag"
     origin = "citelint/checks/outlet_tags.py"
+    prefilter_reads = "prose"
     summary = "Finds an outlet tag after a sentence that already names that outlet: `According to Dawn, … [Dawn].`"
     why = "The sentence already attributes the claim; the trailing tag is a leftover chip and only repeats it."
     examples = [
@@ -98,6 +109,7 @@ class BracketedOutletTag(Rule):
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the tag (or attribute the outlet in words)"
     origin = "citelint/checks/outlet_tags.py"
+    prefilter_reads = "prose"
     summary = "Finds a bracketed outlet name closing a sentence: `terrorists. [Geo News].`"
     why = ("A source chip whose link was stripped leaves the outlet's name in brackets. It is not how a news story "
            "attributes, but it does name a source, so deleting it is an editor's call (unsafe fix). Only known outlets "
@@ -131,6 +143,7 @@ class TrailingCreditCrumb(Rule):
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the crumb"
     origin = "citelint/checks/outlet_tags.py"
+    prefilter_reads = "prose"
     summary = "Finds garbled credits after a sentence's end: `effectively. W. Dawn Page`, `effectively. via Dawn`."
     why = ("Card and favicon labels (a monogram letter, the outlet, a card type) paste as a crumb after the last "
            "sentence. It names an outlet, so deleting it needs an editor's eye. `Turn to page 3.` and "
@@ -158,13 +171,13 @@ class TrailingCreditCrumb(Rule):
             for end in self._ENDS:
                 for m in end.finditer(text):
                     line = line_at(text, m.start())
-                    if line in seen:
+                    if line in seen or not _after_sentence(line):
                         continue
                     seen.add(line)
                     if any(outlets.named(c.group("o").strip()) for c in self._CRUMB.finditer(line)):
                         return True
             return False
-        return (Needs(test=crumb),)
+        return (Needs(("age", "via"), test=crumb),)
 
     def check(self, ctx: Context):
         view = ctx.doc.prose

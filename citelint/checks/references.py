@@ -23,6 +23,7 @@ class PastedReferenceDefinitions(Rule):
     severity = Severity.WARNING
     scope = "document"
     origin = "citelint/checks/references.py"
+    prefilter_reads = "prose"
     summary = "Finds numbered link-definition lines such as `[1]: https://… \"Title\"` pasted from a chat assistant."
     why = ("A chat assistant's copy-as-Markdown appends one `[n]: url \"title\"` line per source. In a "
            "plain-text draft they print as a block of raw links after the story; each holds a source, so it is "
@@ -97,6 +98,7 @@ class BareNumericMarker(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the marker"
     origin = "citelint/checks/references.py"
+    prefilter_reads = "prose"
     quotes = "skip"  # "index out of range [3]" quoted from an error message
     summary = "Finds numbered citation markers `[1][2]` that nothing in the draft could point to."
     why = ("Search assistants number their sources; pasted without the list, the markers point nowhere. A marker "
@@ -227,6 +229,7 @@ class UndefinedFootnote(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the footnote reference"
     origin = "citelint/checks/references.py"
+    prefilter_reads = "prose"
     prefilter = ("[^",)
     summary = "Finds Markdown footnote references `[^3]` that have no `[^3]:` definition."
     why = "A footnote reference with nothing behind it prints as `[^3]`: the note was lost in the paste."
@@ -257,6 +260,7 @@ class SuperscriptCitation(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the superscript number"
     origin = "citelint/checks/references.py"
+    prefilter_reads = "prose"
     summary = "Finds superscript citation digits after a word: `some sources⁷⁸, you can…`."
     why = ("Copilot renders sources as superscript numbers that paste as ⁷⁸. A superscript on a capitalised name "
            "(`Studio³`) is a name's typography unless the draft shows assistant debris. They are reported; deleted "
@@ -295,6 +299,7 @@ class CircledDigitMarker(Rule):
     name = "circled-digit-marker"
     severity = Severity.INFO
     origin = "citelint/checks/references.py"
+    prefilter_reads = "prose"
     prefilter = tuple(map(chr, range(0x2460, 0x2474))) + tuple(map(chr, range(0x2776, 0x2780)))
     summary = "Finds circled citation digits ①②③ glued to a word."
     why = "Some assistants cite with circled numbers; they are also ordinary list numbering, so this is only information."
@@ -314,6 +319,7 @@ class CircledDigitMarker(Rule):
 _HEAD_LINE = re.compile(r"[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(sources|citations|references)(?:\*\*)?[ \t]*:?[ \t]*")
 
 
+_HEAD_END = re.compile(r"(?:\*\*)?[ \t]*:?[ \t]*(?:[\r\n]|\Z)")  # the heading's word ends its line
 _HEAD_ANY_CASE = re.compile(r"(?im)(?:^|(?<=\r))" + _HEAD_LINE.pattern + r"(?=\r|$)")
 
 
@@ -329,7 +335,7 @@ def _sources_heading(text: str) -> bool:
         for word in ("sources", "citations", "references"):
             i = folded.find(word)
             while i >= 0:
-                m = _HEAD_LINE.fullmatch(line_at(folded, i))
+                m = _HEAD_END.match(folded, i + len(word)) and _HEAD_LINE.fullmatch(line_at(folded, i))
                 if m:
                     heads.append(m.group(1))
                 i = folded.find(word, i + len(word))
@@ -343,6 +349,7 @@ class SourcesTrailer(Rule):
     name = "sources-trailer"
     severity = Severity.WARNING  # an explainer may end with a real reading list
     origin = "citelint/checks/references.py"
+    prefilter_reads = "markup"
     summary = "Finds a closing `Sources:` / `Citations` / `References` block made only of links, numbers and outlet names."
     why = ("Assistants end answers with a source list; a news story attributes in the text instead. The block is "
            "only matched when everything after the heading, to the end of the draft, is links or list entries. It "
@@ -359,7 +366,7 @@ class SourcesTrailer(Rule):
     # A heading line of its own (facts/sources.py's _HEAD); a `References` one
     # counts only beside assistant debris.
     prefilter = (Needs(("ources", "OURCES", "itations", "ITATIONS", "eferences", "EFERENCES"),
-                       test=lambda text: _sources_heading(text)),)
+                       test=lambda text: _sources_heading(text), late=True),)
 
     def check(self, ctx: Context):
         block = ctx.facts.sources_trailer

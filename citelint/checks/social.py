@@ -34,8 +34,7 @@ def _paste_or_debris(text: str) -> bool:
     return any(n in text for n in _RESIDUE_NEEDLES) or debris_possible(text, CHIPS)
 
 
-def _handle_and(text: str, also) -> bool:
-    return _HANDLE_START.search(text) is not None and also(text)
+
 
 
 def uncredited_handles(ctx: Context):
@@ -114,6 +113,7 @@ class EmbedChrome(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the embed chrome"
     origin = "citelint/checks/social.py"
+    prefilter_reads = "prose"
     summary = "Finds the text an embedded post leaves when a web page is copied: `pic.twitter.com/…` links and `View this post on Instagram` lines."
     why = ("They are the embed's furniture, not the post; in print they are noise. The post itself needs re-embedding "
            "or quoting. Inside a real embed (an embed blockquote, a shortcode, a Markdown blockquote citing the post) "
@@ -163,6 +163,7 @@ class EmbeddedPostByline(Rule):
     name = "embedded-post-byline"
     severity = Severity.WARNING
     origin = "citelint/checks/social.py"
+    prefilter_reads = "prose"
     prefilter = ("(@",)
     summary = "Finds a pasted tweet byline such as `— Arfa Khan (@thearfakhan) November 12, 2025`."
     why = "An embedded post was copied as text. Re-embed it, or quote it and attribute it in words."
@@ -200,7 +201,9 @@ class StrayHandle(Rule):
     severity = Severity.INFO
     quotes = "skip"
     origin = "citelint/checks/social.py"
-    prefilter = (Needs("@", test=lambda text: _HANDLE_START.search(text) is not None and _paste_or_debris(text)),)
+    prefilter_reads = "prose"
+    prefilter = (Needs("@", test=lambda text: _HANDLE_START.search(text) is not None and _paste_or_debris(text),
+                       late=True),)
     summary = ("Finds social-media handles in body text of a draft that shows a pasted post (embed chrome or a post's "
                "byline outside a real embed) or assistant debris.")
     why = ("News style names people and outlets; a bare handle is often left from a pasted post. It is only "
@@ -232,9 +235,11 @@ class StrayHashtag(Rule):
     severity = Severity.INFO
     quotes = "skip"
     origin = "citelint/checks/social.py"
+    prefilter_reads = "prose"
     # "#" then a letter (Markdown headings put "# " in nearly every article), in a
     # draft that shows a pasted post or debris.
-    prefilter = (Needs("#", test=lambda text: _HASHTAG.search(text) is not None and _paste_or_debris(text)),)
+    prefilter = (Needs("#", test=lambda text: _HASHTAG.search(text) is not None and _paste_or_debris(text),
+                       late=True),)
     summary = "Finds hashtags pasted from a post: in a run of hashtags, at the end of a line, or beside a pasted post."
     why = ("Hashtags copied with a post are noise in print. Only a draft that shows a pasted post or assistant "
            "debris is read; a hashtag discussed as a topic (`the #MeToo movement`), a link's text, a real embed, "
@@ -314,8 +319,9 @@ class NearDuplicateHandle(Rule):
     name = "near-duplicate-handle"
     severity = Severity.WARNING
     origin = "citelint/checks/social.py"
+    prefilter_reads = "prose"
     prefilter = (Needs("@", test=lambda text: _HANDLE_START.search(text) is not None and (
-        _paste_or_debris(text) or _POINTER.search(text) or _POINTER_TO_HANDLE.search(text))),)
+        _paste_or_debris(text) or _POINTER.search(text) or _POINTER_TO_HANDLE.search(text)), late=True),)
     summary = "Finds two handles in one draft that differ by a typo: `@mathrubhumi` and `@matthrubhumi`."
     why = "One of them is probably wrong, and a wrong handle credits a stranger. Either spelling could be the real account, so it is only reported."
     examples = [
@@ -436,7 +442,34 @@ def _deletions(word: str, k: int) -> set[str]:
 # _DEICTIC's two shapes as the source holds them: a verb (every one ends in `ed`)
 # pointing at a post, or a post "from" a handle.
 _POINTER = Needs(pattern=r"ed\s+(?:this|the following|the above|that)\s+(?:tweet|post|video|reel|story)")
-_POINTER_TO_HANDLE = Needs("@", pattern=r"(?:[Tt]his|[Tt]he following)\s+(?:tweet|post)\s+(?:from|by)\s+@")
+def _points_to_handle(text: str) -> bool:
+    """`this tweet from @x`: read back from each `@` after a space (they are
+    few), word by word, as _DEICTIC's second shape reads forward."""
+    for m in _AT_AFTER_SPACE.finditer(text):
+        j = _back_over_space(text, m.start())
+        for words in (("from", "by"), ("tweet", "post"), ("this", "This", "the following", "The following")):
+            w = next((w for w in words if text.endswith(w, 0, j)), None)
+            if w is None:
+                break
+            j -= len(w)
+            if words[0] != "this":
+                k = _back_over_space(text, j)
+                if k == j:
+                    break  # `\s+` needs a space before the word
+                j = k
+        else:
+            return True
+    return False
+
+
+def _back_over_space(text: str, i: int) -> int:
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+_AT_AFTER_SPACE = re.compile(r"@(?<=\s@)")
+_POINTER_TO_HANDLE = Needs("@", test=_points_to_handle)
 
 
 class MissingEmbedReference(Rule):
@@ -446,6 +479,7 @@ class MissingEmbedReference(Rule):
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the sentence"
     origin = "citelint/checks/social.py"
+    prefilter_reads = "prose"
     summary = "Finds sentences that point at an embedded post that is not there: `…has confirmed this tweet from @matthrubhumi`."
     why = ("\"This tweet\" refers to an embed that did not survive the paste, so the sentence means nothing to "
            "readers. The fix deletes the whole sentence, which only an editor can decide (unsafe).")

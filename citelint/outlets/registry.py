@@ -62,12 +62,39 @@ class Form(Value):
 
 def normalize(name: str) -> str:
     """Compare names case-folded, without a leading "the", possessive or final dot."""
+    key = _NORMALIZED.get(name)
+    if key is None:
+        key = _ascii_key(name) if name.isascii() else _full_key(name)
+        if len(_NORMALIZED) >= _NORMALIZED_MAX:
+            _NORMALIZED.clear()
+        _NORMALIZED[name] = key
+    return key
+
+
+# Names asked about and their keys: a run asks about the same names again and again
+# (chip labels, link texts, bracketed tags), and each key costs several steps.
+_NORMALIZED: dict[str, str] = {}
+_NORMALIZED_MAX = 50_000
+
+
+def _full_key(name: str) -> str:
     s = unicodedata.normalize("NFKC", name).casefold().strip()
     s = s.replace("\u2019", "'")
     s = re.sub(r"'s$", "", s)
     s = re.sub(r"^the\s+", "", s)
     s = re.sub(r"\s+", " ", s).strip(" .,;:*")
     return s
+
+
+def _ascii_key(name: str) -> str:
+    """_full_key() of an ASCII name, with string methods: NFKC leaves ASCII as
+    it is, casefold() is lower(), and str.split() splits where `\\s+` matches."""
+    s = name.lower().strip()
+    if s.endswith("'s"):
+        s = s[:-2]
+    if s.startswith("the") and s[3:4].isspace():
+        s = s[3:].lstrip()
+    return " ".join(s.split()).strip(" .,;:*")
 
 
 class Registry:
@@ -108,6 +135,10 @@ class Registry:
     def forms(self, text: str) -> list[Form]:
         """Every registered way of writing `text` (case-insensitive)."""
         return self._names.get(normalize(text), [])
+
+    def knows(self, text: str) -> bool:
+        """Whether `text` is a registered way of writing some outlet (forms(), without the list)."""
+        return normalize(text) in self._names
 
     def lookup_name(self, text: str) -> list[Outlet]:
         seen, out = set(), []
