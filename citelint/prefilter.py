@@ -211,7 +211,7 @@ def _entry(s, idx: frozenset, low: bool = False) -> list:
     """[the string to search for, or None when the guard is the whole of it or
     there is none; its UTF-8 bytes if it is ASCII, else None; the rules it lets
     run; a test to pass after it, given the text as it is, or None; its place
-    in the plan's one-pass search (_Strings), or -1]. `low`: the string is
+    among the strings of its group's _Finder, or -1]. `low`: the string is
     searched for lower-cased, in the lower-cased text."""
     if isinstance(s, _Guarded):
         string, search = (s.guard if len(s.guard) > 1 else None), s.needs.search
@@ -222,89 +222,77 @@ def _entry(s, idx: frozenset, low: bool = False) -> list:
     return [string, string.encode() if string is not None and string.isascii() else None, idx, search, -1]
 
 
-def _grouped(tests: dict[tuple, set[int]], ascii_only: bool) -> tuple[list[tuple], "_Strings"]:
-    """(guard, lower-cased?, late?, entries, the group's places in the one-pass
-    search or None) for each guard, rare guards first (their cheap misses come
-    first), the late tests last; and the one-pass search of the strings
-    anchored at an uncommon guard (for `ascii_only`, only ASCII strings,
-    searched for in a text's UTF-8 bytes)."""
+def _grouped(tests: dict[tuple, set[int]], ascii_only: bool) -> list[tuple]:
+    """(guard, lower-cased?, late?, entries, finder or None) for each guard, rare
+    guards first (their cheap misses come first), the late tests last. A group
+    of several strings at an uncommon guard gets a _Finder (for `ascii_only`,
+    of ASCII strings only, searched for in a text's UTF-8 bytes)."""
     groups: dict[tuple[str, bool, bool], list[list]] = {}
     for (s, low), idx in tests.items():
         late = isinstance(s, _Guarded) and s.needs.late
         groups.setdefault((guard(s), low, late), []).append(_entry(s, frozenset(idx), low))
-    strings: list[tuple[str, str]] = []
     out = []
     for k in sorted(groups, key=lambda k: (k[2], -_rank(k[0]), k)):
         g, low, _ = k
         entries = groups[k]
-        places = None
+        finder = None
         if _uncommon(g) and not low and (g.isascii() or not ascii_only):
-            places = set()
-            for e in entries:
-                if e[0] is not None and len(e[0]) > 2:  # `](`, `[^`: in most Markdown, searched for alone
-                    e[4] = len(strings)
-                    places.add(len(strings))
-                    strings.append((g, e[0]))
-            # a group of strings only, all in the one pass: skipped when it found none of them
-            places = frozenset(places) if places and all(e[4] >= 0 for e in entries) else None
-        out.append((*k, entries, places))
-    return out, _Strings(strings, as_bytes=ascii_only)
+            strings = [e for e in entries if e[0] is not None]
+            if len(strings) >= 2:
+                for place, e in enumerate(strings):
+                    e[4] = place
+                finder = _Finder(g, [e[0] for e in strings], as_bytes=ascii_only)
+        out.append((*k, entries, finder))
+    return out
 
 
 def _uncommon(g: str) -> bool:
-    """A guard the one-pass search anchors at: not a lower-case letter, a digit or a space."""
-    return bool(g) and not (g.isascii() and (g.islower() or g.isdigit() or g.isspace()))
+    """A guard a _Finder anchors at: not a letter, a digit or a space."""
+    return bool(g) and not (g.isascii() and (g.isalnum() or g.isspace()))
 
 
-class _Strings:
-    """The strings of a plan anchored at an uncommon character (`[`, `<`, `_`,
-    a capital), searched for in one pass: one pattern of alternatives, each
-    starting at its string's guard character (a few in a hundred characters
-    of prose) and looking behind for the characters before it. Where one
-    matches, every string anchored at that character is asked there. A text
-    holding none of them (most texts) costs one pass instead of thirty: the
-    editorial corpus's Markdown posts take a seventh of the time. A text that
-    repeats one string many times has the others searched for one by one."""
-    __slots__ = ("strings", "_anchors", "_source", "_pattern", "_bytes")
+class _Finder:
+    """The strings one uncommon character guards (`[` guards `[cite`, `[web:`,
+    `entity[` and four more), searched for at once: a pattern that starts with
+    that character, found at memchr speed, and asks where it occurs whether
+    one of the strings is there. A text holding none of them (most texts)
+    costs one pass instead of one a string. Where one matches, every string
+    of the group is asked at that place; a text that repeats one string many
+    times has the others searched for one by one."""
+    __slots__ = ("strings", "_tests", "_source", "_pattern", "_bytes")
 
-    def __init__(self, strings: list[tuple[str, str]], as_bytes: bool):
-        self.strings = [s for _, s in strings]
+    def __init__(self, g: str, strings: list[str], as_bytes: bool):
+        self.strings = [s.encode() for s in strings] if as_bytes else strings
         self._bytes = as_bytes
-        self._anchors: dict = {}  # guard (a character, or a byte) -> [(place, its offset in the string, string)]
-        alts = []
-        for j, (g, s) in enumerate(strings):
+        alts, self._tests = [], []
+        for s in strings:
             k = s.index(g)
             before = "(?<=" + re.escape(s[:k + 1]) + ")" if k else ""
-            alts.append(re.escape(g) + before + re.escape(s[k + 1:]) + "()")
-            key, item = (ord(g), s.encode()) if as_bytes else (g, s)
-            self._anchors.setdefault(key, []).append((j, len(s[:k].encode()) if as_bytes else k, item))
-        self._source = "|".join(alts)
+            alts.append(before + re.escape(s[k + 1:]))
+            self._tests.append(len(s[:k].encode()) if as_bytes else k)  # where the guard is in the string
+        self._source = re.escape(g) + "(?:" + "|".join(alts) + ")"
         self._pattern = None
 
     def found(self, hay) -> set[int]:
         """The places of the strings `hay` holds."""
-        if not self.strings:
-            return set()
         if self._pattern is None:
             self._pattern = re.compile(self._source.encode() if self._bytes else self._source)
         found: set[int] = set()
-        search, anchors, pos, again = self._pattern.search, self._anchors, 0, 0
+        search, strings, offsets, pos, again = self._pattern.search, self.strings, self._tests, 0, 0
         while True:
             m = search(hay, pos)
             if m is None:
                 return found
             p = m.start()
-            new = False
-            for j, k, s in anchors[hay[p]]:
-                if j not in found and p >= k and hay.startswith(s, p - k):
+            before = len(found)
+            for j, s in enumerate(strings):
+                if j not in found and p >= offsets[j] and hay.startswith(s, p - offsets[j]):
                     found.add(j)
-                    new = True
-            if len(found) == len(self.strings):
+            if len(found) == len(strings):
                 return found
-            again = 0 if new else again + 1
+            again = 0 if len(found) > before else again + 1
             if again > 16:  # one string over and over: ask for the others one by one
-                found.update(j for j, s in enumerate(self.strings)
-                             if j not in found and (s.encode() if self._bytes else s) in hay)
+                found.update(j for j, s in enumerate(strings) if j not in found and s in hay)
                 return found
             pos = p + 1
 
@@ -355,14 +343,12 @@ class Plan:
         # ASCII texts: case variants searched for once, in the lower-cased text. Other
         # texts: every string as written, since str.lower() of a non-ASCII text first
         # allocates twelve bytes a character (a 10 MB draft would briefly take 140 MB).
-        groups, self._ascii_strings = _grouped({k: v for k, v in folded.items()
-                                                if guard(k[0]).isascii() or k[1]}, ascii_only=False)
-        self._ascii_groups = [g for g in groups if g[0].isascii()]
-        groups, self._other_strings = _grouped({(s, False): idx for s, idx in wanted.items()}, ascii_only=True)
+        self._ascii_groups = [g for g in _grouped(folded, ascii_only=False) if g[0].isascii()]
+        groups = _grouped({(s, False): idx for s, idx in wanted.items()}, ascii_only=True)
         # Other texts: ASCII guards tested on the UTF-8 bytes, the rest against the set
-        # of non-ASCII characters the text holds. (bytes guard, str guard, late?, entries, places)
-        self._other_groups = [(g.encode() if g.isascii() else None, g, late, entries, places)
-                              for g, _, late, entries, places in groups]
+        # of non-ASCII characters the text holds. (bytes guard, str guard, late?, entries, finder)
+        self._other_groups = [(g.encode() if g.isascii() else None, g, late, entries, finder)
+                              for g, _, late, entries, finder in groups]
         self.everything = len(self.always) == len(self.rules)
         self._evidence = None  # the indices of the evidence rules, when the plan holds them all
 
@@ -404,33 +390,27 @@ class Plan:
 
     def _select_ascii(self, text: str, hit: set) -> None:
         lowered, late_known = None, False
-        found = self._ascii_strings.found(text)
-        for g, low, late, entries, places in self._ascii_groups:
+        for g, low, late, entries, finder in self._ascii_groups:
             if late and not late_known:
                 self._debris_known(text, hit)
                 late_known = True
-            if places is not None:
-                if places.isdisjoint(found):
-                    continue
-            elif low:
+            if low:
                 if lowered is None:
                     lowered = text.lower()
-                if g not in lowered:
-                    continue
-                _entries(entries, found, lowered, lowered, text, hit)
+                t = lowered
+            else:
+                t = text
+            if g not in t:  # ("" is in every text)
                 continue
-            elif g not in text:  # ("" is in every text)
-                continue
-            _entries(entries, found, text, text, text, hit)
+            _entries(entries, finder and finder.found(t), t, t, text, hit)
 
     def _select_other(self, text: str, hit: set) -> None:
         large = len(text) > _COPY_LIMIT  # a large draft: no copy, every guard searched for in the text
         if not large:
             data = text.encode("utf-8", "surrogatepass")
             rare = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-            found = self._other_strings.found(data)
         late_known = False
-        for bg, g, late, entries, places in self._other_groups:
+        for bg, g, late, entries, finder in self._other_groups:
             if late and not late_known:
                 self._debris_known(text, hit)
                 late_known = True
@@ -438,20 +418,20 @@ class Plan:
                 if g in text:
                     _entries(entries, None, text, text, text, hit)
                 continue
-            if places is not None:
-                if places.isdisjoint(found):
-                    continue
-            elif bg is not None:
+            if bg is not None:
                 if bg not in data:
                     continue
+                hay = data
             elif g not in rare:
                 continue
-            _entries(entries, found, text, data if bg is not None else text, text, hit)
+            else:
+                hay = text
+            _entries(entries, finder and finder.found(hay), text, hay, text, hit)
 
 
 def _entries(entries, found, text: str, data, original: str, hit: set) -> None:
-    """Let the entries of one guard's group run. A string of the one-pass
-    search is there if `found` holds its place (None: search for it); others
+    """Let the entries of one guard's group run. A string the group's finder
+    looked for is there if `found` holds its place (None: no finder); others
     are searched for in `text` (lower-cased for a folded group) or, for a text
     that is not all ASCII, in its UTF-8 bytes `data` where the string is ASCII.
     Tests are given the `original` text."""

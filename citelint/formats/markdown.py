@@ -17,7 +17,6 @@ from . import rawhtml
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _FRONT = {"---": ("---", "..."), "+++": ("+++",)}
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
-_BLOCKQUOTE = re.compile(r"^ {0,3}>")
 # `+|<!--, written to start with a character set so `re` can skip ahead quickly.
 _INLINE = re.compile(r"[`<](?:(?<=`)`*|(?<=<)!--)")
 _COMMENT_END = re.compile(r"-->")
@@ -47,14 +46,35 @@ def _plain(source: str) -> bool:
     return _FIRST_LINE.match(source).group().rstrip() not in _FRONT
 
 
-def _lines(source: str):
-    """Yield (start, end_of_content, next_start) for each line."""
+def _lines(source: str) -> list[tuple[int, int, int]]:
+    """(start, end_of_content, next_start) for each line."""
+    out = []
     pos, n = 0, len(source)
-    for m in re.finditer(r"\r\n|\n|\r", source):
-        yield pos, m.start(), m.end()
-        pos = m.end()
-    if pos < n or n == 0:
-        yield pos, n, n
+    if "\r" in source:
+        for m in _NEWLINE.finditer(source):
+            out.append((pos, m.start(), m.end()))
+            pos = m.end()
+        if pos < n or n == 0:
+            out.append((pos, n, n))
+        return out
+    parts = source.split("\n")  # no CR: one split, far faster than a match per line
+    last = len(parts) - 1
+    for i, part in enumerate(parts):
+        end = pos + len(part)
+        if i < last:
+            out.append((pos, end, end + 1))
+        elif part or not source:  # the last line has no newline (or the source is empty)
+            out.append((pos, end, end))
+        pos = end + 1
+    return out
+
+
+_NEWLINE = re.compile(r"\r\n|\n|\r")
+# What a line must start with to open a fence, a list item or a blockquote: asked
+# before the pattern, which most lines would fail.
+_FENCE_STARTS = tuple(" " * k + f for k in range(4) for f in ("```", "~~~"))
+_ITEM_FIRST = frozenset("*+- 0123456789")
+_QUOTE_STARTS = tuple(" " * k + ">" for k in range(4))
 
 
 def load_markdown(source: str, path: str = "-") -> Document:
@@ -135,30 +155,30 @@ class _Found:
 
 def _block_pass(source: str, masked: list, quotes: list) -> list[tuple[int, int]]:
     """Mask front matter, fenced and indented code; return the prose line spans."""
-    lines = list(_lines(source))
+    lines = _lines(source)
     prose: list[tuple[int, int]] = []
     i, n = _front_matter(source, lines, masked), len(lines)
     prev_blank, in_list = True, False
     while i < n:
         s, e, _ = lines[i]
         line = source[s:e]
-        m = _FENCE_OPEN.match(line)
+        m = _FENCE_OPEN.match(line) if line.startswith(_FENCE_STARTS) else None
         if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
             if prev_blank and not line.startswith((" ", "\t")):
                 in_list = False  # a fence at the margin after a blank line ends the list
             i, prev_blank = _fence(source, lines, i, m, masked), False
             continue
-        blank = not line.strip()
+        blank = not line or line.isspace()
         indented = line.startswith(("    ", "\t")) or line.startswith((" \t", "  \t", "   \t"))
         if indented and prev_blank and not in_list and not blank:
             i, prev_blank = _indented_code(source, lines, i, masked), False
             continue
         if not blank:
-            if _LIST_ITEM.match(line):
+            if (line[0] in _ITEM_FIRST or line[0] > "\x7f") and _LIST_ITEM.match(line):  # \d: any digit
                 in_list = True
             elif not line.startswith((" ", "\t")) and prev_blank:
                 in_list = False
-            if _BLOCKQUOTE.match(line):
+            if line.startswith(_QUOTE_STARTS):
                 quotes.append((s, e))
             prose.append((s, e))
         prev_blank = blank
@@ -211,7 +231,8 @@ def _inline_pass(source: str, masked: list, prose_lines: list, directives: list)
     # (a comment may, so it gets the rest of the document as its limit).
     paragraphs: list[tuple[int, int]] = []
     for s, e in prose_lines:
-        if paragraphs and source[paragraphs[-1][1]:s] in ("\n", "\r\n", "\r"):
+        gap = s - paragraphs[-1][1] if paragraphs else 0  # one line end between: the same paragraph
+        if (gap == 1 and source[s - 1] in "\n\r") or (gap == 2 and source[s - 2:s] == "\r\n"):
             paragraphs[-1] = (paragraphs[-1][0], e)
         else:
             paragraphs.append((s, e))
