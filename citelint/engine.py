@@ -104,17 +104,18 @@ class Linter:
         kind = kind or kind_for_path(path)
         if kind == "html" or online is not None:
             return self.lint(load(text, kind, path), online)
-        rules = self.plan_for(path, kind).select(prefilter_texts(text, kind))
+        plan = self.plan_for(path, kind)
+        rules = plan.select(prefilter_texts(text, kind))
         if not rules:  # the common case: nothing to look for, so no view is built
             return []
         doc = load(text, kind, path)
         if kind == "markdown":
-            rules = self._narrowed(doc, rules)
+            rules = self._narrowed(doc, rules, plan.debris_in(rules))
             if not rules:
                 return []
         return self._run(doc, rules)
 
-    def _narrowed(self, doc: Document, rules: list[Rule]) -> list[Rule]:
+    def _narrowed(self, doc: Document, rules: list[Rule], debris: bool | None = None) -> list[Rule]:
         """The rules whose prefilter still holds in the view they read
         (Rule.prefilter_reads), asked again once the views are built: what made
         a Markdown draft pass (a `+1` in a code block, `[1]` in a snippet) no longer
@@ -123,7 +124,8 @@ class Linter:
         for view in ("prose", "markup"):
             mine = [r for r in rules if r.prefilter_reads == view]
             if mine:
-                keep.extend(self._view_plan(mine).select((getattr(doc, view).text,), source=doc.source))
+                keep.extend(self._view_plan(mine).select((getattr(doc, view).text,), source=doc.source,
+                                                         debris=debris))
         if len(keep) == len(rules):
             return rules
         kept = set(keep)

@@ -352,21 +352,34 @@ class Plan:
         self.everything = len(self.always) == len(self.rules)
         self._evidence = None  # the indices of the evidence rules, when the plan holds them all
 
-    def _debris_known(self, text: str, hit: set) -> None:
-        """Before the late tests: where this plan holds every evidence rule, whether
-        one of them may fire is known already (the evidence plan need not be asked)."""
+    def debris_in(self, selected: list) -> bool | None:
+        """What debris_possible() says of the texts that let `selected` (this
+        plan's answer) run, where this plan holds every evidence rule; else None."""
+        self._evidence_places()
+        if -1 in self._evidence:
+            return None
+        rules = self.rules
+        return any(rules[i] in selected for i in self._evidence)
+
+    def _evidence_places(self) -> None:
         if self._evidence is None:
             evidence = _EVIDENCE[0].rules if _EVIDENCE else None
             mine = {id(r): i for i, r in enumerate(self.rules)}
             found = [mine.get(id(r)) for r in evidence] if evidence else [None]
             self._evidence = frozenset(found) if None not in found else frozenset({-1})
+
+    def _debris_known(self, text: str, hit: set) -> None:
+        """Before the late tests: where this plan holds every evidence rule, whether
+        one of them may fire is known already (the evidence plan need not be asked)."""
+        self._evidence_places()
         if -1 not in self._evidence:
             _MEMO["debris"] = (text, not self._evidence.isdisjoint(hit))
 
-    def select(self, texts: Sequence[str], source: str | None = None) -> list:
+    def select(self, texts: Sequence[str], source: str | None = None, debris: bool | None = None) -> list:
         """The rules that may match in any of `texts`, in their order. `source`:
         the draft the texts are views of, where tests ask about the whole draft
-        (debris_possible)."""
+        (debris_possible), and `debris` what debris_possible() says of it, where
+        that is known already (Plan.debris_in)."""
         if self.everything:
             return self.rules
         hit = set(self.always)
@@ -375,6 +388,8 @@ class Plan:
             if source is not None:
                 for text in texts:
                     _MEMO[("source", id(text))] = (text, source)
+                if debris is not None:
+                    _MEMO["debris"] = (source, debris)
             for text in texts:
                 if text.isascii():
                     self._select_ascii(text, hit)

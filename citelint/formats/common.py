@@ -111,8 +111,10 @@ def identity_view(source: str, masked: list[tuple[int, int]]) -> View:
         for a, b in masked:
             parts.append(source[last:a])
             chunk = source[a:b]
-            if "\n" in chunk or "\r" in chunk:
+            if "\r" in chunk:
                 parts.append(_NOT_NEWLINE.sub(lambda m: MASK * len(m.group()), chunk))
+            elif "\n" in chunk:  # a code block: each line masked, its line ends kept
+                parts.append("\n".join(MASK * len(line) for line in chunk.split("\n")))
             else:  # most masked spans (tags, code spans) hold no line end
                 parts.append(MASK * (b - a))
             last = b
