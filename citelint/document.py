@@ -7,6 +7,7 @@ from functools import cached_property
 
 from .model import Record
 from .view import View, line_col, line_starts
+from .patterns import LazyRe
 
 KINDS = ("text", "markdown", "html")
 _EXT = {
@@ -134,7 +135,7 @@ class Document:
 
 
 # Quoted speech: curly or straight double quotes, or guillemets, within one line.
-_QUOTED = re.compile(r"\u201c[^\u201d\n]{1,3000}\u201d|\"[^\"\n]{1,3000}\"|\u00ab[^\u00bb\n]{1,3000}\u00bb")
+_QUOTED = LazyRe(r"\u201c[^\u201d\n]{1,3000}\u201d|\"[^\"\n]{1,3000}\"|\u00ab[^\u00bb\n]{1,3000}\u00bb")
 _QUOTE_PAIRS = (("\u201c", "\u201d"), ('"', '"'), ("\u00ab", "\u00bb"))
 _QUOTE_REACH = 3000
 

@@ -348,7 +348,8 @@ def _rule_from_spec(spec: dict, where: str, index: int, lazy: bool = False) -> P
     if not isinstance(spec, dict):
         raise PackError(f"{where}: rule {code}: must be a table")
     _check_fields(spec, f"{where}: rule {code}")
-    _check_message(spec["message"], where, code)
+    if not lazy:  # a built-in pack's templates are tested with citelint (its examples render every message)
+        _check_message(spec["message"], where, code)
     _check_examples(spec, f"{where}: rule {code}")
     if spec.get("fix") == "replace" and "replacement" not in spec:
         raise PackError(f"{where}: rule {code}: `fix = \"replace\"` needs `replacement`")

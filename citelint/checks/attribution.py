@@ -2,7 +2,6 @@
 different outlet than the one named, and outlet handles used in place of names."""
 from __future__ import annotations
 
-import re
 
 from ..model import Safety, Severity
 from ..outlets.registry import garble_variants
@@ -10,6 +9,7 @@ from ..prefilter import Needs
 from ..rule import Context, Example, Rule
 from .common import outlets_for, registry
 from .social import uncredited_handles
+from ..patterns import LazyRe
 
 def _garble_hits(text: str, forms: dict):
     """(start, end, form) for each whole-word occurrence of a garbled form.
@@ -66,8 +66,8 @@ class NonCanonicalOutletName(Rule):
 
 # A Markdown link's text (with no bracket in it: no outlet's name has one), and
 # the text of a raw-HTML anchor (with no tag in it), as the source holds them.
-_LINK_TEXT = re.compile(r"\[([^\[\]]*)\]\(")
-_ANCHOR_CLOSE = re.compile(r"</[aA][\s/>]")
+_LINK_TEXT = LazyRe(r"\[([^\[\]]*)\]\(")
+_ANCHOR_CLOSE = LazyRe(r"</[aA][\s/>]")
 
 
 def _names_an_outlet(outlets, texts) -> bool:
@@ -148,7 +148,7 @@ class LinkOutletMismatch(Rule):
                               f"link text names {n.name} but the link goes to {linked.name}", url=link.url)
 
 
-_HANDLE_TEXT = re.compile(r"@(?<![\w.@/\\]@)([A-Za-z0-9_]{2,15})")  # social._HANDLE's handle, as the source holds it
+_HANDLE_TEXT = LazyRe(r"@(?<![\w.@/\\]@)([A-Za-z0-9_]{2,15})")  # social._HANDLE's handle, as the source holds it
 
 
 class OutletHandle(Rule):

@@ -16,6 +16,7 @@ from ..rule import Context, Example, LazyPattern, Rule
 from ..facts.chips import platform, split_items
 from ..prefilter import Needs
 from .common import CHIPS, DIGIT, known_outlet, outlets_for
+from ..patterns import LazyRe
 
 
 class ChipCluster(Rule):
@@ -302,7 +303,7 @@ class OutletListParenthesis(Rule):
 
 
 # _PAREN as the source holds it: a bracket with a comma inside, closing its line.
-_PAREN_LIST = re.compile(r"\(([^(),\n]*,[^()\n]*)\)[ \t]*+[,.;]?[ \t]*+(?:\+" + DIGIT + r"{1,2}[.,]?)?[ \t]*+(?:[\r\n]|\Z)")
+_PAREN_LIST = LazyRe(r"\(([^(),\n]*,[^()\n]*)\)[ \t]*+[,.;]?[ \t]*+(?:\+" + DIGIT + r"{1,2}[.,]?)?[ \t]*+(?:[\r\n]|\Z)")
 
 
 class DomainNameDuplicate(Rule):

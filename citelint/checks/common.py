@@ -2,13 +2,13 @@
 and sentence boundaries. (Evidence about the document is in ../facts/.)"""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from ..outlets import normalize
 from ..outlets.names import NAME, UNITSTOP, is_domain, is_stopname  # noqa: F401  (shared with the rules)
 from ..prefilter import Needs
 from ..rule import Context, LazyPattern
+from ..patterns import LazyRe
 
 SENTENCE_END = LazyPattern(r"(?m)[.!?][\"'\u201d\u2019)\]]*(?=[ \t]|$)")
 
@@ -63,7 +63,7 @@ def sentence_span(text: str, pos: int) -> tuple[int, int]:
 DIGIT = r"[\d\U00010000-\U0010ffff]"
 # Every source chip has a count, `+` and a digit (CHP001-CHP004, and names learned as chips).
 CHIPS = Needs("+", pattern=r"\+[ \t]?" + DIGIT)
-_DOMAIN_SHAPE = re.compile(r"(?i)[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+_DOMAIN_SHAPE = LazyRe(r"(?i)[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 
 
 class Outlets:

@@ -14,6 +14,7 @@ from ..rule import lazy_regex as regex
 from ..scan import finditer_lines
 from ..prefilter import Needs, per_text
 from .common import CHIPS, known_outlet, line_at, outlets_for, registry, sentence_span
+from ..patterns import LazyRe
 
 _TAG = LazyPattern(r"(?m)[ \t]?\[(?P<o>[\p{Lu}][\p{L}\p{N}&'\u2019. \-]{1,40})\](?![(\[:])"
                      r"(?=[ \t]*[.,;:]?[ \t]*(?:$|\n))")
@@ -36,7 +37,7 @@ def _tags(ctx: Context, view, is_outlet):
 # _TAG as the source holds it: a bracketed name (a letter first, or any character
 # `re` may not know for one; then anything but brackets) closing its line, not a
 # link or a link label.
-_TAG_SOURCE = re.compile(
+_TAG_SOURCE = LazyRe(
     r"\[((?:[^\W\d_]|[^\x00-\x7f])[^\[\]\n]{1,40})\](?![(\[:])[ \t]*+[.,;:]?[ \t]*+(?:[\r\n]|\Z)")
 
 
@@ -69,7 +70,7 @@ def _after_sentence(line: str) -> bool:
     return _SENTENCE_THEN_SPACE.search(line) is not None
 
 
-_SENTENCE_THEN_SPACE = re.compile(r"[.!?][\"'\u201d]?[ \t]")
+_SENTENCE_THEN_SPACE = LazyRe(r"[.!?][\"'\u201d]?[ \t]")
 
 
 class RepeatedOutletTag(Rule):

@@ -9,11 +9,12 @@ from ..prefilter import Needs, debris_possible
 from ..rule import Context, Example, LazyPattern, Rule
 from .common import CHIPS, DIGIT, line_at
 from ..rule import lazy_regex as regex
+from ..patterns import LazyRe
 
 # A pasted definition line: "[1]: https://… "Title"" (ChatGPT's copy-as-Markdown).
-_DEF_LINE = re.compile(
+_DEF_LINE = LazyRe(
     r"(?m)^[ \t]*\[\d{1,3}\]:[ \t]*https?://\S+(?:[ \t]+(?:\"[^\"\n]*\"|[\u2014-][^\n]*))?[ \t]*\r?$\n?")
-_NUMERIC = re.compile(r"\d{1,3}")
+_NUMERIC = LazyRe(r"\d{1,3}")
 
 
 class PastedReferenceDefinitions(Rule):
@@ -73,13 +74,13 @@ class PastedReferenceDefinitions(Rule):
                 for m in re.finditer(r"\][ \t]?\[(\d{1,3})\]|\[(\d{1,3})\]\[\]|\[(\d{1,3})\](?![:(\[])", text)}
 
 
-_REF_LIST = re.compile(r"(?m)^[ \t]*\[\d{1,3}\][ \t:]+\S")
+_REF_LIST = LazyRe(r"(?m)^[ \t]*\[\d{1,3}\][ \t:]+\S")
 
 
 # BareNumericMarker._MARK as the source holds it (what comes before the run is not asked).
 _ONE_MARKER = r"\[D{1,3}(?:[ \t]*[,\u2013-][ \t]*D{1,3})*\]".replace("D", DIGIT)
 _MARKER_RUN = _ONE_MARKER + "(?:" + _ONE_MARKER + r")*(?![ \t]*(?:=|\(|;|\[|\.\w|:|\))|\w)"
-_MARKER_RUN_RE = re.compile(_MARKER_RUN)
+_MARKER_RUN_RE = LazyRe(_MARKER_RUN)
 
 
 def _marker_run_in_markdown(text: str) -> bool:
@@ -140,8 +141,8 @@ class BareNumericMarker(Rule):
     _MARK = LazyPattern(
         r"[ \t]?(?<=[\p{L}\p{N}.,;:)\]\"'\u201d%][ \t]?)(?:\[\d{1,3}(?:[ \t]*[,\u2013-][ \t]*\d{1,3})*\])+"
         r"(?![ \t]*(?:=|\(|;|\[|\.\w|:|\))|\w)")
-    _NUM = re.compile(r"\d+")
-    _GLUED = re.compile(r"[^\s\ufffe]*$")
+    _NUM = LazyRe(r"\d+")
+    _GLUED = LazyRe(r"[^\s\ufffe]*$")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
@@ -316,11 +317,12 @@ class CircledDigitMarker(Rule):
 
 
 # facts/sources.py's _HEAD, on one line of the text case-folded.
-_HEAD_LINE = re.compile(r"[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(sources|citations|references)(?:\*\*)?[ \t]*:?[ \t]*")
+_HEAD_WORDS = r"[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(sources|citations|references)(?:\*\*)?[ \t]*:?[ \t]*"
+_HEAD_LINE = LazyRe(_HEAD_WORDS)
 
 
-_HEAD_END = re.compile(r"(?:\*\*)?[ \t]*:?[ \t]*(?:[\r\n]|\Z)")  # the heading's word ends its line
-_HEAD_ANY_CASE = re.compile(r"(?im)(?:^|(?<=\r))" + _HEAD_LINE.pattern + r"(?=\r|$)")
+_HEAD_END = LazyRe(r"(?:\*\*)?[ \t]*:?[ \t]*(?:[\r\n]|\Z)")  # the heading's word ends its line
+_HEAD_ANY_CASE = LazyRe(r"(?im)(?:^|(?<=\r))" + _HEAD_WORDS + r"(?=\r|$)")
 
 
 def _sources_heading(text: str) -> bool:

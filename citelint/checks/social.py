@@ -2,7 +2,6 @@
 near-duplicate handles, and sentences that point at an embed that is not there."""
 from __future__ import annotations
 
-import re
 
 from ..model import Safety, Severity
 from ..prefilter import Needs, debris_possible
@@ -10,6 +9,7 @@ from ..rule import Context, Example, LazyPattern, Rule
 from ..rule import lazy_regex as regex
 from ..scan import finditer_lines
 from .common import CHIPS, registry, sentence_span
+from ..patterns import LazyRe
 
 _HANDLE = LazyPattern(r"(?<![\w.@/\\])@(?P<h>[A-Za-z0-9_]{2,15})(?![\w@\\]|-\w|\.[A-Za-z]{2,}\b)")
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -25,7 +25,7 @@ _CREDIT_AFTER = LazyPattern(
 
 
 # _HANDLE's start as the source holds it; and what a pasted post leaves (social_residue).
-_HANDLE_START = re.compile(r"@(?<![\w.@/\\]@)[A-Za-z0-9_]{2}")  # `@` first: found at memchr speed
+_HANDLE_START = LazyRe(r"@(?<![\w.@/\\]@)[A-Za-z0-9_]{2}")  # `@` first: found at memchr speed
 _RESIDUE_NEEDLES = ("pic.twitter.com/", "nstagram", "NSTAGRAM", "(@")
 
 
@@ -276,7 +276,7 @@ class StrayHashtag(Rule):
             yield ctx.finding(self, view, m.start(), m.end(), f"hashtag `{m.group()}` pasted from a post")
 
 
-_HASHTAG = re.compile(r"#[^\W\d]\w")
+_HASHTAG = LazyRe(r"#[^\W\d]\w")
 
 
 def _in_run(tags: list, i: int) -> bool:
@@ -468,7 +468,7 @@ def _back_over_space(text: str, i: int) -> int:
     return i
 
 
-_AT_AFTER_SPACE = re.compile(r"@(?<=\s@)")
+_AT_AFTER_SPACE = LazyRe(r"@(?<=\s@)")
 _POINTER_TO_HANDLE = Needs("@", test=_points_to_handle)
 
 
