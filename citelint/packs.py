@@ -173,7 +173,7 @@ class PatternRule(Rule):
         if not self._plan_patterns:
             return self.prefilter
         if self._plan is None:
-            self._plan = tuple(_plan_needs(source, self.builtin, self.scope == "url") for source in self._plan_patterns)
+            self._plan = tuple(_plan_needs(source, self.builtin) for source in self._plan_patterns)
         return self._plan
 
     @property
@@ -278,25 +278,21 @@ def _prefilter(value, where: str, code: str, key: str = "prefilter") -> tuple[st
     return tuple(value)
 
 
-_HREF = re.compile(r"(?i)href")
-
-
-def _plan_needs(source: str, builtin: bool, urls: bool):
+def _plan_needs(source: str, builtin: bool):
     """What the engine's prefilter asks for one of a rule's `prefilter-patterns`,
     guarded by the plain characters it starts with (searched for as a string
-    first), or its first character where that is a plain one. A
-    built-in pattern runs on the standard library's `re` (the built-in ones are
-    linear and read the same in `re` and `regex`; tests/test_lazy_views.py
-    checks both); a user's runs on `regex` under the pattern time limit, and
-    one that runs out of time counts as a match: the rule then runs, under its
-    own limit, and reports it. For a `scope = "url"` rule the text is asked
-    with its entities decoded too: a raw-HTML link in Markdown is read so."""
+    first), or its first character where that is a plain one. A built-in
+    pattern runs on the standard library's `re` (the built-in ones are linear
+    and read the same in `re` and `regex`; tests/test_lazy_views.py checks
+    both); a user's runs on `regex` under the pattern time limit, and one that
+    runs out of time counts as a match: the rule then runs, under its own
+    limit, and reports it."""
     from .prefilter import Needs, literal_prefix, pattern_guard  # deferred
-    if builtin and not urls and not any(c in source for c in "\\.^$*+?{}[]|()"):
+    if builtin and not any(c in source for c in "\\.^$*+?{}[]|()"):
         return source  # a plain string: searched for as prefilter strings are, faster than a pattern
     compiled = []
 
-    def found(text: str) -> bool:
+    def search(text: str) -> bool:
         if not compiled:
             compiled.append(re.compile(source) if builtin else lazy_regex.compile(source, lazy_regex.V0))
         if builtin:
@@ -305,17 +301,6 @@ def _plan_needs(source: str, builtin: bool, urls: bool):
             return compiled[0].search(text, timeout=time_limit(len(text))) is not None
         except TimeoutError:
             return True
-
-    def search(text: str) -> bool:
-        if found(text):
-            return True
-        if urls and "&" in text and _HREF.search(text):  # a raw-HTML link's target, read decoded
-            from html import unescape  # deferred
-            return found(unescape(text))
-        return False
-    if urls:  # an entity may spell any of a link's characters: the guard, or `&`
-        first = literal_prefix(source)[:1]
-        return Needs((first, "&") if first else "", test=search)
     prefix = literal_prefix(source)
     return Needs(prefix if len(prefix) > 1 else pattern_guard(source), test=search)
 

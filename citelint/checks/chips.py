@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+
 from ..model import Safety, Severity
 from ..outlets import normalize
 from ..rule import Context, Example, LazyPattern, Rule
@@ -306,6 +307,23 @@ class OutletListParenthesis(Rule):
 _PAREN_LIST = LazyRe(r"\(([^(),\n]*,[^()\n]*)\)[ \t]*+[,.;]?[ \t]*+(?:\+" + DIGIT + r"{1,2}[.,]?)?[ \t]*+(?:[\r\n]|\Z)")
 
 
+_DOMAIN_ENDS = (".com", ".in", ".pk", ".co.uk", ".org", ".net", ".tv", ".news")
+
+
+def _domain_then_bracket(text: str) -> bool:
+    """Whether a `(` follows, after spaces, one of _DUP's domain endings in any
+    case (case-folded, as `(?i)` matches: `ſ` reads as `s`)."""
+    i = text.find("(")
+    while i >= 0:
+        j = i
+        while j > 0 and text[j - 1] in " \t":
+            j -= 1
+        if text[max(0, j - 8):j].casefold().endswith(_DOMAIN_ENDS):
+            return True
+        i = text.find("(", i + 1)
+    return False
+
+
 class DomainNameDuplicate(Rule):
     code = "CHP007"
     name = "domain-name-duplicate"
@@ -318,8 +336,11 @@ class DomainNameDuplicate(Rule):
         Example("The report was carried by Ndtv.com (NDTV) on Monday.\n"),
         Example("Visit example.com (a test site) for more.\n", trap=True),
     ]
-    # One `re` scan for a domain's ending followed by a bracket, not eight substring searches.
-    prefilter = (re.compile(r"\.(?:com|in|pk|co\.uk|org|net|tv|news)\b[ \t]*\(", re.I),)
+    # A domain's ending before a bracket. In plain text brackets are few: each is
+    # asked what comes before it. Markdown holds one a link: one `re` scan there.
+    prefilter = (Needs("(", test=lambda text: _domain_then_bracket(text), kinds=("text",)),
+                 Needs("(", pattern=r"\.(?:com|in|pk|co\.uk|org|net|tv|news)\b[ \t]*\(", flags=re.I,
+                       kinds=("markdown", "html")))
     _DUP = LazyPattern(r"(?i)\b(?P<d>[a-z0-9-]+)\.(?:com|in|pk|co\.uk|org|net|tv|news)\b[ \t]*\((?P<n>[^)\n]{2,40})\)")
 
     def check(self, ctx: Context):

@@ -6,7 +6,6 @@ are unsafe, for an editor to accept or to rewrite as "…, Geo News reported."
 from __future__ import annotations
 
 from ..model import Safety, Severity
-import re
 
 from ..outlets import normalize
 from ..rule import Context, Example, LazyPattern, Rule
@@ -160,25 +159,26 @@ class TrailingCreditCrumb(Rule):
         r"[ \t]+(?:Page|page)[ \t]*$|(?<=[.!?][\"'\u201d]?)[ \t]+via[ \t]+(?P<o>[\p{Lu}][\p{L}&'\u2019. ]{1,40}?)[ \t]*$")
 
     # Where a crumb ends its line: `…Page` at the line's end, or `via` and a name.
-    _ENDS = (re.compile(r"age[ \t]*+(?:[\r\n]|\Z)"), re.compile(r"via[ \t]++[^\s\d]"))
+    # Where a crumb ends its line: `…Page` at the line's end, or `via` and a name.
+    _ENDS = (LazyRe(r"age[ \t]*+(?:[\r\n]|\Z)"), LazyRe(r"via[ \t]++[^\s\d]"))
 
     def prefilter_for(self, settings) -> tuple:
         outlets = outlets_for(settings)
 
-        def crumb(text: str) -> bool:
+        def crumb(end, text: str) -> bool:
             """A crumb on the line of some candidate, naming an outlet: the rule's
             own pattern, on that line of the source."""
             seen = set()
-            for end in self._ENDS:
-                for m in end.finditer(text):
-                    line = line_at(text, m.start())
-                    if line in seen or not _after_sentence(line):
-                        continue
-                    seen.add(line)
-                    if any(outlets.named(c.group("o").strip()) for c in self._CRUMB.finditer(line)):
-                        return True
+            for m in end.finditer(text):
+                line = line_at(text, m.start())
+                if line in seen or not _after_sentence(line):
+                    continue
+                seen.add(line)
+                if any(outlets.named(c.group("o").strip()) for c in self._CRUMB.finditer(line)):
+                    return True
             return False
-        return (Needs(("age", "via"), test=crumb),)
+        # Each shape's own scan is its guard: `age` alone is in most articles.
+        return tuple(Needs(test=lambda text, end=end: crumb(end, text)) for end in self._ENDS)
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
