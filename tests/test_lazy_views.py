@@ -337,3 +337,40 @@ def test_markdown_masks_as_read_line_by_line(lines, newline, trailing):
     out_a = md._inline_pass(source, sorted(masked_a), prose_a, directives_a)
     out_b = _plain_inline_pass(source, prose_b, directives_b)
     assert (out_a, directives_a) == (out_b, directives_b)
+
+
+def test_the_name_index_answers_as_the_registry():
+    """checks/common.Outlets asks registry.NameIndex, read from the registry's cache."""
+    from citelint.outlets.registry import load_registry, name_index
+    reg, index = load_registry(), name_index()
+    assert index.keys == frozenset(reg._names)
+    assert index.handles == frozenset(reg._handles)
+    names = [f.text for f in reg.all_forms()][::7]
+    probes = names + [n.lower() for n in names] + [" ".join(w[:2] for w in n.split()) for n in names] + \
+        ["PA Today", "Pa Today", "Pakistan Tod", "The Dawn's", "nothing at all", "x y"]
+    for text in probes:
+        assert index.knows(text) == bool(reg.forms(text)), text
+        assert index.garbled(text) == bool(reg.garbled(text)), text
+    for h in list(reg._handles)[:50] + ["@nobody_here"]:
+        assert index.by_handle("@" + h) == (reg.by_handle(h) is not None)
+
+
+# Where the standard library's `re` and `regex` read a character class apart
+# (`¹` is a word character to `re` only; a digit of a newer Unicode is one to
+# `regex` only), a prefilter test must still let the rule run.
+_UNICODE_EDGES = [
+    "\u00b9@daGrowth slowed\u301085\u2020L261-269\u3011 in the third quarter.",  # a handle after `¹`, with debris
+    "It was confirmed [1]\u00b9 and again [2]\u00b2.\n",
+    "See cite turn\U00011F50search\U00011F51 there.\n",  # Kawi digits
+    "The prompt turn0search3 was left.\n",
+    "\u212a@desk and @desk1 ran it. pic.twitter.com/AbC123\n",
+    "Ndtv\u017f reported it. According to PA Today, it held.\n",
+    "Prices rose. Reuters +\U00011F52 Dawn +\U00011F53\n",
+]
+
+
+@pytest.mark.parametrize("kind", ["text", "markdown", "html"])
+@pytest.mark.parametrize("text", _UNICODE_EDGES)
+def test_unicode_edges(text, kind):
+    lazy, eager = linters()
+    assert key(lazy.lint_text(text, kind)) == key(eager.lint_text(text, kind))

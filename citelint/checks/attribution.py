@@ -72,10 +72,10 @@ _ANCHOR_CLOSE = LazyRe(r"</[aA][\s/>]")
 
 def _names_an_outlet(outlets, texts) -> bool:
     """Whether one of the link texts is, as ATR002 reads it, an outlet's name."""
-    reg = outlets.registry
     for text in texts:
         label = text.strip().strip("*_").strip()
-        if label and len(label) <= 60 and reg.knows(label) and any(not o.is_platform for o in reg.lookup_name(label)):
+        if label and len(label) <= 60 and outlets.named(label) and \
+                any(not o.is_platform for o in outlets.registry.lookup_name(label)):
             return True
     return False
 
@@ -148,7 +148,7 @@ class LinkOutletMismatch(Rule):
                               f"link text names {n.name} but the link goes to {linked.name}", url=link.url)
 
 
-_HANDLE_TEXT = LazyRe(r"@(?<![\w.@/\\]@)([A-Za-z0-9_]{2,15})")  # social._HANDLE's handle, as the source holds it
+_HANDLE_TEXT = LazyRe(r"@([A-Za-z0-9_]{2,15})")  # social._HANDLE's handle, as the source holds it
 
 
 class OutletHandle(Rule):
@@ -174,7 +174,7 @@ class OutletHandle(Rule):
 
     def prefilter_for(self, settings) -> tuple:
         outlets = outlets_for(settings)  # a registered outlet's handle
-        return (Needs("@", test=lambda text: any(outlets.registry.by_handle(m.group(1)) is not None
+        return (Needs("@", test=lambda text: any(outlets.index.by_handle(m.group(1))
                                                  for m in _HANDLE_TEXT.finditer(text))),)
 
     def check(self, ctx: Context):

@@ -61,18 +61,41 @@ def sentence_span(text: str, pos: int) -> tuple[int, int]:
 # U+FFFF, so DIGIT takes every character there).
 
 DIGIT = r"[\d\U00010000-\U0010ffff]"
-# Every source chip has a count, `+` and a digit (CHP001-CHP004, and names learned as chips).
-CHIPS = Needs("+", pattern=r"\+[ \t]?" + DIGIT)
+_COUNT = LazyRe(r"\+[ \t]?" + DIGIT)
+
+
+def _chip_count(text: str) -> bool:
+    """A chip's count: `+` and a digit, after something a chip's name can end
+    with. Every shape of chip (facts/chips.py) has one, and none has a name of
+    digits only (`NAME` starts with a capital, a domain has a dot and a suffix,
+    a slug follows a letter), so a count after a bare number (`2+2=5`,
+    `reading 2 +2`) is no chip's: asked once, at each `+`."""
+    for m in _COUNT.finditer(text):
+        i = m.start()
+        if i and text[i - 1] in " \t":
+            i -= 1
+        j = i
+        while j and text[j - 1].isdigit():
+            j -= 1
+        if j == i or (j and (text[j - 1].isalpha() or not text[j - 1].isascii())):
+            return True  # not after a number, or after one glued to a word (`Channel4 +1`)
+    return False
+
+
+# Every source chip has a count (CHP001-CHP004, and names learned as chips).
+CHIPS = Needs("+", test=_chip_count)
 _DOMAIN_SHAPE = LazyRe(r"(?i)[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
 
 
 class Outlets:
     """The outlet registry of one set of outlet files, for prefilter tests:
-    loaded when a test first asks (a clean article never asks)."""
+    its names, normalised once, read from the registry's cache when a test
+    first asks (registry.NameIndex; a clean article never asks); the registry
+    itself only where a name is found and more must be known of its outlet."""
 
     def __init__(self, files: tuple[str, ...]):
         self.files = files
-        self._registry = None
+        self._registry = self._index = None
 
     @property
     def registry(self):
@@ -81,16 +104,23 @@ class Outlets:
             self._registry = load_registry(self.files)
         return self._registry
 
+    @property
+    def index(self):
+        if self._index is None:
+            from ..outlets.registry import name_index  # deferred
+            self._index = name_index(self.files)
+        return self._index
+
     def named(self, name: str) -> bool:
         """Whether `name` is a registered way of writing an outlet."""
-        return self.registry.knows(name)
+        return self.index.knows(name)
 
     def maybe(self, name: str) -> bool:
         """What known_outlet() needs without the draft's own chips: a
         registered name, a domain's shape, or a garble of a name."""
         n = name.strip().strip("*").strip()
         return bool(n) and (self.named(n) or _DOMAIN_SHAPE.fullmatch(n.strip("*")) is not None
-                            or bool(self.registry.garbled(n)))
+                            or self.index.garbled(n))
 
 
 @lru_cache(maxsize=16)

@@ -79,7 +79,8 @@ _REF_LIST = LazyRe(r"(?m)^[ \t]*\[\d{1,3}\][ \t:]+\S")
 
 # BareNumericMarker._MARK as the source holds it (what comes before the run is not asked).
 _ONE_MARKER = r"\[D{1,3}(?:[ \t]*[,\u2013-][ \t]*D{1,3})*\]".replace("D", DIGIT)
-_MARKER_RUN = _ONE_MARKER + "(?:" + _ONE_MARKER + r")*(?![ \t]*(?:=|\(|;|\[|\.\w|:|\))|\w)"
+# In what may not follow, word characters as narrow as both `re` and `regex` read them.
+_MARKER_RUN = _ONE_MARKER + "(?:" + _ONE_MARKER + r")*(?![ \t]*(?:=|\(|;|\[|\.[A-Za-z0-9_]|:|\))|[A-Za-z0-9_])"
 _MARKER_RUN_RE = LazyRe(_MARKER_RUN)
 
 
