@@ -133,12 +133,19 @@ def outlets_for(settings) -> Outlets:
     return _outlets(tuple(getattr(settings, "outlets", ()) or ()))
 
 
-def line_at(text: str, pos: int) -> str:
-    """The line holding text[pos], without its line end (\\n, \\r\\n or a lone \\r)."""
+def line_span(text: str, pos: int) -> tuple[int, int]:
+    """Where the line holding text[pos] starts and where its content ends
+    (before its \\n, \\r\\n or lone \\r)."""
     start = max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
     end = len(text)
     for stop in ("\n", "\r"):
         i = text.find(stop, pos, end)
         if i >= 0:
             end = i
+    return start, end
+
+
+def line_at(text: str, pos: int) -> str:
+    """The line holding text[pos], without its line end."""
+    start, end = line_span(text, pos)
     return text[start:end]

@@ -12,7 +12,7 @@ from ..rule import Context, Example, LazyPattern, Rule
 from ..rule import lazy_regex as regex
 from ..scan import finditer_lines
 from ..prefilter import Needs, per_text
-from .common import CHIPS, known_outlet, line_at, outlets_for, registry, sentence_span
+from .common import CHIPS, known_outlet, line_span, outlets_for, registry, sentence_span
 from ..patterns import LazyRe
 
 _TAG = LazyPattern(r"(?m)[ \t]?\[(?P<o>[\p{Lu}][\p{L}\p{N}&'\u2019. \-]{1,40})\](?![(\[:])"
@@ -167,15 +167,16 @@ class TrailingCreditCrumb(Rule):
 
         def crumb(end, text: str) -> bool:
             """A crumb on the line of some candidate, naming an outlet: the rule's
-            own pattern, on that line of the source."""
-            seen = set()
-            for m in end.finditer(text):
-                line = line_at(text, m.start())
-                if line in seen or not _after_sentence(line):
-                    continue
-                seen.add(line)
-                if any(outlets.named(c.group("o").strip()) for c in self._CRUMB.finditer(line)):
+            own pattern, on that line of the source. Each line is read once, however
+            many candidates it holds (a megabyte on one line stays linear)."""
+            pos = 0
+            while (m := end.search(text, pos)) is not None:
+                start, stop = line_span(text, m.start())
+                line = text[start:stop]
+                if _after_sentence(line) and any(outlets.named(c.group("o").strip())
+                                                 for c in self._CRUMB.finditer(line)):
                     return True
+                pos = stop + 1
             return False
         # Each shape's own scan is its guard: `age` alone is in most articles.
         return tuple(Needs(test=lambda text, end=end: crumb(end, text)) for end in self._ENDS)
