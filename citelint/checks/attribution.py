@@ -83,11 +83,13 @@ def _names_an_outlet(outlets, texts) -> bool:
 def _anchor_texts(text: str):
     """The text of each raw-HTML anchor that holds no tag: from the `>` before
     its closing tag (found first: they are few) to that tag."""
+    last = 0  # where the previous closing tag began: its `<` lies between any earlier `>` and this tag
     for m in _ANCHOR_CLOSE.finditer(text):
         i = m.start()
-        opened = text.rfind(">", 0, i)
+        opened = text.rfind(">", last, i)  # (searched back no further: `</a </a …` stays linear)
         if opened >= 0 and text.rfind("<", opened, i) < 0:
             yield text[opened + 1:i]
+        last = i
 
 
 class LinkOutletMismatch(Rule):

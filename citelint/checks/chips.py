@@ -304,7 +304,7 @@ class OutletListParenthesis(Rule):
 
 
 # _PAREN as the source holds it: a bracket with a comma inside, closing its line.
-_PAREN_LIST = LazyRe(r"\(([^(),\n]*,[^()\n]*)\)[ \t]*+[,.;]?[ \t]*+(?:\+" + DIGIT + r"{1,2}[.,]?)?[ \t]*+(?:[\r\n]|\Z)")
+_PAREN_LIST = LazyRe(r"\(([^(),\n]*+,[^()\n]*+)\)[ \t]*+[,.;]?[ \t]*+(?:\+" + DIGIT + r"{1,2}[.,]?)?[ \t]*+(?:[\r\n]|\Z)")
 
 
 _DOMAIN_ENDS = (".com", ".in", ".pk", ".co.uk", ".org", ".net", ".tv", ".news")
