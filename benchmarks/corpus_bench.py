@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""citelint against a one-regex floor and proselint on a news corpus.
+"""citelint against a one-regex floor and proselint on a news corpus, and on
+an editorial corpus of Markdown and HTML posts.
 
-    python benchmarks/corpus_bench.py [CORPUS] [--runs N] [--quick] [--no-proselint]
+    python benchmarks/corpus_bench.py [CORPUS] [--editorial DIR] [--runs N] [--quick] [--no-proselint]
 
 CORPUS defaults to ../shared/corpus/news beside the repository (the BBC corpus;
 see ../shared/reference/peer-performance.md). It must hold txt/ and md/ folders
@@ -19,7 +20,14 @@ machine). Then:
     generated debris, so findings scale too): 1 to 100 MB of 1 MB files, and
     single documents of 0.3 to 10 MB, to show time is linear in input size;
   - seconds per rule, in process, over the txt and md corpus, to show which
-    rules dominate.
+    rules dominate;
+  - the editorial corpus (--editorial, default ../shared/corpus/editorial:
+    2,511 Markdown and HTML posts, 14 MB): throughput and peak memory of one
+    process over all of it against the floor on the same files, and in
+    process the time of the prefilter pass, of building each part of the
+    documents that pass it (code and comments masked, raw HTML read, the
+    views, the links), of the second pass over the views, and of each rule
+    (issue 18's targets).
 
 proselint is run when `proselint` is on PATH (or given with --proselint); the
 script works without it. Speed is measured here, never asserted in tests.
@@ -38,6 +46,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "news"
+DEFAULT_EDITORIAL = REPO.parent / "shared" / "corpus" / "editorial"
+EDITORIAL_KINDS = (".md", ".markdown", ".html", ".htm")
 PROBE = "txt/politics/366.txt"
 
 # The floor: read every file, run one compiled regex (as in peer-performance.md).
@@ -239,6 +249,106 @@ def rule_profile(corpus: Path, top: int, repo: Path = REPO) -> str:
     return "\n".join(lines)
 
 
+def _editorial_texts(corpus: Path) -> list[tuple[str, str]]:
+    return [(f.read_text(encoding="utf-8"), str(f)) for f in files_in(corpus) if f.suffix.lower() in EDITORIAL_KINDS]
+
+
+# The parts of a Markdown document, in the order its loader builds them
+# (formats/markdown.py), and what each one is.
+PARTS = (("directives", "code and comments masked"), ("tags", "raw HTML read"), ("prose", "the views"),
+         ("links", "the links"))
+
+
+def view_profile(corpus: Path, top: int, repo: Path = REPO) -> str:
+    """In process over the editorial corpus: the prefilter pass, each part of
+    the documents that pass it (built one by one, in the loader's order), the
+    second pass over the views, and each rule. A tree from before issue 18
+    (--repo) builds a document whole: its views count as one part."""
+    sys.path.insert(0, str(repo))
+    from citelint.engine import Linter
+    from citelint.formats import load
+    from citelint.rule import Context
+    from citelint.document import kind_for_path
+
+    linter = Linter()
+    texts = _editorial_texts(corpus)
+    spent: dict[str, float] = {}
+    parts = {name: 0.0 for name, _ in PARTS}
+    plan_s = load_s = narrow_s = 0.0
+    passed = ran = 0
+    for text, path in texts:
+        kind = kind_for_path(path)
+        t = time.perf_counter()
+        try:
+            plan = linter.plan_for(path, kind)
+        except TypeError:  # before issue 18: one plan for every kind
+            plan = linter.plan_for(path)
+        if kind == "html":
+            doc = load(text, kind, path)
+            load_s += time.perf_counter() - t
+            t = time.perf_counter()
+            rules = plan.select((text, doc.prose.text, "\n".join(lk.url for lk in doc.links)))
+        else:
+            rules = plan.select((text,))
+        plan_s += time.perf_counter() - t
+        if not rules:
+            continue
+        passed += 1
+        if kind != "html":
+            doc = load(text, kind, path)
+            if getattr(doc, "_parts", None) is not None and kind == "markdown":
+                for name, _ in PARTS:
+                    t = time.perf_counter()
+                    getattr(doc, name)
+                    parts[name] += time.perf_counter() - t
+            else:
+                t = time.perf_counter()
+                doc.prose, doc.links  # noqa: B018
+                parts["prose"] += time.perf_counter() - t
+            if kind == "markdown" and hasattr(linter, "_narrowed"):
+                t = time.perf_counter()
+                rules = linter._narrowed(doc, rules, plan.debris_in(rules) if hasattr(plan, "debris_in") else None)
+                narrow_s += time.perf_counter() - t
+        if not rules:
+            continue
+        ran += 1
+        ctx = Context(doc, linter.settings, linter.evidence)
+        for rule in rules:
+            t = time.perf_counter()
+            for f in rule.check(ctx):
+                if f is not None:
+                    ctx.findings.append(f)
+            spent[rule.code] = spent.get(rule.code, 0.0) + time.perf_counter() - t
+    total = sum(spent.values())
+    ranked = sorted(spent.items(), key=lambda kv: -kv[1])[:top]
+    lines = [f"{len(texts):,} documents, {sum(len(t) for t, _ in texts) / 1e6:.1f} M characters",
+             f"prefilter pass: {plan_s * 1000:.0f} ms; {passed} documents passed it",
+             f"HTML pages loaded whole (one tokenizer pass; the prefilter reads their prose): {load_s * 1000:.0f} ms"]
+    lines += [f"  {what}: {parts[name] * 1000:.0f} ms" for name, what in PARTS if parts[name]]
+    lines.append(f"second pass over the views (Markdown): {narrow_s * 1000:.0f} ms; rules ran on {ran} documents")
+    lines.append(f"rules: {total * 1000:.0f} ms; slowest:")
+    lines.extend(f"  {code:<8} {s * 1000:8.1f} ms  {100 * s / total:5.1f}%" for code, s in ranked)
+    return "\n".join(lines)
+
+
+def editorial(b: "Bench", cite: list[str], floor: list[str], corpus: Path, runs: int, top: int,
+              repo: Path) -> list[tuple]:
+    """Issue 18's figures on the editorial corpus: the table rows, and the targets."""
+    files = [f for f in files_in(corpus) if f.suffix.lower() in EDITORIAL_KINDS]
+    size = sum(f.stat().st_size for f in files)
+    print(f"\n## Editorial corpus: {corpus} ({len(files):,} Markdown and HTML posts, {size:,} B)\n", flush=True)
+    eb = Bench(runs)
+    r = eb.measure("cite_ed", "citelint", f"{len(files):,} editorial", cite + [str(corpus)], size, len(files),
+                   runs)
+    f = eb.measure("floor_ed", "floor", f"{len(files):,} editorial", floor + [str(corpus)], size, len(files), runs)
+    b.results.update(eb.results)
+    print(eb.table())
+    print(f"\nIn process:\n\n{view_profile(corpus, top, repo)}")
+    return [(f"editorial corpus in one process: {r['mbs']:.1f} MB/s ({r['wall'] / f['wall']:.1f}x the floor's "
+             f"time, {f['mbs']:.0f} MB/s)", ">= 10 MB/s", r["mbs"] >= 10),
+            (f"peak memory over the whole editorial corpus: {r['rss']:.1f} MiB", "< 100 MiB", r["rss"] < 100)]
+
+
 def find_proselint(given: str | None) -> str | None:
     if given:
         return given
@@ -254,6 +364,9 @@ def main(argv=None) -> int:
     ap.add_argument("--no-proselint", action="store_true")
     ap.add_argument("--max-mb", type=int, default=100, help="largest input in the size series")
     ap.add_argument("--top", type=int, default=12, help="rules to list in the per-rule profile")
+    ap.add_argument("--editorial", type=Path, default=DEFAULT_EDITORIAL,
+                    help="the editorial corpus of Markdown and HTML posts (issue 18's figures)")
+    ap.add_argument("--no-editorial", action="store_true")
     ap.add_argument("--repo", type=Path, default=REPO,
                     help="run citelint from this source tree (e.g. an older commit unpacked with "
                          "`git archive REV | tar -x -C DIR`)")
@@ -356,6 +469,18 @@ def main(argv=None) -> int:
         print(table)
         checks.append((f"time linear in document size ({one_doc[0]}-{one_doc[-1]} MB): per-MB cost ratio "
                        f"{ratio:.2f}", "ratio <= 1.3", ratio <= 1.3))
+    issue18 = [(f"whole txt corpus vs one-regex floor: {slow:.2f}x the floor's time", "within 3x", slow <= 3),
+               (f"cold check of one 3 KB file: {cold:.0f} ms, {r['cite_1']['wall'] / r['floor_1']['wall']:.2f}x "
+                f"the floor's cold start ({r['floor_1']['wall'] * 1000:.0f} ms)", "within 2x",
+                r["cite_1"]["wall"] <= 2 * r["floor_1"]["wall"])]
+    ed = args.editorial.resolve()
+    if not args.no_editorial and ed.is_dir():
+        issue18 = editorial(b, cite, floor, ed, big_runs, args.top, repo) + issue18
+    elif not args.no_editorial:
+        print(f"\n(editorial corpus: {ed} not found; pass --editorial DIR)")
+    print("\n## Targets (issue 18)\n")
+    for what, target, ok in issue18:
+        print(f"- {'PASS' if ok else 'FAIL'} {what}  [target {target}]")
     print("\n## Targets (issue 7)\n")
     for what, target, ok in checks:
         mark = "n/a " if ok is None else ("PASS" if ok else "FAIL")

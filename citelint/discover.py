@@ -9,7 +9,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from .document import EXTENSIONS
-from .gitignore import IgnoreFile, IgnoreFileError, ancestors, is_ignored
+from .gitignore import IgnoreFile, IgnoreFileError, ancestors, ignored_in
 from .model import Record
 
 # Never descend into these: tool caches, VCS data, virtual environments.
@@ -150,7 +150,7 @@ def _folder(here: Path, stack, resolver, skipped: list):
     except IgnoreFileError as exc:
         skipped.append(Skipped(str(here), "error", f"{exc}; the folder's drafts were not checked"))
         return None
-    ignored = (lambda name, is_dir: is_ignored(stack, here.absolute() / name, is_dir)) if stack else None
+    ignored = ignored_in(stack, here) if stack else None
     excluding = bool(settings.exclude or settings.extend_exclude)
     dirs, files = [], []
     for name, is_dir, is_link in entries:

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from .model import Record
 from .view import View, line_col, line_starts
+from .patterns import LazyRe
 
 KINDS = ("text", "markdown", "html")
 _EXT = {
@@ -63,17 +64,43 @@ class Directive(Record):
         self.action, self.codes, self.start, self.end = action, codes, start, end
 
 
-class Document:
-    """A draft's source and the views its rules read."""
+class _Part:
+    """A part of a document its loader builds when a rule first reads it
+    (formats/): the views, the links, the tags… A rule that asks only for the
+    prose view never has the links found; a draft no rule runs on builds
+    nothing. Once built (or assigned), a part is a plain attribute."""
 
-    def __init__(self, source: str, kind: str = "text", path: str = "-"):
+    def __init__(self, empty):
+        self.empty = empty  # the part of a document no loader builds (Document(source))
+
+    def __set_name__(self, owner, name: str):
+        self.name = name
+
+    def __get__(self, doc, owner=None):
+        if doc is None:
+            return self
+        parts = doc.__dict__.get("_parts")
+        if parts is None:
+            value = doc.__dict__[self.name] = self.empty()
+            return value
+        parts.build(self.name)  # sets this part (and the others it builds on the way)
+        return doc.__dict__[self.name]
+
+
+class Document:
+    """A draft's source and the views its rules read. A loader (formats/)
+    gives it `_parts`, which builds each part on first use."""
+
+    prose: View = _Part(lambda: None)
+    markup: View = _Part(lambda: None)
+    links: list[Link] = _Part(list)
+    directives: list[Directive] = _Part(list)
+    quote_blocks: list[tuple[int, int]] = _Part(list)  # prose-view spans
+    tags: list[Tag] = _Part(list)  # HTML tags, in source order (raw HTML in Markdown too)
+
+    def __init__(self, source: str, kind: str = "text", path: str = "-", parts=None):
         self.source, self.kind, self.path = source, kind, path
-        self.prose: View = None
-        self.markup: View = None
-        self.links: list[Link] = []
-        self.directives: list[Directive] = []
-        self.quote_blocks: list[tuple[int, int]] = []  # prose-view spans
-        self.tags: list[Tag] = []  # HTML tags, in source order (raw HTML in Markdown too)
+        self._parts = parts
 
     @cached_property
     def line_starts(self) -> list[int]:
@@ -108,7 +135,7 @@ class Document:
 
 
 # Quoted speech: curly or straight double quotes, or guillemets, within one line.
-_QUOTED = re.compile(r"\u201c[^\u201d\n]{1,3000}\u201d|\"[^\"\n]{1,3000}\"|\u00ab[^\u00bb\n]{1,3000}\u00bb")
+_QUOTED = LazyRe(r"\u201c[^\u201d\n]{1,3000}\u201d|\"[^\"\n]{1,3000}\"|\u00ab[^\u00bb\n]{1,3000}\u00bb")
 _QUOTE_PAIRS = (("\u201c", "\u201d"), ('"', '"'), ("\u00ab", "\u00bb"))
 _QUOTE_REACH = 3000
 

@@ -9,7 +9,7 @@ from .formats import load
 from .fixer import FixResult, fix_loop
 from .model import Finding, Severity
 from .packs import fixing
-from .prefilter import Plan
+from .prefilter import Plan, use_evidence
 from .ruleset import all_rules, builtin_rules
 from .packs import PatternTimeout
 from .rule import Context, Rule, RuleError
@@ -20,7 +20,9 @@ def evidence_plan(settings) -> Plan:
     prefilter plan: what a document's facts run to tell whether it carries
     assistant debris, whatever rules are selected."""
     rules = [r for r in builtin_rules() if r.code.startswith(("AST", "TRK"))]
-    return Plan(rules, [r.prefilter_for(settings) for r in rules])
+    plan = Plan(rules, [r.prefilter_for(settings) for r in rules])
+    use_evidence(plan)  # the rules' own prefilters ask it whether a draft could show debris
+    return plan
 
 
 class Linter:
@@ -38,7 +40,8 @@ class Linter:
             load_registry(tuple(self.settings.outlets))
         self.evidence = evidence_plan(self.settings)
         self._per_path: dict[frozenset, list[Rule]] = {}
-        self._plans: dict[frozenset, Plan] = {}
+        self._plans: dict[tuple, Plan] = {}
+        self._view_plans: dict[tuple, Plan] = {}
 
     def rules_for(self, path: str) -> list[Rule]:
         ignored = frozenset(cfg.ignored_for(self.settings, path))
@@ -48,21 +51,19 @@ class Linter:
             self._per_path[ignored] = [r for r in self.rules if not any(r.code.startswith(i) or i == "ALL" for i in ignored)]
         return self._per_path[ignored]
 
-    def plan_for(self, path: str) -> Plan:
-        """The prefilter plan of the offline rules in force for `path`. (NET
-        rules run only when an online pass gives them its results.)"""
+    def plan_for(self, path: str, kind: str | None = None) -> Plan:
+        """The prefilter plan of the offline rules in force for `path`, for
+        documents of `kind` (None: any). (NET rules run only when an online
+        pass gives them its results.)"""
         ignored = frozenset(cfg.ignored_for(self.settings, path))
-        if ignored not in self._plans:
+        key = (ignored, kind)
+        if key not in self._plans:
             rules = [r for r in self.rules_for(path) if r.scope != "online"]
-            self._plans[ignored] = Plan(rules, [r.prefilter_for(self.settings) for r in rules])
-        return self._plans[ignored]
+            self._plans[key] = Plan(rules, [r.prefilter_for(self.settings) for r in rules], kind)
+        return self._plans[key]
 
     def _selected(self, doc: Document, online) -> list[Rule]:
-        if doc.kind == "html":  # entities and tags: the views may hold what the source spells otherwise
-            texts = (doc.source, doc.prose.text, "\n".join(link.url for link in doc.links))
-        else:  # every view is the source with parts masked, so the source holds all they hold
-            texts = (doc.source,)
-        rules = self.plan_for(doc.path).select(texts)
+        rules = self.plan_for(doc.path, doc.kind).select(prefilter_texts(doc.source, doc.kind, doc))
         if online is not None:
             rules = rules + [r for r in self.rules_for(doc.path) if r.scope == "online"]
         return rules
@@ -103,10 +104,41 @@ class Linter:
         kind = kind or kind_for_path(path)
         if kind == "html" or online is not None:
             return self.lint(load(text, kind, path), online)
-        rules = self.plan_for(path).select((text,))
+        plan = self.plan_for(path, kind)
+        rules = plan.select(prefilter_texts(text, kind))
         if not rules:  # the common case: nothing to look for, so no view is built
             return []
-        return self._run(load(text, kind, path), rules)
+        doc = load(text, kind, path)
+        if kind == "markdown":
+            rules = self._narrowed(doc, rules, plan.debris_in(rules))
+            if not rules:
+                return []
+        return self._run(doc, rules)
+
+    def _narrowed(self, doc: Document, rules: list[Rule], debris: bool | None = None) -> list[Rule]:
+        """The rules whose prefilter still holds in the view they read
+        (Rule.prefilter_reads), asked again once the views are built: what made
+        a Markdown draft pass (a `+1` in a code block, `[1]` in a snippet) no longer
+        counts. Building the views finds no links: only code, comments and tags."""
+        keep = [r for r in rules if r.prefilter_reads not in ("prose", "markup")]
+        for view in ("prose", "markup"):
+            mine = [r for r in rules if r.prefilter_reads == view]
+            if mine:
+                keep.extend(self._view_plan(mine).select((getattr(doc, view).text,), source=doc.source,
+                                                         debris=debris))
+        if len(keep) == len(rules):
+            return rules
+        kept = set(keep)
+        return [r for r in rules if r in kept]
+
+    def _view_plan(self, rules: list[Rule]) -> Plan:
+        key = tuple(id(r) for r in rules)
+        plan = self._view_plans.get(key)
+        if plan is None:
+            if len(self._view_plans) >= 256:  # drafts pass in many combinations: keep the cache small
+                self._view_plans.clear()
+            plan = self._view_plans[key] = Plan(rules, [r.prefilter_for(self.settings) for r in rules], "markdown")
+        return plan
 
     def fix_text(self, text: str, kind: str | None = None, path: str = "-",
                  unsafe: bool = False, online=None) -> FixResult:
@@ -117,12 +149,23 @@ class Linter:
             return fix_loop(text, lambda t: self.lint_text(t, kind, path, online), unsafe)
 
 
+def prefilter_texts(source: str, kind: str, doc: Document | None = None) -> tuple[str, ...]:
+    """What the prefilter reads for a draft: the source, where every view is the
+    source with parts masked (but for raw-HTML link targets in Markdown, which
+    the url view reads with entities decoded: see packs._plan_needs); for an
+    HTML page (loaded: `doc`) also its prose and its links, whose entities and
+    tags are decoded away."""
+    if kind == "html":
+        return (source, doc.prose.text, "\n".join(link.url for link in doc.links))
+    return (source,)
+
+
 def suppress(doc: Document, findings: list[Finding]) -> list[Finding]:
     """Drop findings inside `disable`/`enable` ranges and `ignore` blocks.
     Each code found is judged on its own: its disabled ranges and its ignored
     blocks, each sorted once and looked up by bisection, so a draft with many
     directives and many findings costs (directives + findings) x codes found."""
-    if not doc.directives or not findings:
+    if not findings or not doc.directives:
         return findings
     directives = sorted(doc.directives, key=lambda d: d.start)
     verdicts = {code: _Suppressed(code, directives) for code in {f.code for f in findings}}

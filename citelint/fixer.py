@@ -6,12 +6,12 @@ empty), that site alone is tidied; the rest of the text is never touched.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_left
 from typing import Callable
 
 from .model import AppliedFix, Edit, Finding, Fix, Record, Safety
+from .patterns import LazyRe
 
 MAX_ITERATIONS = 10
 _CLOSERS = ".,;:!?)\u201d\u2019"  # punctuation a removal must not leave a space before
@@ -110,7 +110,7 @@ def sane(fix: Fix, length: int) -> bool:
     return all(a.end <= b.start for a, b in zip(ordered, ordered[1:]))
 
 
-_URL_CHARS = re.compile(r"https?://[^\s<>\"'()\[\]]+(?:\([^\s()]*\)[^\s<>\"'()\[\]]*)*")
+_URL_CHARS = LazyRe(r"https?://[^\s<>\"'()\[\]]+(?:\([^\s()]*\)[^\s<>\"'()\[\]]*)*")
 
 
 def _applied(f: Finding, text: str) -> AppliedFix:
@@ -333,7 +333,7 @@ def _tidy_once(t: str, p: int, ate_newline: bool, gap: str = "") -> tuple[str, i
 
 
 # A block marker that starts its line and needs the space after it: a heading, bullet, number or quote.
-_LINE_MARKER = re.compile(r"(?:^|[\r\n])[ \t]{0,3}(?:#{1,6}|[*+-]|\d{1,9}[.)]|>[> ]*)\Z")
+_LINE_MARKER = LazyRe(r"(?:^|[\r\n])[ \t]{0,3}(?:#{1,6}|[*+-]|\d{1,9}[.)]|>[> ]*)\Z")
 
 
 def _empty_line(t: str, l: int, r: int, ate_newline: bool) -> str:

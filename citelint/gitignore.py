@@ -359,6 +359,10 @@ class IgnoreFile(Record):
             rel = os.fsencode(path.relative_to(self.base).as_posix())
         except ValueError:
             return None
+        return self.match_relative(rel, is_dir)
+
+    def match_relative(self, rel: bytes, is_dir: bool) -> bool | None:
+        """match() of a path given relative to this file's folder, `/`-separated."""
         for p in reversed(self.patterns):  # the last line that matches decides
             if p.dir_only and not is_dir:
                 continue
@@ -381,6 +385,31 @@ def _read_regular(fd: int, path: Path, limit: int | None) -> bytes:
         return b"".join(chunks)
     except OSError as exc:
         raise IgnoreFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def ignored_in(stack: list[IgnoreFile], folder: Path):
+    """is_ignored() for the entries of one folder, as a function of an entry's
+    name and whether it is a folder: each ignore file's way to the folder is
+    worked out once, not once an entry (a walk asks for every file)."""
+    absolute = folder.absolute()
+    prefixes = []
+    for f in stack:
+        try:
+            rel = absolute.relative_to(f.base).as_posix()
+        except ValueError:
+            prefixes.append(None)  # not below this file's folder: it has no opinion
+            continue
+        prefixes.append(b"" if rel == "." else os.fsencode(rel) + b"/")
+    pairs = [(f, p) for f, p in zip(stack, prefixes) if p is not None][::-1]  # the deepest first
+
+    def ignored(name: str, is_dir: bool) -> bool:
+        n = os.fsencode(name)
+        for f, prefix in pairs:
+            v = f.match_relative(prefix + n, is_dir)
+            if v is not None:
+                return v
+        return False
+    return ignored
 
 
 def is_ignored(stack: list[IgnoreFile], path: Path, is_dir: bool) -> bool:

@@ -11,6 +11,7 @@ compiles its pattern at all.
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -48,7 +49,8 @@ RULE_FIELDS: dict[str, tuple[type, tuple | None]] = {
     "fix-safety": (str, ("safe", "unsafe")), "fix-title": (str, None),
     "quotes": (str, ("fix", "report", "skip")), "links": (str, ("report", "skip")),
     "requires": (str, None), "unless": (str, None), "summary": (str, None), "why": (str, None),
-    "default": (bool, None), "prefilter": (list, None), "example": (list, None), "trap": (list, None),
+    "default": (bool, None), "prefilter": (list, None), "prefilter-patterns": (list, None),
+    "example": (list, None), "trap": (list, None),
 }
 REQUIRED_FIELDS = ("code", "name", "pattern", "message")
 _RULE_KEYS = set(RULE_FIELDS)
@@ -140,6 +142,8 @@ class PatternRule(Rule):
         self.fix_safety = Safety(spec.get("fix-safety", "safe")) if self.fix_kind else None
         self.fix_title = spec.get("fix-title", "")
         self.prefilter = _prefilter(spec.get("prefilter", []), where, self.code)
+        self._plan_patterns = _prefilter(spec.get("prefilter-patterns", []), where, self.code, "prefilter-patterns")
+        self._plan: tuple | None = None  # the Needs the engine's prefilter asks (prefilter_for)
         self._sources = {k: _pattern_text(spec[k], where, self.code, k)
                          for k in ("pattern", "requires", "unless") if k in spec}
         self._compiled: dict = {}
@@ -147,6 +151,8 @@ class PatternRule(Rule):
         if not lazy:  # a user's pack: report a bad pattern when the pack loads
             for key in self._sources:
                 self._regex(key)
+            for i, source in enumerate(self._plan_patterns):
+                _compile(source, where, self.code, f"prefilter-patterns[{i}]")
         self.examples = [Example(e["bad"], e.get("good"), e.get("format", "text")) for e in spec.get("example", [])]
         self.examples += [Example(t["text"], None, t.get("format", "text"), trap=True) for t in spec.get("trap", [])]
 
@@ -155,6 +161,20 @@ class PatternRule(Rule):
             src = self._sources.get(key)
             self._compiled[key] = None if src is None else _compile(src, self.where, self.code, key)
         return self._compiled[key]
+
+    @property
+    def prefilter_reads(self) -> str:
+        """The view the rule's pattern reads: its prefilter holds there (Rule.prefilter_reads)."""
+        return self.scope if self.scope in ("prose", "markup") else ""
+
+    def prefilter_for(self, settings) -> tuple:
+        """The strings; or, where the rule gives `prefilter-patterns`, those
+        patterns, which the engine asks instead (prefilter.Needs)."""
+        if not self._plan_patterns:
+            return self.prefilter
+        if self._plan is None:
+            self._plan = tuple(_plan_needs(source, self.builtin) for source in self._plan_patterns)
+        return self._plan
 
     @property
     def pattern(self):
@@ -252,10 +272,37 @@ def _pattern_text(pattern, where: str, code: str, key: str) -> str:
     return pattern
 
 
-def _prefilter(value, where: str, code: str) -> tuple[str, ...]:
+def _prefilter(value, where: str, code: str, key: str = "prefilter") -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise PackError(f"{where}: rule {code}: `prefilter` must be a list of non-empty strings")
+        raise PackError(f"{where}: rule {code}: `{key}` must be a list of non-empty strings")
     return tuple(value)
+
+
+def _plan_needs(source: str, builtin: bool):
+    """What the engine's prefilter asks for one of a rule's `prefilter-patterns`,
+    guarded by the plain characters it starts with (searched for as a string
+    first), or its first character where that is a plain one. A built-in
+    pattern runs on the standard library's `re` (the built-in ones are linear
+    and read the same in `re` and `regex`; tests/test_lazy_views.py checks
+    both); a user's runs on `regex` under the pattern time limit, and one that
+    runs out of time counts as a match: the rule then runs, under its own
+    limit, and reports it."""
+    from .prefilter import Needs, literal_prefix, pattern_guard  # deferred
+    if builtin and not any(c in source for c in "\\.^$*+?{}[]|()"):
+        return source  # a plain string: searched for as prefilter strings are, faster than a pattern
+    compiled = []
+
+    def search(text: str) -> bool:
+        if not compiled:
+            compiled.append(re.compile(source) if builtin else lazy_regex.compile(source, lazy_regex.V0))
+        if builtin:
+            return compiled[0].search(text) is not None
+        try:
+            return compiled[0].search(text, timeout=time_limit(len(text))) is not None
+        except TimeoutError:
+            return True
+    prefix = literal_prefix(source)
+    return Needs(prefix if len(prefix) > 1 else pattern_guard(source), test=search)
 
 
 def _compile(pattern: str, where: str, code: str, key: str):
@@ -286,7 +333,8 @@ def _rule_from_spec(spec: dict, where: str, index: int, lazy: bool = False) -> P
     if not isinstance(spec, dict):
         raise PackError(f"{where}: rule {code}: must be a table")
     _check_fields(spec, f"{where}: rule {code}")
-    _check_message(spec["message"], where, code)
+    if not lazy:  # a built-in pack's templates are tested with citelint (its examples render every message)
+        _check_message(spec["message"], where, code)
     _check_examples(spec, f"{where}: rule {code}")
     if spec.get("fix") == "replace" and "replacement" not in spec:
         raise PackError(f"{where}: rule {code}: `fix = \"replace\"` needs `replacement`")
@@ -342,7 +390,6 @@ def _check_message(message: str, where: str, code) -> None:
     must suit text (every value is a string: `{match:d}` would fail on every
     file) and ask for no more than MAX_FORMAT_WIDTH characters (`{match:>500000000}`
     would fill memory): both are refused when the pack loads."""
-    import re  # deferred
     import string  # deferred
     try:
         fields = list(string.Formatter().parse(message))

@@ -8,7 +8,6 @@ Rules from TOML packs (see packs.py) and plugin rules (entry-point group
 from __future__ import annotations
 
 import re as _re
-from html import escape as _html_escape
 from typing import Iterable, Iterator
 
 from .document import Document
@@ -59,6 +58,11 @@ class Rule:
     # Choose strings with an uncommon character where you can: `[cite`, not `cite`.
     # A Python rule may also list compiled `re` patterns, for what a string cannot say.
     prefilter: tuple = ()
+    # The view ("prose" or "markup") in which every finding's candidates lie, so the
+    # rule's prefilter may be asked again of that view once it is built: a Markdown
+    # draft's code no longer counts. "" (the default, and every plugin's unless it
+    # says so): the prefilter is asked of the source only.
+    prefilter_reads: str = ""
     examples: list[Example] = []
     origin: str = ""            # where the rule is defined, for `citelint rule`
 
@@ -151,7 +155,8 @@ class Context:
                 if not view.identity and self.doc.kind == "html":
                     # The view decoded entities: `&lt;script&gt;` reads as `<script>`. What goes
                     # back into the source is escaped again, so text never turns into markup.
-                    text = _html_escape(text, quote=False)
+                    from html import escape  # deferred: only an HTML draft's fixes need it
+                    text = escape(text, quote=False)
                 out.append(Edit(spans[0][0], spans[0][1], text))
             else:
                 out.extend(Edit(s, e, "") for s, e in spans if e > s)

@@ -16,7 +16,7 @@ MASK = "\ufffe"
 
 
 class View:
-    __slots__ = ("text", "_vstarts", "_segs", "masked", "_mstarts", "soft", "_sstarts")
+    __slots__ = ("text", "_vstarts", "_segs", "masked", "_mstarts", "_soft", "_sstarts", "_soft_from")
 
     def __init__(self, text: str, segs: list[tuple[int, int, int, int]] | None = None,
                  masked: list[tuple[int, int]] | None = None, soft: list[tuple[int, int]] | None = None):
@@ -32,8 +32,15 @@ class View:
         self._vstarts = [s[0] for s in segs] if segs is not None else None
         self.masked = sorted(masked or [])
         self._mstarts = [a for a, _ in self.masked]
-        self.soft = _merge(soft or [])
-        self._sstarts = [a for a, _ in self.soft]
+        self._soft = _merge(soft or [])
+        self._sstarts = [a for a, _ in self._soft]
+        self._soft_from = None  # a function giving the soft spans, called on first use (defer_soft)
+
+    @property
+    def soft(self) -> list[tuple[int, int]]:
+        if self._soft_from is not None:
+            self.set_soft(self._soft_from())
+        return self._soft
 
     @property
     def identity(self) -> bool:
@@ -113,9 +120,10 @@ class View:
         i = bisect_left(self._mstarts, max(end, start + 1))
         if i > 0 and self.masked[i - 1][1] > start:
             return True
+        soft = self.soft
         j = bisect_left(self._sstarts, max(end, start + 1))
         while j > 0:
-            a, b = self.soft[j - 1]
+            a, b = soft[j - 1]
             if b <= start:
                 break
             if not (start <= a and b <= end):
@@ -124,13 +132,20 @@ class View:
         return False
 
     def set_soft(self, spans) -> None:
-        self.soft = _merge(spans)
-        self._sstarts = [a for a, _ in self.soft]
+        self._soft_from = None
+        self._soft = _merge(spans)
+        self._sstarts = [a for a, _ in self._soft]
+
+    def defer_soft(self, spans_from) -> None:
+        """Soft spans that `spans_from()` gives when they are first needed (the
+        document's links, which a rule that finds nothing never asks for)."""
+        self._soft_from = spans_from
 
     def inside_soft(self, start: int, end: int) -> bool:
         """Whether source[start:end] lies within one link target."""
+        soft = self.soft
         j = bisect_right(self._sstarts, start)
-        return j > 0 and self.soft[j - 1][1] >= end
+        return j > 0 and soft[j - 1][1] >= end
 
 
 class ViewBuilder:

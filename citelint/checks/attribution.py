@@ -2,11 +2,14 @@
 different outlet than the one named, and outlet handles used in place of names."""
 from __future__ import annotations
 
+
 from ..model import Safety, Severity
 from ..outlets.registry import garble_variants
+from ..prefilter import Needs
 from ..rule import Context, Example, Rule
-from .common import registry
+from .common import outlets_for, registry
 from .social import uncredited_handles
+from ..patterns import LazyRe
 
 def _garble_hits(text: str, forms: dict):
     """(start, end, form) for each whole-word occurrence of a garbled form.
@@ -30,6 +33,7 @@ class NonCanonicalOutletName(Rule):
     fix_title = "Use the outlet's own name"
     quotes = "skip"
     origin = "citelint/checks/attribution.py"
+    prefilter_reads = "prose"
     summary = "Finds an outlet credited under a known garbled name, `PA Today` for Pakistan Today, `Ndtv` for NDTV, and suggests its own name."
     why = ("Credits must name the outlet the way it names itself. Only forms credited as a source count (after "
            "\"according to\", before \"reported\", in brackets). Re-cased acronyms such as `Nato` or `Tass` are a "
@@ -60,12 +64,40 @@ class NonCanonicalOutletName(Rule):
                               f"write \"{canonical}\"", replacement=canonical)
 
 
+# A Markdown link's text (with no bracket in it: no outlet's name has one), and
+# the text of a raw-HTML anchor (with no tag in it), as the source holds them.
+_LINK_TEXT = LazyRe(r"\[([^\[\]]*)\]\(")
+_ANCHOR_CLOSE = LazyRe(r"</[aA][\s/>]")
+
+
+def _names_an_outlet(outlets, texts) -> bool:
+    """Whether one of the link texts is, as ATR002 reads it, an outlet's name."""
+    for text in texts:
+        label = text.strip().strip("*_").strip()
+        if label and len(label) <= 60 and outlets.named(label) and \
+                any(not o.is_platform for o in outlets.registry.lookup_name(label)):
+            return True
+    return False
+
+
+def _anchor_texts(text: str):
+    """The text of each raw-HTML anchor that holds no tag: from the `>` before
+    its closing tag (found first: they are few) to that tag."""
+    last = 0  # where the previous closing tag began: its `<` lies between any earlier `>` and this tag
+    for m in _ANCHOR_CLOSE.finditer(text):
+        i = m.start()
+        opened = text.rfind(">", last, i)  # (searched back no further: `</a </a …` stays linear)
+        if opened >= 0 and text.rfind("<", opened, i) < 0:
+            yield text[opened + 1:i]
+        last = i
+
+
 class LinkOutletMismatch(Rule):
     code = "ATR002"
     name = "link-outlet-mismatch"
     severity = Severity.WARNING
     origin = "citelint/checks/attribution.py"
-    prefilter = ("]", "<a", "<A")  # a Markdown link's text, or an HTML anchor
+    prefilter_reads = "markup"
     summary = "Finds a link whose text names one outlet while the link goes to another: `[Reuters](https://www.dawn.com/…)`."
     why = ("The credit and the source disagree, so one of them is wrong. Archive, AMP and redirect links are "
            "unwrapped first; sister outlets and a paper linking a wire story it carries are not mismatches.")
@@ -78,6 +110,17 @@ class LinkOutletMismatch(Rule):
         Example("See [the report](https://www.dawn.com/news/1) and [Reuters](https://bit.ly/x).\n",
                 trap=True, format="markdown"),
     ]
+
+    def prefilter_for(self, settings) -> tuple:
+        # A link whose text names an outlet: in Markdown, looked up before any view is
+        # built; an HTML page's anchors are read from its text, tags and entities
+        # decoded, so any anchor lets the rule run. (Plain text has no link texts.)
+        outlets = outlets_for(settings)
+        return (Needs("](", test=lambda text: _names_an_outlet(outlets, (m.group(1) for m in _LINK_TEXT.finditer(text))),
+                      kinds=("markdown",)),
+                Needs(("</a", "</A"), pattern=r"</[aA][\s/>]", kinds=("html",)),
+                Needs(("</a", "</A"), test=lambda text: _names_an_outlet(outlets, _anchor_texts(text)),
+                      kinds=("markdown",)))
 
     def check(self, ctx: Context):
         from ..outlets.urls import is_shortener, unwrap  # deferred
@@ -107,6 +150,9 @@ class LinkOutletMismatch(Rule):
                               f"link text names {n.name} but the link goes to {linked.name}", url=link.url)
 
 
+_HANDLE_TEXT = LazyRe(r"@([A-Za-z0-9_]{2,15})")  # social._HANDLE's handle, as the source holds it
+
+
 class OutletHandle(Rule):
     code = "ATR003"
     name = "outlet-handle"
@@ -115,7 +161,7 @@ class OutletHandle(Rule):
     fix_title = "Name the outlet"
     quotes = "skip"
     origin = "citelint/checks/attribution.py"
-    prefilter = ("@",)
+    prefilter_reads = "prose"
     summary = "Finds a known outlet's social handle used in body text, `@dawn_com`, and suggests the outlet's name."
     why = ("News copy credits outlets by name; a handle reads as a pasted post. Credits (`Dawn (@dawn_com)`, "
            "`follow @dawn_com on X`), stories about the account (`the @washingtonpost TikTok account`), link text and "
@@ -127,6 +173,11 @@ class OutletHandle(Rule):
         Example("The @washingtonpost TikTok account grew. Follow @dawn_com on X. "
                 "[@dawn_com](https://twitter.com/dawn_com) posted.\n", trap=True, format="markdown"),
     ]
+
+    def prefilter_for(self, settings) -> tuple:
+        outlets = outlets_for(settings)  # a registered outlet's handle
+        return (Needs("@", test=lambda text: any(outlets.index.by_handle(m.group(1))
+                                                 for m in _HANDLE_TEXT.finditer(text))),)
 
     def check(self, ctx: Context):
         view = ctx.doc.prose

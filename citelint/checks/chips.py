@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 
+
 from ..model import Safety, Severity
 from ..outlets import normalize
 from ..rule import Context, Example, LazyPattern, Rule
 from ..facts.chips import platform, split_items
-from .common import known_outlet
+from ..prefilter import Needs
+from .common import CHIPS, DIGIT, known_outlet, outlets_for
+from ..patterns import LazyRe
 
 
 class ChipCluster(Rule):
@@ -24,7 +27,8 @@ class ChipCluster(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the chips"
     origin = "citelint/checks/chips.py"
-    prefilter = ("+",)
+    prefilter_reads = "prose"
+    prefilter = (CHIPS,)  # a count: `+` and a digit
     summary = ("Finds source chips pasted after a sentence: `Pakistan Today +3 Geo News +3 | Ndtv.com (NDTV) +3`, "
                "`Financial Times + 2`, a chip split over lines (`Reddit⏎+6`), with any outlet list and `, +3` tail.")
     why = ("A chat assistant's search answer ends sentences with source pills; pasted, they become a run of outlet "
@@ -84,7 +88,8 @@ class GluedChipChain(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the chain"
     origin = "citelint/checks/chips.py"
-    prefilter = ("+",)
+    prefilter_reads = "prose"
+    prefilter = (CHIPS,)  # a count: `+` and a digit
     summary = "Finds chains of two or more glued chips such as `IT Governance+3ISO+3ISO+3` anywhere in a sentence."
     why = ("Glued `Name+N` chains are how source pills paste into plain text. Two or more segments in a row are "
            "never prose, so the chain is deleted; a single glued `Name+1` is left to CHP002's guards.")
@@ -114,7 +119,8 @@ class LoneChipCount(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the line"
     origin = "citelint/checks/chips.py"
-    prefilter = ("+",)
+    prefilter_reads = "prose"
+    prefilter = (CHIPS,)  # a count: `+` and a digit
     summary = "Finds a `+2` alone on its line, left where a chip split over lines."
     why = ("Copying a chip-laden answer as plain text puts each chip's count on its own line. It is deleted when "
            "the draft shows other assistant debris. Without debris, two or more such lines each after a line of "
@@ -175,7 +181,8 @@ class ChipLink(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Keep the link, drop the chip counts"
     origin = "citelint/checks/chips.py"
-    prefilter = ("+",)
+    prefilter_reads = "prose"
+    prefilter = (CHIPS,)  # a count: `+` and a digit
     summary = "Finds source chips kept as links: `[AP News+1](https://apnews.com/…)`, `[wiki.archlinux +2]`."
     why = ("Copy-as-Markdown keeps a chip as a link whose text is the chip. The link is the source, so the fix keeps "
            "it and its address and only drops the counts: the text becomes the outlet the link goes to (or the "
@@ -254,8 +261,7 @@ class OutletListParenthesis(Rule):
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the outlet list"
     origin = "citelint/checks/chips.py"
-    # A bracket closing its line (or its line's chip count): one fast `re` scan.
-    prefilter = (re.compile(r"\)[ \t]*[,.;]?[ \t]*(?:\+\d{1,2}[.,]?)?[ \t]*(?:[\r\n]|\Z)"),)
+    prefilter_reads = "prose"
     summary = "Finds a parenthesised list of outlets closing a sentence, `(Reuters, Dawn, Geo News).`, left where linked chips were."
     why = ("ChatGPT cites with `([Reuters](…), [Dawn](…))`; when the links are stripped, a bare list of outlet names "
            "is left. Every item must be a known outlet or a domain; `(Karachi, Lahore, Quetta)` is not touched. "
@@ -268,6 +274,21 @@ class OutletListParenthesis(Rule):
     ]
     _PAREN = LazyPattern(r"(?m)[ \t]?\((?P<items>[^()\n]{2,160}?(?:,[ \t]*[^()\n]{2,60}?)+)\)"
                            r"(?=[ \t]*[,.;]?[ \t]*(?:\+\d{1,2}[.,]?)?[ \t]*(?:$|\n))")
+
+    def prefilter_for(self, settings) -> tuple:
+        # A bracketed list closing its line (or its line's chip count), every item of
+        # which could be an outlet; with chips in the draft, any name could be one.
+        outlets = outlets_for(settings)
+
+        def outlet_list(text: str) -> bool:
+            if CHIPS.search(text):
+                return True
+            for m in _PAREN_LIST.finditer(text):
+                items = split_items(m.group(1))
+                if len(items) >= 2 and all(outlets.maybe(i) for i in items):
+                    return True
+            return False
+        return (Needs("(", test=outlet_list),)
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
@@ -282,19 +303,44 @@ class OutletListParenthesis(Rule):
                               f"list of outlets `({m.group('items')})` left where source links were", replacement="")
 
 
+# _PAREN as the source holds it: a bracket with a comma inside, closing its line.
+_PAREN_LIST = LazyRe(r"\(([^(),\n]*+,[^()\n]*+)\)[ \t]*+[,.;]?[ \t]*+(?:\+" + DIGIT + r"{1,2}[.,]?)?[ \t]*+(?:[\r\n]|\Z)")
+
+
+_DOMAIN_ENDS = (".com", ".in", ".pk", ".co.uk", ".org", ".net", ".tv", ".news")
+
+
+def _domain_then_bracket(text: str) -> bool:
+    """Whether a `(` follows, after spaces, one of _DUP's domain endings in any
+    case (case-folded, as `(?i)` matches: `ſ` reads as `s`)."""
+    i = text.find("(")
+    while i >= 0:
+        j = i
+        while j > 0 and text[j - 1] in " \t":
+            j -= 1
+        if text[max(0, j - 8):j].casefold().endswith(_DOMAIN_ENDS):
+            return True
+        i = text.find("(", i + 1)
+    return False
+
+
 class DomainNameDuplicate(Rule):
     code = "CHP007"
     name = "domain-name-duplicate"
     severity = Severity.WARNING
     origin = "citelint/checks/chips.py"
+    prefilter_reads = "prose"
     summary = "Finds an outlet given twice, as a domain and a name: `Ndtv.com (NDTV)`."
     why = "Chip labels show a domain and the outlet's name together; in copy, keep one (usually the name)."
     examples = [
         Example("The report was carried by Ndtv.com (NDTV) on Monday.\n"),
         Example("Visit example.com (a test site) for more.\n", trap=True),
     ]
-    # One `re` scan for a domain's ending followed by a bracket, not eight substring searches.
-    prefilter = (re.compile(r"\.(?:com|in|pk|co\.uk|org|net|tv|news)\b[ \t]*\(", re.I),)
+    # A domain's ending before a bracket. In plain text brackets are few: each is
+    # asked what comes before it. Markdown holds one a link: one `re` scan there.
+    prefilter = (Needs("(", test=lambda text: _domain_then_bracket(text), kinds=("text",)),
+                 Needs("(", pattern=r"\.(?:com|in|pk|co\.uk|org|net|tv|news)\b[ \t]*\(", flags=re.I,
+                       kinds=("markdown", "html")))
     _DUP = LazyPattern(r"(?i)\b(?P<d>[a-z0-9-]+)\.(?:com|in|pk|co\.uk|org|net|tv|news)\b[ \t]*\((?P<n>[^)\n]{2,40})\)")
 
     def check(self, ctx: Context):

@@ -5,22 +5,26 @@ import re
 from bisect import bisect_left
 
 from ..model import Safety, Severity
+from ..prefilter import Needs, debris_possible
 from ..rule import Context, Example, LazyPattern, Rule
+from .common import CHIPS, DIGIT, line_at
 from ..rule import lazy_regex as regex
+from ..patterns import LazyRe
 
 # A pasted definition line: "[1]: https://… "Title"" (ChatGPT's copy-as-Markdown).
-_DEF_LINE = re.compile(
+_DEF_LINE = LazyRe(
     r"(?m)^[ \t]*\[\d{1,3}\]:[ \t]*https?://\S+(?:[ \t]+(?:\"[^\"\n]*\"|[\u2014-][^\n]*))?[ \t]*\r?$\n?")
-_NUMERIC = re.compile(r"\d{1,3}")
+_NUMERIC = LazyRe(r"\d{1,3}")
 
 
 class PastedReferenceDefinitions(Rule):
-    prefilter = ("]:",)
+    prefilter = (Needs("[", pattern=r"\[\d{1,3}\]:[ \t]*+https?://"),)  # a numbered definition (_DEF_LINE)
     code = "REF005"
     name = "pasted-reference-definition"
     severity = Severity.WARNING
     scope = "document"
     origin = "citelint/checks/references.py"
+    prefilter_reads = "prose"
     summary = "Finds numbered link-definition lines such as `[1]: https://… \"Title\"` pasted from a chat assistant."
     why = ("A chat assistant's copy-as-Markdown appends one `[n]: url \"title\"` line per source. In a "
            "plain-text draft they print as a block of raw links after the story; each holds a source, so it is "
@@ -70,7 +74,23 @@ class PastedReferenceDefinitions(Rule):
                 for m in re.finditer(r"\][ \t]?\[(\d{1,3})\]|\[(\d{1,3})\]\[\]|\[(\d{1,3})\](?![:(\[])", text)}
 
 
-_REF_LIST = re.compile(r"(?m)^[ \t]*\[\d{1,3}\][ \t:]+\S")
+_REF_LIST = LazyRe(r"(?m)^[ \t]*\[\d{1,3}\][ \t:]+\S")
+
+
+# BareNumericMarker._MARK as the source holds it (what comes before the run is not asked).
+_ONE_MARKER = r"\[D{1,3}(?:[ \t]*[,\u2013-][ \t]*D{1,3})*\]".replace("D", DIGIT)
+# In what may not follow, word characters as narrow as both `re` and `regex` read them.
+_MARKER_RUN = _ONE_MARKER + "(?:" + _ONE_MARKER + r")*(?![ \t]*(?:=|\(|;|\[|\.[A-Za-z0-9_]|:|\))|[A-Za-z0-9_])"
+_MARKER_RUN_RE = LazyRe(_MARKER_RUN)
+
+
+def _marker_run_in_markdown(text: str) -> bool:
+    """A run of markers in Markdown that is not a reference link's label:
+    `[text][1]` is a link (BareNumericMarker._reference_link)."""
+    for m in _MARKER_RUN_RE.finditer(text):
+        if m.start() == 0 or text[m.start() - 1] != "]":
+            return True
+    return False
 
 
 class BareNumericMarker(Rule):
@@ -80,7 +100,7 @@ class BareNumericMarker(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the marker"
     origin = "citelint/checks/references.py"
-    prefilter = ("[",)
+    prefilter_reads = "prose"
     quotes = "skip"  # "index out of range [3]" quoted from an error message
     summary = "Finds numbered citation markers `[1][2]` that nothing in the draft could point to."
     why = ("Search assistants number their sources; pasted without the list, the markers point nowhere. A marker "
@@ -117,11 +137,13 @@ class BareNumericMarker(Rule):
         Example("It grew [1].\n\n[1][ https://example.org/a](https://example.org/a)\n", trap=True,
                 format="markdown"),
     ]
+    prefilter = (Needs("[", pattern=_MARKER_RUN, kinds=("text", "html")),
+                 Needs("[", test=lambda text: _marker_run_in_markdown(text), kinds=("markdown",)))
     _MARK = LazyPattern(
         r"[ \t]?(?<=[\p{L}\p{N}.,;:)\]\"'\u201d%][ \t]?)(?:\[\d{1,3}(?:[ \t]*[,\u2013-][ \t]*\d{1,3})*\])+"
         r"(?![ \t]*(?:=|\(|;|\[|\.\w|:|\))|\w)")
-    _NUM = re.compile(r"\d+")
-    _GLUED = re.compile(r"[^\s\ufffe]*$")
+    _NUM = LazyRe(r"\d+")
+    _GLUED = LazyRe(r"[^\s\ufffe]*$")
 
     def check(self, ctx: Context):
         view = ctx.doc.prose
@@ -209,6 +231,7 @@ class UndefinedFootnote(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the footnote reference"
     origin = "citelint/checks/references.py"
+    prefilter_reads = "prose"
     prefilter = ("[^",)
     summary = "Finds Markdown footnote references `[^3]` that have no `[^3]:` definition."
     why = "A footnote reference with nothing behind it prints as `[^3]`: the note was lost in the paste."
@@ -239,6 +262,7 @@ class SuperscriptCitation(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the superscript number"
     origin = "citelint/checks/references.py"
+    prefilter_reads = "prose"
     summary = "Finds superscript citation digits after a word: `some sources⁷⁸, you can…`."
     why = ("Copilot renders sources as superscript numbers that paste as ⁷⁸. A superscript on a capitalised name "
            "(`Studio³`) is a name's typography unless the draft shows assistant debris. They are reported; deleted "
@@ -277,6 +301,7 @@ class CircledDigitMarker(Rule):
     name = "circled-digit-marker"
     severity = Severity.INFO
     origin = "citelint/checks/references.py"
+    prefilter_reads = "prose"
     prefilter = tuple(map(chr, range(0x2460, 0x2474))) + tuple(map(chr, range(0x2776, 0x2780)))
     summary = "Finds circled citation digits ①②③ glued to a word."
     why = "Some assistants cite with circled numbers; they are also ordinary list numbering, so this is only information."
@@ -292,11 +317,42 @@ class CircledDigitMarker(Rule):
             yield ctx.finding(self, view, m.start(), m.end(), f"circled digit `{m.group()}` looks like a citation marker")
 
 
+# facts/sources.py's _HEAD, on one line of the text case-folded.
+_HEAD_WORDS = r"[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(sources|citations|references)(?:\*\*)?[ \t]*:?[ \t]*"
+_HEAD_LINE = LazyRe(_HEAD_WORDS)
+
+
+_HEAD_END = LazyRe(r"(?:\*\*)?[ \t]*:?[ \t]*(?:[\r\n]|\Z)")  # the heading's word ends its line
+_HEAD_ANY_CASE = LazyRe(r"(?im)(?:^|(?<=\r))" + _HEAD_WORDS + r"(?=\r|$)")
+
+
+def _sources_heading(text: str) -> bool:
+    """Whether a line of `text` is a sources, citations or references heading
+    (a references one only beside debris), in any case as `(?i)` reads it: the
+    text case-folded (a character that matches a letter in some case folds to
+    it), or a large one searched without a copy."""
+    if len(text) > 1 << 20:
+        heads = [m.group(1).casefold() for m in _HEAD_ANY_CASE.finditer(text)]
+    else:
+        folded, heads = text.casefold(), []
+        for word in ("sources", "citations", "references"):
+            i = folded.find(word)
+            while i >= 0:
+                m = _HEAD_END.match(folded, i + len(word)) and _HEAD_LINE.fullmatch(line_at(folded, i))
+                if m:
+                    heads.append(m.group(1))
+                i = folded.find(word, i + len(word))
+    if any(h != "references" for h in heads):
+        return True
+    return bool(heads) and debris_possible(text, CHIPS)
+
+
 class SourcesTrailer(Rule):
     code = "REF007"
     name = "sources-trailer"
     severity = Severity.WARNING  # an explainer may end with a real reading list
     origin = "citelint/checks/references.py"
+    prefilter_reads = "markup"
     summary = "Finds a closing `Sources:` / `Citations` / `References` block made only of links, numbers and outlet names."
     why = ("Assistants end answers with a source list; a news story attributes in the text instead. The block is "
            "only matched when everything after the heading, to the end of the draft, is links or list entries. It "
@@ -310,7 +366,10 @@ class SourcesTrailer(Rule):
         Example("We measured it.\n\n# References\n\n* [ FLIP-158 ](https://cwiki.apache.org/x)\n", trap=True,
                 format="markdown"),
     ]
-    prefilter = ("ources", "OURCES", "itations", "ITATIONS", "eferences", "EFERENCES")
+    # A heading line of its own (facts/sources.py's _HEAD); a `References` one
+    # counts only beside assistant debris.
+    prefilter = (Needs(("ources", "OURCES", "itations", "ITATIONS", "eferences", "EFERENCES"),
+                       test=lambda text: _sources_heading(text), late=True),)
 
     def check(self, ctx: Context):
         block = ctx.facts.sources_trailer

@@ -2,13 +2,14 @@
 near-duplicate handles, and sentences that point at an embed that is not there."""
 from __future__ import annotations
 
-import re
 
 from ..model import Safety, Severity
+from ..prefilter import Needs, debris_possible
 from ..rule import Context, Example, LazyPattern, Rule
 from ..rule import lazy_regex as regex
 from ..scan import finditer_lines
-from .common import registry, sentence_span
+from .common import CHIPS, registry, sentence_span
+from ..patterns import LazyRe
 
 _HANDLE = LazyPattern(r"(?<![\w.@/\\])@(?P<h>[A-Za-z0-9_]{2,15})(?![\w@\\]|-\w|\.[A-Za-z]{2,}\b)")
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -21,6 +22,21 @@ _CREDIT_BEFORE = LazyPattern(
 _CREDIT_AFTER = LazyPattern(
     r"(?i)(?:\*\*|\*|_)?[ \t]*(?:\)|(?:on|at|via)[ \t]+" + _PLATFORMS + r"\b|(?:'s|\u2019s)?[ \t]*(?:" + _PLATFORMS +
     r"[ \t]+)?(?:account|handle|feed|page|channel|profile)\b|" + _PLATFORMS + r"\b)")
+
+
+# _HANDLE's start as the source holds it; and what a pasted post leaves (social_residue).
+# (No look behind: `re` reads `\w` wider than `regex` does, `¹` is one to it, so
+# a look behind for one would turn away a handle the rule reads.)
+_HANDLE_START = LazyRe(r"@[A-Za-z0-9_]{2}")
+_RESIDUE_NEEDLES = ("pic.twitter.com/", "nstagram", "NSTAGRAM", "(@")
+
+
+def _paste_or_debris(text: str) -> bool:
+    """What makes a handle or hashtag a stray: a pasted post's residue, or assistant debris."""
+    return any(n in text for n in _RESIDUE_NEEDLES) or debris_possible(text, CHIPS)
+
+
+
 
 
 def uncredited_handles(ctx: Context):
@@ -99,6 +115,7 @@ class EmbedChrome(Rule):
     fix_safety = Safety.SAFE
     fix_title = "Delete the embed chrome"
     origin = "citelint/checks/social.py"
+    prefilter_reads = "prose"
     summary = "Finds the text an embedded post leaves when a web page is copied: `pic.twitter.com/…` links and `View this post on Instagram` lines."
     why = ("They are the embed's furniture, not the post; in print they are noise. The post itself needs re-embedding "
            "or quoting. Inside a real embed (an embed blockquote, a shortcode, a Markdown blockquote citing the post) "
@@ -148,6 +165,7 @@ class EmbeddedPostByline(Rule):
     name = "embedded-post-byline"
     severity = Severity.WARNING
     origin = "citelint/checks/social.py"
+    prefilter_reads = "prose"
     prefilter = ("(@",)
     summary = "Finds a pasted tweet byline such as `— Arfa Khan (@thearfakhan) November 12, 2025`."
     why = "An embedded post was copied as text. Re-embed it, or quote it and attribute it in words."
@@ -185,7 +203,9 @@ class StrayHandle(Rule):
     severity = Severity.INFO
     quotes = "skip"
     origin = "citelint/checks/social.py"
-    prefilter = ("@",)
+    prefilter_reads = "prose"
+    prefilter = (Needs("@", test=lambda text: _HANDLE_START.search(text) is not None and _paste_or_debris(text),
+                       late=True),)
     summary = ("Finds social-media handles in body text of a draft that shows a pasted post (embed chrome or a post's "
                "byline outside a real embed) or assistant debris.")
     why = ("News style names people and outlets; a bare handle is often left from a pasted post. It is only "
@@ -217,8 +237,11 @@ class StrayHashtag(Rule):
     severity = Severity.INFO
     quotes = "skip"
     origin = "citelint/checks/social.py"
-    # "#" then a letter: Markdown headings put "# " in nearly every article.
-    prefilter = (re.compile(r"#[^\W\d]\w"),)
+    prefilter_reads = "prose"
+    # "#" then a letter (Markdown headings put "# " in nearly every article), in a
+    # draft that shows a pasted post or debris.
+    prefilter = (Needs("#", test=lambda text: _HASHTAG.search(text) is not None and _paste_or_debris(text),
+                       late=True),)
     summary = "Finds hashtags pasted from a post: in a run of hashtags, at the end of a line, or beside a pasted post."
     why = ("Hashtags copied with a post are noise in print. Only a draft that shows a pasted post or assistant "
            "debris is read; a hashtag discussed as a topic (`the #MeToo movement`), a link's text, a real embed, "
@@ -253,6 +276,9 @@ class StrayHashtag(Rule):
             if not (at_line_end or in_run or near_post):
                 continue
             yield ctx.finding(self, view, m.start(), m.end(), f"hashtag `{m.group()}` pasted from a post")
+
+
+_HASHTAG = LazyRe(r"#[^\W\d]\w")
 
 
 def _in_run(tags: list, i: int) -> bool:
@@ -295,7 +321,9 @@ class NearDuplicateHandle(Rule):
     name = "near-duplicate-handle"
     severity = Severity.WARNING
     origin = "citelint/checks/social.py"
-    prefilter = ("@",)
+    prefilter_reads = "prose"
+    prefilter = (Needs("@", test=lambda text: _HANDLE_START.search(text) is not None and (
+        _paste_or_debris(text) or _POINTER.search(text) or _POINTER_TO_HANDLE.search(text)), late=True),)
     summary = "Finds two handles in one draft that differ by a typo: `@mathrubhumi` and `@matthrubhumi`."
     why = "One of them is probably wrong, and a wrong handle credits a stranger. Either spelling could be the real account, so it is only reported."
     examples = [
@@ -413,6 +441,39 @@ def _deletions(word: str, k: int) -> set[str]:
     return out
 
 
+# _DEICTIC's two shapes as the source holds them: a verb (every one ends in `ed`)
+# pointing at a post, or a post "from" a handle.
+_POINTER = Needs(pattern=r"ed\s+(?:this|the following|the above|that)\s+(?:tweet|post|video|reel|story)")
+def _points_to_handle(text: str) -> bool:
+    """`this tweet from @x`: read back from each `@` after a space (they are
+    few), word by word, as _DEICTIC's second shape reads forward."""
+    for m in _AT_AFTER_SPACE.finditer(text):
+        j = _back_over_space(text, m.start())
+        for words in (("from", "by"), ("tweet", "post"), ("this", "This", "the following", "The following")):
+            w = next((w for w in words if text.endswith(w, 0, j)), None)
+            if w is None:
+                break
+            j -= len(w)
+            if words[0] != "this":
+                k = _back_over_space(text, j)
+                if k == j:
+                    break  # `\s+` needs a space before the word
+                j = k
+        else:
+            return True
+    return False
+
+
+def _back_over_space(text: str, i: int) -> int:
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+_AT_AFTER_SPACE = LazyRe(r"@(?<=\s@)")
+_POINTER_TO_HANDLE = Needs("@", test=_points_to_handle)
+
+
 class MissingEmbedReference(Rule):
     code = "SOC005"
     name = "missing-embed-reference"
@@ -420,6 +481,7 @@ class MissingEmbedReference(Rule):
     fix_safety = Safety.UNSAFE
     fix_title = "Delete the sentence"
     origin = "citelint/checks/social.py"
+    prefilter_reads = "prose"
     summary = "Finds sentences that point at an embedded post that is not there: `…has confirmed this tweet from @matthrubhumi`."
     why = ("\"This tweet\" refers to an embed that did not survive the paste, so the sentence means nothing to "
            "readers. The fix deletes the whole sentence, which only an editor can decide (unsafe).")
@@ -434,7 +496,7 @@ class MissingEmbedReference(Rule):
         r"\s+(?:tweet|post|video|reel|story)\b|\b(?:[Tt]his|[Tt]he following)\s+(?:tweet|post)\s+(?:from|by)\s+@\w+")
     _NOUNS = ("tweet", "post", "video", "reel", "story")
     _DETERMINERS = ("this", "that", "following", "above", "This")
-    prefilter = _NOUNS
+    prefilter = (_POINTER, _POINTER_TO_HANDLE)
 
     def _matches(self, text: str):
         """What `_DEICTIC.finditer` finds (where the determiner is within 24

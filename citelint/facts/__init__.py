@@ -13,27 +13,28 @@ from bisect import bisect_left, bisect_right
 from functools import cached_property
 
 from ..document import Document
+from ..patterns import LazyRe
 
 # A heading that opens a list of notes ("Notes", "References", "Footnotes"…).
-NOTES_HEADING = re.compile(
+NOTES_HEADING = LazyRe(
     r"(?i)^(?:notes?|references?|footnotes?|endnotes?|sources?|citations?|bibliography|works cited"
     r"|further reading|(?:related |useful |further )?(?:links|material|materials|resources|reading)|see also"
     r"|remarques|r[ée]f[ée]rences|notas|referencias)\s*:?\s*$")
-_LINK_ITEM = re.compile(r"(?m)^ {0,3}\d{1,3}[.)][ \t]+(?:\[[^\]\n]*\]\(|<?https?://)")
-_MD_HEADING = re.compile(r"(?m)^ {0,3}(?:#{1,6}[ \t]+(?P<a>[^\n]*?)[ \t#]*$|(?:\*\*|__)(?P<b>[^\n*_]{1,40})(?:\*\*|__)[ \t]*:?[ \t]*$)")
-_NOTE_LINE = re.compile(r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\[\^?(?P<a>\d{1,3})\^?\]|\((?P<b>\d{1,3})\)|(?P<c>\d{1,3})[.)]|\^(?P<d>\d{1,3}))(?:[ \t:\[]|$)")
-_FOOTNOTE_DEF = re.compile(r"(?m)^[ \t]*\[\^(?P<id>[^\]\s]+?)\^?\]:")
-_ID_NUMBER = re.compile(r"(?i)^(?:[a-z_-]*?)(?P<n>\d{1,3})$")
-EMBED_CLASSES = re.compile(r"(?i)\b(?:twitter-tweet|twitter-video|twitter-timeline|instagram-media|tiktok-embed"
+_LINK_ITEM = LazyRe(r"(?m)^ {0,3}\d{1,3}[.)][ \t]+(?:\[[^\]\n]*\]\(|<?https?://)")
+_MD_HEADING = LazyRe(r"(?m)^ {0,3}(?:#{1,6}[ \t]+(?P<a>[^\n]*?)[ \t#]*$|(?:\*\*|__)(?P<b>[^\n*_]{1,40})(?:\*\*|__)[ \t]*:?[ \t]*$)")
+_NOTE_LINE = LazyRe(r"(?m)^[ \t]*(?:[-*+][ \t]+)?(?:\[\^?(?P<a>\d{1,3})\^?\]|\((?P<b>\d{1,3})\)|(?P<c>\d{1,3})[.)]|\^(?P<d>\d{1,3}))(?:[ \t:\[]|$)")
+_FOOTNOTE_DEF = LazyRe(r"(?m)^[ \t]*\[\^(?P<id>[^\]\s]+?)\^?\]:")
+_ID_NUMBER = LazyRe(r"(?i)^(?:[a-z_-]*?)(?P<n>\d{1,3})$")
+EMBED_CLASSES = LazyRe(r"(?i)\b(?:twitter-tweet|twitter-video|twitter-timeline|instagram-media|tiktok-embed"
                            r"|fb-post|fb-video|bluesky-embed|mastodon-embed|reddit-card|threads-post)\b")
-_SHORTCODE = re.compile(
+_SHORTCODE = LazyRe(
     r"\{\{[<%]\s*(?:tweet|twitter|x|instagram|tiktok|youtube|vimeo|gist|mastodon|bluesky)\b[^\n]*?[>%]\}\}"
     r"|\{%\s*(?:tweet|twitter|instagram|oembed|embed)\b[^\n]*?%\}", re.I)
-_STATUS_LINK = re.compile(r"https?://(?:mobile\.|www\.)?(?:twitter|x)\.com/\w+/status(?:es)?/\d+", re.I)
-_TABLE_LINE = re.compile(r"^[ \t]*\|.*\|[ \t]*$|^[^\n|]*\|[^\n|]*\|")
-_TABLE_RULE = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$")
-_LIST_LINE = re.compile(r"^[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]+")
-_MD_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_STATUS_LINK = LazyRe(r"https?://(?:mobile\.|www\.)?(?:twitter|x)\.com/\w+/status(?:es)?/\d+", re.I)
+_TABLE_LINE = LazyRe(r"^[ \t]*\|.*\|[ \t]*$|^[^\n|]*\|[^\n|]*\|")
+_TABLE_RULE = LazyRe(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$")
+_LIST_LINE = LazyRe(r"^[ \t]*(?:[*+-]|\d{1,9}[.)])[ \t]+")
+_MD_HEADING_LINE = LazyRe(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 
 
 class Element:
@@ -285,7 +286,7 @@ _EMPTYABLE = frozenset({"a", "li", "p", "h1", "h2", "h3", "h4", "h5", "h6", "em"
                         "mark", "blockquote", "code", "abbr", "del", "ins", "s"})
 _CONTENT_TAGS = "img|br|hr|input|iframe|video|audio|svg|picture|object|embed"  # a reader sees these
 # A line left holding only its marker: "- ", "## ", and "## ." or "1.." too (punctuation is not content).
-_BARE_MARKER = re.compile(r"(?:[*+-]|\d{1,9}[.)]|#{1,6}|>[> ]*|\|[ |]*)[\s.,;:!?\u2026]*")
+_BARE_MARKER = LazyRe(r"(?:[*+-]|\d{1,9}[.)]|#{1,6}|>[> ]*|\|[ |]*)[\s.,;:!?\u2026]*")
 
 
 def _empties_emphasis(src: str, start: int, end: int) -> bool:
@@ -299,10 +300,10 @@ def _empties_emphasis(src: str, start: int, end: int) -> bool:
 
 
 # What a reader does not see: white space, comments, and tags other than the content tags.
-_UNSEEN = re.compile(r"(?:\s+|<(?!(?i:" + _CONTENT_TAGS + r")\b)[^>]*>|<!--.*?-->)+", re.S)
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
-_NON_SPACE = re.compile(r"\S")
-_NEWLINE = re.compile(r"\n")
+_UNSEEN = LazyRe(r"(?:\s+|<(?!(?i:" + _CONTENT_TAGS + r")\b)[^>]*>|<!--.*?-->)+", re.S)
+_ENTITY = LazyRe(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+_NON_SPACE = LazyRe(r"\S")
+_NEWLINE = LazyRe(r"\n")
 
 
 def _first_visible(src: str, a: int, b: int) -> int:

@@ -8,10 +8,28 @@ from .common import add_bare_links, identity_view
 
 def load_text(source: str, path: str = "-") -> Document:
     doc = Document(source, "text", path)
-    doc.prose = doc.markup = identity_view(source, [])
-    add_bare_links(doc, doc.prose, doc.links)
-    doc.prose.set_soft([(lk.start, lk.end) for lk in doc.links])
+    doc._parts = _TextParts(doc)
     return doc
+
+
+class _TextParts:
+    """A plain-text draft's parts: its one view, then (when first read) the
+    URLs written out in it, which are also the view's soft spans."""
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+
+    def build(self, name: str) -> None:
+        doc, d = self.doc, self.doc.__dict__
+        if "prose" not in d:
+            d["prose"] = d["markup"] = view = identity_view(doc.source, [])
+            view.defer_soft(lambda: [(lk.start, lk.end) for lk in doc.links])
+            d["directives"], d["quote_blocks"], d["tags"] = [], [], []
+        if name == "links" and "links" not in d:
+            links: list = []
+            add_bare_links(doc, d["prose"], links)
+            d["links"] = links
 
 
 def load(source: str, kind: str | None = None, path: str = "-") -> Document:

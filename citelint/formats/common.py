@@ -7,11 +7,12 @@ from bisect import bisect_right
 
 from ..document import Directive, Document, Link
 from ..view import MASK, View, ViewBuilder
+from ..patterns import LazyRe
 
-_DIRECTIVE = re.compile(
+_DIRECTIVE = LazyRe(
     r"<!--\s*citelint\s*:\s*(disable|enable|ignore)\s*(?:=\s*([A-Za-z0-9_,\s]*?))?\s*-->"
 )
-_BARE_URL = re.compile(r"https?://[^\s<>\"'\u201c\u201d\u2018\u2019\]\[()]+(?:\([^\s()]*\)[^\s<>\"'()\]\[]*)*")
+_BARE_URL = LazyRe(r"https?://[^\s<>\"'\u201c\u201d\u2018\u2019\]\[()]+(?:\([^\s()]*\)[^\s<>\"'()\]\[]*)*")
 _URL_TRAIL = ".,;:!?*_~'\u2019"
 
 
@@ -50,13 +51,13 @@ def parse_directives(comment: str, start: int, end: int, source: str, kind: str,
     return Directive(m.group(1), codes, start, end)
 
 
-_BLOCK_END_HTML = re.compile(
+_BLOCK_END_HTML = LazyRe(
     r"</(?:p|li|div|h[1-6]|blockquote|td|th|tr|table|ul|ol|dl|section|article|figure|pre|aside)\s*>",
     re.I)
-_BLANK_LINE = re.compile(r"\n[ \t\r]*\n|\r[ \t]*\r(?!\n)")
+_BLANK_LINE = LazyRe(r"\n[ \t\r]*\n|\r[ \t]*\r(?!\n)")
 
 
-_SPACE = re.compile(r"[ \t\r\n]*")
+_SPACE = LazyRe(r"[ \t\r\n]*")
 
 
 def next_block_end(source: str, pos: int, kind: str) -> int:
@@ -101,7 +102,7 @@ def _search_from(memo, pattern, source: str, i: int):
     return i, pattern.search(source, i)
 
 
-_NOT_NEWLINE = re.compile(r"[^\r\n]+")
+_NOT_NEWLINE = LazyRe(r"[^\r\n]+")
 
 
 def identity_view(source: str, masked: list[tuple[int, int]]) -> View:
@@ -111,8 +112,10 @@ def identity_view(source: str, masked: list[tuple[int, int]]) -> View:
         for a, b in masked:
             parts.append(source[last:a])
             chunk = source[a:b]
-            if "\n" in chunk or "\r" in chunk:
+            if "\r" in chunk:
                 parts.append(_NOT_NEWLINE.sub(lambda m: MASK * len(m.group()), chunk))
+            elif "\n" in chunk:  # a code block: each line masked, its line ends kept
+                parts.append("\n".join(MASK * len(line) for line in chunk.split("\n")))
             else:  # most masked spans (tags, code spans) hold no line end
                 parts.append(MASK * (b - a))
             last = b

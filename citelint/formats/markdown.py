@@ -17,7 +17,6 @@ from . import rawhtml
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _FRONT = {"---": ("---", "..."), "+++": ("+++",)}
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)")
-_BLOCKQUOTE = re.compile(r"^ {0,3}>")
 # `+|<!--, written to start with a character set so `re` can skip ahead quickly.
 _INLINE = re.compile(r"[`<](?:(?<=`)`*|(?<=<)!--)")
 _COMMENT_END = re.compile(r"-->")
@@ -47,72 +46,140 @@ def _plain(source: str) -> bool:
     return _FIRST_LINE.match(source).group().rstrip() not in _FRONT
 
 
-def _lines(source: str):
-    """Yield (start, end_of_content, next_start) for each line."""
+def _lines(source: str) -> list[tuple[int, int, int]]:
+    """(start, end_of_content, next_start) for each line."""
+    out = []
     pos, n = 0, len(source)
-    for m in re.finditer(r"\r\n|\n|\r", source):
-        yield pos, m.start(), m.end()
-        pos = m.end()
-    if pos < n or n == 0:
-        yield pos, n, n
+    if "\r" in source:
+        for m in _NEWLINE.finditer(source):
+            out.append((pos, m.start(), m.end()))
+            pos = m.end()
+        if pos < n or n == 0:
+            out.append((pos, n, n))
+        return out
+    parts = source.split("\n")  # no CR: one split, far faster than a match per line
+    last = len(parts) - 1
+    for i, part in enumerate(parts):
+        end = pos + len(part)
+        if i < last:
+            out.append((pos, end, end + 1))
+        elif part or not source:  # the last line has no newline (or the source is empty)
+            out.append((pos, end, end))
+        pos = end + 1
+    return out
+
+
+_NEWLINE = re.compile(r"\r\n|\n|\r")
+# What a line must start with to open a fence, a list item or a blockquote: asked
+# before the pattern, which most lines would fail.
+_FENCE_STARTS = tuple(" " * k + f for k in range(4) for f in ("```", "~~~"))
+_ITEM_FIRST = frozenset("*+- 0123456789")
+_QUOTE_STARTS = tuple(" " * k + ">" for k in range(4))
 
 
 def load_markdown(source: str, path: str = "-") -> Document:
+    """A Markdown draft, its parts built when a rule first reads them (_Parts)."""
     doc = Document(source, "markdown", path)
-    masked: list[tuple[int, int]] = []
-    if _plain(source):
-        if ">" in source:
-            doc.quote_blocks.extend(m.span() for m in _QUOTE_LINE.finditer(source))
-    else:
-        block_spans = _block_pass(source, masked, doc)
-        masked.sort()
-        inline_masked = _inline_pass(source, masked, block_spans, doc)
-        masked = _merge(masked + inline_masked)
-    html_links: list[Link] = []
-    tag_spans, hidden = rawhtml.scan(source, masked, doc, html_links)
-    if hidden:
-        masked = _merge(masked + hidden)
-    links = _links(source, masked) + html_links
-    doc.markup = identity_view(source, masked)
-    # Tags are markup, not prose: hidden from prose rules, still seen by markup ones.
-    doc.prose = identity_view(source, _merge(masked + tag_spans)) if tag_spans else doc.markup
-    doc.links = links
-    add_bare_links(doc, doc.prose, doc.links)
-    doc.links.sort(key=lambda lk: lk.start)
-    spans = [(lk.start, lk.end) for lk in doc.links]
-    doc.prose.set_soft(spans)
-    if doc.markup is not doc.prose:
-        doc.markup.set_soft(spans)
+    doc._parts = _Parts(doc)
     return doc
 
 
-def _block_pass(source: str, masked: list, doc: Document) -> list[tuple[int, int]]:
+class _Parts:
+    """The parts of a Markdown document, in the order each needs the last:
+    what is not prose (code, comments, front matter; the suppression comments),
+    then the raw HTML (tags, what they hide, their links, blockquotes), then the
+    views, then the links. Each step runs once, when a rule first reads one of
+    its parts; a rule that reads only the prose view never has links found."""
+    __slots__ = ("doc", "source", "done", "masked", "quotes", "tag_spans", "hidden", "html_links")
+    _STEP = {"directives": 1, "tags": 2, "quote_blocks": 2, "prose": 3, "markup": 3, "links": 4}
+
+    def __init__(self, doc: Document):
+        self.doc, self.source, self.done = doc, doc.source, 0
+
+    def build(self, name: str) -> None:
+        step = self._STEP[name]
+        while self.done < step:
+            (self._masks, self._html, self._views, self._links)[self.done]()
+            self.done += 1
+
+    def _masks(self) -> None:
+        source, d = self.source, self.doc.__dict__
+        masked: list[tuple[int, int]] = []
+        d["directives"] = directives = []
+        self.quotes = quotes = []
+        if _plain(source):
+            if ">" in source:
+                quotes.extend(m.span() for m in _QUOTE_LINE.finditer(source))
+        else:
+            block_spans = _block_pass(source, masked, quotes)
+            masked.sort()
+            inline_masked = _inline_pass(source, masked, block_spans, directives)
+            masked = _merge(masked + inline_masked)
+        self.masked = masked
+
+    def _html(self) -> None:
+        found = _Found()
+        self.html_links = []
+        self.tag_spans, hidden = rawhtml.scan(self.source, self.masked, found, self.html_links)
+        if hidden:
+            self.masked = _merge(self.masked + hidden)
+        d = self.doc.__dict__
+        d["tags"] = found.tags
+        d["quote_blocks"] = self.quotes + found.quote_blocks
+
+    def _views(self) -> None:
+        d, source, masked = self.doc.__dict__, self.source, self.masked
+        d["markup"] = markup = identity_view(source, masked)
+        # Tags are markup, not prose: hidden from prose rules, still seen by markup ones.
+        d["prose"] = prose = identity_view(source, _merge(masked + self.tag_spans)) if self.tag_spans else markup
+        spans = lambda: [(lk.start, lk.end) for lk in self.doc.links]  # noqa: E731
+        prose.defer_soft(spans)
+        if markup is not prose:
+            markup.defer_soft(spans)
+
+    def _links(self) -> None:
+        doc = self.doc
+        links = _links(self.source, self.masked) + self.html_links
+        add_bare_links(doc, doc.prose, links)
+        links.sort(key=lambda lk: lk.start)
+        doc.__dict__["links"] = links
+
+
+class _Found:
+    """What rawhtml.scan() finds besides the tag spans: the tags and blockquotes."""
+    __slots__ = ("tags", "quote_blocks")
+
+    def __init__(self):
+        self.tags, self.quote_blocks = [], []
+
+
+def _block_pass(source: str, masked: list, quotes: list) -> list[tuple[int, int]]:
     """Mask front matter, fenced and indented code; return the prose line spans."""
-    lines = list(_lines(source))
+    lines = _lines(source)
     prose: list[tuple[int, int]] = []
     i, n = _front_matter(source, lines, masked), len(lines)
     prev_blank, in_list = True, False
     while i < n:
         s, e, _ = lines[i]
         line = source[s:e]
-        m = _FENCE_OPEN.match(line)
+        m = _FENCE_OPEN.match(line) if line.startswith(_FENCE_STARTS) else None
         if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
             if prev_blank and not line.startswith((" ", "\t")):
                 in_list = False  # a fence at the margin after a blank line ends the list
             i, prev_blank = _fence(source, lines, i, m, masked), False
             continue
-        blank = not line.strip()
+        blank = not line or line.isspace()
         indented = line.startswith(("    ", "\t")) or line.startswith((" \t", "  \t", "   \t"))
         if indented and prev_blank and not in_list and not blank:
             i, prev_blank = _indented_code(source, lines, i, masked), False
             continue
         if not blank:
-            if _LIST_ITEM.match(line):
+            if (line[0] in _ITEM_FIRST or line[0] > "\x7f") and _LIST_ITEM.match(line):  # \d: any digit
                 in_list = True
             elif not line.startswith((" ", "\t")) and prev_blank:
                 in_list = False
-            if _BLOCKQUOTE.match(line):
-                doc.quote_blocks.append((s, e))
+            if line.startswith(_QUOTE_STARTS):
+                quotes.append((s, e))
             prose.append((s, e))
         prev_blank = blank
         i += 1
@@ -157,23 +224,26 @@ def _indented_code(source: str, lines: list, i: int, masked: list) -> int:
     return last + 1
 
 
-def _inline_pass(source: str, masked: list, prose_lines: list, doc: Document) -> list:
+def _inline_pass(source: str, masked: list, prose_lines: list, directives: list) -> list:
     """Mask code spans and HTML comments in prose; read suppression comments."""
     out: list[tuple[int, int]] = []
     # Work paragraph by paragraph: code spans and comments do not cross blank lines
     # (a comment may, so it gets the rest of the document as its limit).
     paragraphs: list[tuple[int, int]] = []
     for s, e in prose_lines:
-        if paragraphs and source[paragraphs[-1][1]:s] in ("\n", "\r\n", "\r"):
+        gap = s - paragraphs[-1][1] if paragraphs else 0  # one line end between: the same paragraph
+        if (gap == 1 and source[s - 1] in "\n\r") or (gap == 2 and source[s - 2:s] == "\r\n"):
             paragraphs[-1] = (paragraphs[-1][0], e)
         else:
             paragraphs.append((s, e))
-    kind = doc.kind
+    kind = "markdown"
     blocks = BlockEnds(source, kind)  # where each `ignore` comment's block ends
     skip_until = 0
     runs = None  # (paragraph start, backtick runs by length), built when first needed
     for ps, pe in paragraphs:
         pos = max(ps, skip_until)
+        if pos < pe and source.find("`", pos, pe) < 0 and source.find("<!--", pos, pe) < 0:
+            continue  # most paragraphs: nothing to mask (two memchr-speed searches, not a pattern)
         while pos < pe:
             m = _INLINE.search(source, pos, pe)
             if not m:
@@ -184,7 +254,7 @@ def _inline_pass(source: str, masked: list, prose_lines: list, doc: Document) ->
                 out.append((m.start(), end))
                 d = parse_directives(source[m.start():end], m.start(), end, source, kind, blocks)
                 if d:
-                    doc.directives.append(d)
+                    directives.append(d)
                 pos = end
                 skip_until = end
                 continue

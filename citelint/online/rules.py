@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from ..model import Safety, Severity
 from ..rule import Context, Example, Rule
-from ..outlets.urls import without_credentials
 
 ONLINE = "online"
 _ORIGIN = "citelint/online/rules.py"
@@ -18,6 +17,13 @@ _ORIGIN = "citelint/online/rules.py"
 def state(ctx: Context):
     """The online pass's results for this run, or None when not online."""
     return ctx.cache.get(ONLINE)
+
+
+def without_credentials(url: str) -> str:
+    """outlets.urls.without_credentials, imported when a NET rule first reports
+    (urllib costs every one-file check a couple of milliseconds otherwise)."""
+    from ..outlets.urls import without_credentials as strip  # deferred
+    return strip(url)
 
 
 class _NetRule(Rule):

@@ -62,12 +62,39 @@ class Form(Value):
 
 def normalize(name: str) -> str:
     """Compare names case-folded, without a leading "the", possessive or final dot."""
+    key = _NORMALIZED.get(name)
+    if key is None:
+        key = _ascii_key(name) if name.isascii() else _full_key(name)
+        if len(_NORMALIZED) >= _NORMALIZED_MAX:
+            _NORMALIZED.clear()
+        _NORMALIZED[name] = key
+    return key
+
+
+# Names asked about and their keys: a run asks about the same names again and again
+# (chip labels, link texts, bracketed tags), and each key costs several steps.
+_NORMALIZED: dict[str, str] = {}
+_NORMALIZED_MAX = 50_000
+
+
+def _full_key(name: str) -> str:
     s = unicodedata.normalize("NFKC", name).casefold().strip()
     s = s.replace("\u2019", "'")
     s = re.sub(r"'s$", "", s)
     s = re.sub(r"^the\s+", "", s)
     s = re.sub(r"\s+", " ", s).strip(" .,;:*")
     return s
+
+
+def _ascii_key(name: str) -> str:
+    """_full_key() of an ASCII name, with string methods: NFKC leaves ASCII as
+    it is, casefold() is lower(), and str.split() splits where `\\s+` matches."""
+    s = name.lower().strip()
+    if s.endswith("'s"):
+        s = s[:-2]
+    if s.startswith("the") and s[3:4].isspace():
+        s = s[3:].lstrip()
+    return " ".join(s.split()).strip(" .,;:*")
 
 
 class Registry:
@@ -108,6 +135,10 @@ class Registry:
     def forms(self, text: str) -> list[Form]:
         """Every registered way of writing `text` (case-insensitive)."""
         return self._names.get(normalize(text), [])
+
+    def knows(self, text: str) -> bool:
+        """Whether `text` is a registered way of writing some outlet (forms(), without the list)."""
+        return normalize(text) in self._names
 
     def lookup_name(self, text: str) -> list[Outlet]:
         seen, out = set(), []
@@ -302,6 +333,57 @@ def garble_variants(extra: tuple[str, ...] = ()) -> tuple[str, ...]:
         return tuple(load_registry(extra).garble_variants())
     from ..tomlcache import cached  # a small cache of its own: the registry's is 200 KB
     return tuple(cached(builtin_dir() / "garbles", _builtin_key(_builtin_files()), lambda: _builtin_data()[2]))
+
+
+class NameIndex:
+    """What a prefilter asks of the registry, without building it: whether a
+    name is a registered way of writing some outlet (Registry.knows), whether
+    it could be a garble of one (Registry.garbled), whether a handle is an
+    outlet's (Registry.by_handle). Read from the built-in registry's cache
+    (its names already normalised); with a newsroom's outlet files, from the
+    registry itself. A clean article asks nothing and costs nothing."""
+    __slots__ = ("keys", "initials", "handles")
+
+    def __init__(self, keys, initials: dict, handles):
+        self.keys = frozenset(keys)           # normalize() of every form of every outlet
+        self.initials = initials              # first letters -> the words of multi-word names and aliases
+        self.handles = frozenset(handles)     # lower case, without "@"
+
+    def knows(self, text: str) -> bool:
+        return normalize(text) in self.keys
+
+    def garbled(self, text: str) -> bool:
+        """Whether Registry.garbled(text) finds some outlet (its rule, on the words alone)."""
+        words = normalize(text).split()
+        if len(words) < 2 or any(not w.isalpha() for w in words):
+            return False
+        for names in self.initials.get(tuple(w[0] for w in words), ()):
+            if sum(a == b for a, b in zip(words, names)) and \
+                    all(a == b or (len(a) >= 2 and b.startswith(a)) for a, b in zip(words, names)):
+                return True
+        return False
+
+    def by_handle(self, handle: str) -> bool:
+        return handle.lower().lstrip("@") in self.handles
+
+
+@lru_cache(maxsize=16)
+def name_index(extra: tuple[str, ...] = ()) -> NameIndex:
+    """The NameIndex of the built-in registry with the files in `extra` applied."""
+    if extra:
+        reg = load_registry(extra)
+        initials = {k: [normalize(f.text).split() for f in forms] for k, forms in reg._by_initials().items()}
+        return NameIndex(reg._names, initials, reg._handles)
+    rows, normalized, _ = _builtin_data()
+    outlets = {row[0]: row for row in rows}  # a later entry with the same id replaces an earlier one
+    initials: dict[tuple, list] = {}
+    for row in outlets.values():
+        for text in (row[1], *row[2]):  # the name and the aliases (Registry._by_initials)
+            words = normalized.get(text, normalize(text)).split()
+            if len(words) >= 2:
+                initials.setdefault(tuple(w[0] for w in words), []).append(words)
+    handles = (h.lower().lstrip("@") for row in outlets.values() for h in row[10])
+    return NameIndex(normalized.values(), initials, handles)
 
 
 @lru_cache(maxsize=16)

@@ -7,6 +7,7 @@ from collections import Counter
 from .. import __version__
 from ..model import Finding, Safety
 from ..ruledoc import SITE_URL, docs_url
+from ..patterns import LazyRe
 
 JSON_VERSION = "1"  # of --format json; see README.md
 DOCS_URL = SITE_URL + "rules/{code}/"
@@ -53,9 +54,9 @@ def printable(text: str) -> str:
 # Python's "backslashreplace" gives (`\udcff`, `\x01`, `\ufffe`), as `-o` and a
 # strict terminal already wrote them, so every report is valid UTF-8 and the same
 # name reads the same in every format. (SARIF URIs percent-encode the bytes instead.)
-SURROGATES = re.compile("[\ud800-\udfff]")
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # outside XML 1.0's Char
-HTML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+SURROGATES = LazyRe("[\ud800-\udfff]")
+XML_ILLEGAL = LazyRe("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # outside XML 1.0's Char
+HTML_ILLEGAL = LazyRe("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def _escaped(c: str, backslash: str = "\\") -> str:
@@ -73,7 +74,7 @@ def escape_chars(text: str, chars: re.Pattern = SURROGATES, backslash: str = "\\
     return chars.sub(lambda m: _escaped(m.group(), backslash), text)
 
 
-_JSON_ODD = re.compile("[\ud800-\udfff\x85\u2028\u2029]")
+_JSON_ODD = LazyRe("[\ud800-\udfff\x85\u2028\u2029]")
 
 
 def json_text(text: str) -> str:
