@@ -321,20 +321,20 @@ class CircledDigitMarker(Rule):
 # and after each line end (one pass, where the words were six), in any case as
 # `(?i)` reads it (the standard library's `re` matches `ſ` for `s` as `regex` does).
 _HEAD_WORDS = r"[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?i:(sources|citations|references))(?:\*\*)?[ \t]*:?[ \t]*"
-_HEADS = (LazyRe(r"\A" + _HEAD_WORDS + r"(?=[\r\n]|\Z)"), LazyRe(r"\n" + _HEAD_WORDS + r"(?=[\r\n]|\Z)"),
-          LazyRe(r"\r" + _HEAD_WORDS + r"(?=[\r\n]|\Z)"))
+_FIRST_HEAD = LazyRe(_HEAD_WORDS + r"(?=[\r\n]|\Z)")  # matched at the text's start only
+_HEADS = (LazyRe(r"\n" + _HEAD_WORDS + r"(?=[\r\n]|\Z)"), LazyRe(r"\r" + _HEAD_WORDS + r"(?=[\r\n]|\Z)"))
 
 
 def _sources_heading(text: str) -> bool:
     """Whether a line of `text` is a sources, citations or references heading
     (a references one only beside debris)."""
-    heads = set()
-    for i, head in enumerate(_HEADS):
-        if i == 2 and "\r" not in text:
-            break
-        heads.update(m.group(1).casefold() for m in head.finditer(text))
-        if heads - {"references"}:
-            return True
+    first = _FIRST_HEAD.match(text)
+    heads = {first.group(1).casefold()} if first else set()
+    for head, end in zip(_HEADS, "\n\r"):
+        if end in text:
+            heads.update(m.group(1).casefold() for m in head.finditer(text))
+    if heads - {"references"}:
+        return True
     return bool(heads) and debris_possible(text, CHIPS)
 
 
