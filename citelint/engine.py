@@ -40,7 +40,7 @@ class Linter:
             load_registry(tuple(self.settings.outlets))
         self.evidence = evidence_plan(self.settings)
         self._per_path: dict[frozenset, list[Rule]] = {}
-        self._plans: dict[tuple, Plan] = {}
+        self._plans: dict = {}  # (ignored selectors, kind) -> Plan; and kind -> Plan, with no per-file-ignores
         self._view_plans: dict[tuple, Plan] = {}
 
     def rules_for(self, path: str) -> list[Rule]:
@@ -55,11 +55,17 @@ class Linter:
         """The prefilter plan of the offline rules in force for `path`, for
         documents of `kind` (None: any). (NET rules run only when an online
         pass gives them its results.)"""
+        if not self.settings.per_file_ignores:  # (asked once a draft: the common case costs a look-up)
+            plan = self._plans.get(kind)
+            if plan is not None:
+                return plan
         ignored = frozenset(cfg.ignored_for(self.settings, path))
         key = (ignored, kind)
         if key not in self._plans:
             rules = [r for r in self.rules_for(path) if r.scope != "online"]
             self._plans[key] = Plan(rules, [r.prefilter_for(self.settings) for r in rules], kind)
+            if not ignored and not self.settings.per_file_ignores:
+                self._plans[kind] = self._plans[key]
         return self._plans[key]
 
     def _selected(self, doc: Document, online) -> list[Rule]:

@@ -69,6 +69,8 @@ def sniff_wide(data: bytes) -> str | None:
     """The UTF-16 or UTF-32 encoding of a draft saved without a BOM, told by
     where its NUL bytes fall ("A" is 41 00 in UTF-16-LE), or None. Only a
     guess that decodes the whole file cleanly counts."""
+    if data.find(b"\x00", 0, _HEAD) < 0:
+        return None  # the common case, asked without copying the head
     head = data[:_HEAD]
     head = head[:len(head) - len(head) % 4]
     n = len(head) // 4
@@ -88,10 +90,13 @@ def sniff_wide(data: bytes) -> str | None:
 def decode(data: bytes, path: str, encoding: str | None = None) -> tuple[str, str, bytes]:
     bom = b""
     enc = encoding or "utf-8"
-    try:
-        named = codecs.lookup(enc).name
-    except LookupError:
-        raise InputError(f"{path}: unknown encoding {enc!r}") from None
+    if encoding is None:
+        named = "utf-8"  # (no look-up for the default, once a draft)
+    else:
+        try:
+            named = codecs.lookup(enc).name
+        except LookupError:
+            raise InputError(f"{path}: unknown encoding {enc!r}") from None
     utf8 = named == "utf-8"
     for mark, name in _BOMS:
         # A BOM names the encoding, unless the caller named another one.
@@ -144,11 +149,14 @@ def read_bytes(path: str, limit: int | None = MAX_FILE_SIZE) -> tuple[bytes, os.
             cap = limit + 1 if limit is not None else None  # one byte past the limit tells it was passed
             chunks, got, want = [], 0, st.st_size + 1
             while cap is None or got < cap:
-                chunk = os.read(fd, want if cap is None else min(want, cap - got))
+                ask = want if cap is None else min(want, cap - got)
+                chunk = os.read(fd, ask)
                 if not chunk:
                     break
                 chunks.append(chunk)
                 got += len(chunk)
+                if got == st.st_size and len(chunk) < ask and len(chunks) == 1:
+                    break  # the first read gave the size fstat saw and no byte more: the end (one read a draft)
                 want = 1 << 16
             if cap is not None and got >= cap:
                 raise too_large(path, limit)

@@ -290,19 +290,20 @@ def _plan_needs(source: str, builtin: bool):
     from .prefilter import Needs, literal_prefix, pattern_guard  # deferred
     if builtin and not any(c in source for c in "\\.^$*+?{}[]|()"):
         return source  # a plain string: searched for as prefilter strings are, faster than a pattern
+    prefix = literal_prefix(source)
+    guard = prefix if len(prefix) > 1 else pattern_guard(source)
+    if builtin:
+        return Needs(guard, pattern=source)
     compiled = []
 
     def search(text: str) -> bool:
         if not compiled:
-            compiled.append(re.compile(source) if builtin else lazy_regex.compile(source, lazy_regex.V0))
-        if builtin:
-            return compiled[0].search(text) is not None
+            compiled.append(lazy_regex.compile(source, lazy_regex.V0))
         try:
             return compiled[0].search(text, timeout=time_limit(len(text))) is not None
         except TimeoutError:
             return True
-    prefix = literal_prefix(source)
-    return Needs(prefix if len(prefix) > 1 else pattern_guard(source), test=search)
+    return Needs(guard, test=search)
 
 
 def _compile(pattern: str, where: str, code: str, key: str):

@@ -67,10 +67,15 @@ class Needs:
         self._pattern, self._flags, self._test = pattern, flags, test
 
     def search(self, text: str) -> bool:
+        hit = _MEMO.get(self)  # (per_text(), written out: a plan asks this for every text)
+        if hit is not None and hit[0] is text:
+            return hit[1]
         if self._test is None:
-            pattern = re.compile(self._pattern, self._flags)
-            self._test = lambda t: pattern.search(t) is not None
-        return per_text(self, text, self._test)
+            self._test = re.compile(self._pattern, self._flags).search
+        found = bool(self._test(text))
+        if _DEPTH[0] > 0:
+            _MEMO[self] = (text, found)
+        return found
 
     def __repr__(self) -> str:
         guards = self.guards[0] if len(self.guards) == 1 else self.guards
@@ -230,7 +235,10 @@ def _grouped(tests: dict[tuple, set[int]], ascii_only: bool) -> list[tuple]:
     groups: dict[tuple[str, bool, bool], list[list]] = {}
     for (s, low), idx in tests.items():
         late = isinstance(s, _Guarded) and s.needs.late
-        groups.setdefault((guard(s), low, late), []).append(_entry(s, frozenset(idx), low))
+        g = guard(s)
+        if g.isascii() and g.isalpha():
+            g = ""  # a letter is in every article: no test for it, and one group for all such strings
+        groups.setdefault((g, low, late), []).append(_entry(s, frozenset(idx), low))
     out = []
     for k in sorted(groups, key=lambda k: (k[2], -_rank(k[0]), k)):
         g, low, _ = k

@@ -281,11 +281,9 @@ class OutletListParenthesis(Rule):
         outlets = outlets_for(settings)
 
         def outlet_list(text: str) -> bool:
-            if CHIPS.search(text):
-                return True
             for m in _PAREN_LIST.finditer(text):
                 items = split_items(m.group(1))
-                if len(items) >= 2 and all(outlets.maybe(i) for i in items):
+                if len(items) >= 2 and (all(outlets.maybe(i) for i in items) or CHIPS.search(text)):
                     return True
             return False
         return (Needs("(", test=outlet_list),)

@@ -7,7 +7,7 @@ from bisect import bisect_left
 from ..model import Safety, Severity
 from ..prefilter import Needs, debris_possible
 from ..rule import Context, Example, LazyPattern, Rule
-from .common import CHIPS, DIGIT, line_at
+from .common import CHIPS, DIGIT
 from ..rule import lazy_regex as regex
 from ..patterns import LazyRe
 
@@ -317,32 +317,23 @@ class CircledDigitMarker(Rule):
             yield ctx.finding(self, view, m.start(), m.end(), f"circled digit `{m.group()}` looks like a citation marker")
 
 
-# facts/sources.py's _HEAD, on one line of the text case-folded.
-_HEAD_WORDS = r"[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(sources|citations|references)(?:\*\*)?[ \t]*:?[ \t]*"
-_HEAD_LINE = LazyRe(_HEAD_WORDS)
-
-
-_HEAD_END = LazyRe(r"(?:\*\*)?[ \t]*:?[ \t]*(?:[\r\n]|\Z)")  # the heading's word ends its line
-_HEAD_ANY_CASE = LazyRe(r"(?im)(?:^|(?<=\r))" + _HEAD_WORDS + r"(?=\r|$)")
+# facts/sources.py's _HEAD: a heading line of its own. Asked at the text's start
+# and after each line end (one pass, where the words were six), in any case as
+# `(?i)` reads it (the standard library's `re` matches `ſ` for `s` as `regex` does).
+_HEAD_WORDS = r"[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?(?i:(sources|citations|references))(?:\*\*)?[ \t]*:?[ \t]*"
+_FIRST_HEAD = LazyRe(_HEAD_WORDS + r"(?=[\r\n]|\Z)")  # matched at the text's start only
+_HEADS = (LazyRe(r"\n" + _HEAD_WORDS + r"(?=[\r\n]|\Z)"), LazyRe(r"\r" + _HEAD_WORDS + r"(?=[\r\n]|\Z)"))
 
 
 def _sources_heading(text: str) -> bool:
     """Whether a line of `text` is a sources, citations or references heading
-    (a references one only beside debris), in any case as `(?i)` reads it: the
-    text case-folded (a character that matches a letter in some case folds to
-    it), or a large one searched without a copy."""
-    if len(text) > 1 << 20:
-        heads = [m.group(1).casefold() for m in _HEAD_ANY_CASE.finditer(text)]
-    else:
-        folded, heads = text.casefold(), []
-        for word in ("sources", "citations", "references"):
-            i = folded.find(word)
-            while i >= 0:
-                m = _HEAD_END.match(folded, i + len(word)) and _HEAD_LINE.fullmatch(line_at(folded, i))
-                if m:
-                    heads.append(m.group(1))
-                i = folded.find(word, i + len(word))
-    if any(h != "references" for h in heads):
+    (a references one only beside debris)."""
+    first = _FIRST_HEAD.match(text)
+    heads = {first.group(1).casefold()} if first else set()
+    for head, end in zip(_HEADS, "\n\r"):
+        if end in text:
+            heads.update(m.group(1).casefold() for m in head.finditer(text))
+    if heads - {"references"}:
         return True
     return bool(heads) and debris_possible(text, CHIPS)
 
@@ -368,8 +359,7 @@ class SourcesTrailer(Rule):
     ]
     # A heading line of its own (facts/sources.py's _HEAD); a `References` one
     # counts only beside assistant debris.
-    prefilter = (Needs(("ources", "OURCES", "itations", "ITATIONS", "eferences", "EFERENCES"),
-                       test=lambda text: _sources_heading(text), late=True),)
+    prefilter = (Needs(test=lambda text: _sources_heading(text), late=True),)
 
     def check(self, ctx: Context):
         block = ctx.facts.sources_trailer

@@ -374,16 +374,22 @@ def name_index(extra: tuple[str, ...] = ()) -> NameIndex:
         reg = load_registry(extra)
         initials = {k: [normalize(f.text).split() for f in forms] for k, forms in reg._by_initials().items()}
         return NameIndex(reg._names, initials, reg._handles)
+    from ..tomlcache import cached  # deferred: a small cache of its own, as the garbles have
+    keys, initials, handles = cached(builtin_dir() / "names", _builtin_key(_builtin_files()), _index_data)
+    return NameIndex(keys, initials, handles)
+
+
+def _index_data() -> tuple[list, dict, list]:
+    """The built-in registry's NameIndex, as plain data for its cache."""
     rows, normalized, _ = _builtin_data()
-    outlets = {row[0]: row for row in rows}  # a later entry with the same id replaces an earlier one
     initials: dict[tuple, list] = {}
-    for row in outlets.values():
+    for row in rows:  # (in Outlet's argument order: id, name, aliases, ..., handles at 10)
         for text in (row[1], *row[2]):  # the name and the aliases (Registry._by_initials)
             words = normalized.get(text, normalize(text)).split()
             if len(words) >= 2:
                 initials.setdefault(tuple(w[0] for w in words), []).append(words)
-    handles = (h.lower().lstrip("@") for row in outlets.values() for h in row[10])
-    return NameIndex(normalized.values(), initials, handles)
+    handles = sorted({h.lower().lstrip("@") for row in rows for h in row[10]})
+    return sorted(set(normalized.values())), initials, handles
 
 
 @lru_cache(maxsize=16)
