@@ -364,7 +364,7 @@ def _check_fields(spec: dict, where: str) -> None:
         kind, allowed = RULE_FIELDS[key]
         if not isinstance(value, kind):
             what = {str: "a string", bool: "true or false",
-                    list: "a list of non-empty strings" if key == "prefilter" else "an array of tables"}[kind]
+                    list: "a list of non-empty strings" if key in ("prefilter", "prefilter-patterns") else "an array of tables"}[kind]
             raise PackError(f"{where}: `{key}` must be {what}")
         if allowed is not None and value not in allowed:
             raise PackError(f"{where}: `{key}` must be one of {', '.join(allowed)}, not {value!r}")
