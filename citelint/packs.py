@@ -169,11 +169,13 @@ class PatternRule(Rule):
 
     def prefilter_for(self, settings) -> tuple:
         """The strings; or, where the rule gives `prefilter-patterns`, those
-        patterns, which the engine asks instead (prefilter.Needs)."""
-        if not self._plan_patterns:
-            return self.prefilter
+        patterns, which the engine asks instead (prefilter.Needs). A
+        `scope = "url"` rule reads, in a plain-text draft, only the URLs
+        written out in it: there it is asked for those first (`://`)."""
         if self._plan is None:
-            self._plan = tuple(_plan_needs(source, self.builtin) for source in self._plan_patterns)
+            plan = self.prefilter if not self._plan_patterns else \
+                tuple(_plan_needs(source, self.builtin) for source in self._plan_patterns)
+            self._plan = _urls_first(plan) if self.scope == "url" and plan else plan
         return self._plan
 
     @property
@@ -276,6 +278,24 @@ def _prefilter(value, where: str, code: str, key: str = "prefilter") -> tuple[st
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise PackError(f"{where}: rule {code}: `{key}` must be a list of non-empty strings")
     return tuple(value)
+
+
+def _urls_first(plan: tuple) -> tuple:
+    """A url rule's prefilter, asked of a plain-text draft only where it holds a
+    written-out URL (formats.load_text finds no other link), as it was of Markdown
+    and HTML, whose links may be relative."""
+    from .prefilter import Needs  # deferred
+
+    def any_of(text: str) -> bool:
+        return any(p.search(text) if hasattr(p, "search") else p in text for p in plan)
+    others = tuple(p if isinstance(p, Needs) and p.kinds else
+                   Needs(p, test=_yes, kinds=("markdown", "html")) if isinstance(p, str) else
+                   Needs(p.guards, test=p.search, kinds=("markdown", "html")) for p in plan)
+    return (Needs("://", test=any_of, kinds=("text",)),) + others
+
+
+def _yes(text: str) -> bool:
+    return True
 
 
 def _plan_needs(source: str, builtin: bool):

@@ -411,3 +411,17 @@ def test_a_users_prefilter_pattern_that_runs_out_of_time_lets_the_rule_run(tmp_p
     assert plan.select([text]) == []
     monkeypatch.setattr(packs, "time_limit", lambda size: 0.0)  # no time at all: every search runs out
     assert plan.select([text]) == [rule]
+
+
+def test_threads_sharing_a_linter_get_what_one_thread_gets():
+    """The prefilter's memo is one a thread (the language server and `citelint
+    serve` lint in threads with one Linter)."""
+    from concurrent.futures import ThreadPoolExecutor
+    lazy, _ = linters()
+    docs = [(text, kind) for _, text, kind in DRAFTS[:40]] * 3
+    alone = [key(lazy.lint_text(text, kind)) for text, kind in docs]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda d: key(lazy.lint_text(*d)), docs))
+    assert together == alone
+    from citelint.prefilter import _memo
+    assert not _memo() and _memo().depth == 0  # nothing kept alive after a select
