@@ -169,11 +169,13 @@ class PatternRule(Rule):
 
     def prefilter_for(self, settings) -> tuple:
         """The strings; or, where the rule gives `prefilter-patterns`, those
-        patterns, which the engine asks instead (prefilter.Needs)."""
-        if not self._plan_patterns:
-            return self.prefilter
+        patterns, which the engine asks instead (prefilter.Needs). A
+        `scope = "url"` rule reads, in a plain-text draft, only the URLs
+        written out in it: there it is asked for those first (`://`)."""
         if self._plan is None:
-            self._plan = tuple(_plan_needs(source, self.builtin) for source in self._plan_patterns)
+            plan = self.prefilter if not self._plan_patterns else \
+                tuple(_plan_needs(source, self.builtin) for source in self._plan_patterns)
+            self._plan = _urls_first(plan) if self.scope == "url" and plan else plan
         return self._plan
 
     @property
@@ -278,6 +280,24 @@ def _prefilter(value, where: str, code: str, key: str = "prefilter") -> tuple[st
     return tuple(value)
 
 
+def _urls_first(plan: tuple) -> tuple:
+    """A url rule's prefilter, asked of a plain-text draft only where it holds a
+    written-out URL (formats.load_text finds no other link), as it was of Markdown
+    and HTML, whose links may be relative."""
+    from .prefilter import Needs  # deferred
+
+    def any_of(text: str) -> bool:
+        return any(p.search(text) if hasattr(p, "search") else p in text for p in plan)
+    others = tuple(p if isinstance(p, Needs) and p.kinds else
+                   Needs(p, test=_yes, kinds=("markdown", "html")) if isinstance(p, str) else
+                   Needs(p.guards, test=p.search, kinds=("markdown", "html")) for p in plan)
+    return (Needs("://", test=any_of, kinds=("text",)),) + others
+
+
+def _yes(text: str) -> bool:
+    return True
+
+
 def _plan_needs(source: str, builtin: bool):
     """What the engine's prefilter asks for one of a rule's `prefilter-patterns`,
     guarded by the plain characters it starts with (searched for as a string
@@ -364,7 +384,7 @@ def _check_fields(spec: dict, where: str) -> None:
         kind, allowed = RULE_FIELDS[key]
         if not isinstance(value, kind):
             what = {str: "a string", bool: "true or false",
-                    list: "a list of non-empty strings" if key == "prefilter" else "an array of tables"}[kind]
+                    list: "a list of non-empty strings" if key in ("prefilter", "prefilter-patterns") else "an array of tables"}[kind]
             raise PackError(f"{where}: `{key}` must be {what}")
         if allowed is not None and value not in allowed:
             raise PackError(f"{where}: `{key}` must be one of {', '.join(allowed)}, not {value!r}")

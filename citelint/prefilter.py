@@ -32,6 +32,7 @@ tests/test_lazy_views.py catch.
 from __future__ import annotations
 
 import re
+import threading
 from typing import Sequence
 
 # ASCII characters from most to least common in English news copy (letters,
@@ -67,14 +68,15 @@ class Needs:
         self._pattern, self._flags, self._test = pattern, flags, test
 
     def search(self, text: str) -> bool:
-        hit = _MEMO.get(self)  # (per_text(), written out: a plan asks this for every text)
+        memo = _memo()  # (per_text(), written out: a plan asks this for every text)
+        hit = memo.get(self)
         if hit is not None and hit[0] is text:
             return hit[1]
         if self._test is None:
             self._test = re.compile(self._pattern, self._flags).search
         found = bool(self._test(text))
-        if _DEPTH[0] > 0:
-            _MEMO[self] = (text, found)
+        if memo.depth > 0:
+            memo[self] = (text, found)
         return found
 
     def __repr__(self) -> str:
@@ -97,21 +99,35 @@ class _Guarded:
 
 
 _EVIDENCE: list = []  # the evidence plan (engine.evidence_plan) the last Linter uses
-# What tests found in the text being asked about, forgotten when the outermost
-# Plan.select returns: a test asked by several rules (or by debris_possible, from
-# inside another rule's test) reads the text once, and no text is kept alive after.
-_MEMO: dict = {}  # key -> (text, value)
-_DEPTH = [0]      # Plan.select calls under way (a test may ask another plan)
+class _Memo(dict):
+    """What tests found in the text being asked about (key -> (text, value)),
+    forgotten when the outermost Plan.select returns: a test asked by several
+    rules (or by debris_possible, from inside another rule's test) reads the
+    text once, and no text is kept alive after. One a thread: Linters are
+    shared by threads (the language server, `citelint serve`)."""
+    depth = 0  # Plan.select calls under way in this thread (a test may ask another plan)
+
+
+_LOCAL = threading.local()
+
+
+def _memo() -> _Memo:
+    try:
+        return _LOCAL.memo
+    except AttributeError:
+        _LOCAL.memo = _Memo()
+        return _LOCAL.memo
 
 
 def per_text(key, text: str, compute):
-    """compute(text), once per text while a plan selects (see _MEMO)."""
-    hit = _MEMO.get(key)
+    """compute(text), once per text while a plan selects (see _Memo)."""
+    memo = _memo()
+    hit = memo.get(key)
     if hit is not None and hit[0] is text:
         return hit[1]
     value = compute(text)
-    if _DEPTH[0] > 0:
-        _MEMO[key] = (text, value)
+    if memo.depth > 0:
+        memo[key] = (text, value)
     return value
 
 
@@ -130,7 +146,7 @@ def debris_possible(text: str, chips: "Needs | None" = None) -> bool:
         return True
     if chips is not None and chips.search(text):
         return True
-    source = _MEMO.get(("source", id(text)))  # a view, standing for its source (Plan.select)
+    source = _memo().get(("source", id(text)))  # a view, standing for its source (Plan.select)
     if source is not None and source[0] is text:
         text = source[1]
     return per_text("debris", text, lambda t: bool(_EVIDENCE[0].select((t,))))
@@ -206,10 +222,10 @@ def _top_level_alternation(p: str) -> bool:
 
 def _foldable(s) -> str | None:
     """The lower case of a string (or of a Needs' guard) that could be searched
-    for folded, in an ASCII text; None for what cannot."""
+    for folded, in an ASCII text; None for what cannot (or has no case)."""
     if isinstance(s, _Guarded):
         s = s.guard if len(s.guard) > 1 else ""
-    return s.lower() if isinstance(s, str) and s and s.isascii() else None
+    return s.lower() if isinstance(s, str) and s and s.isascii() and s.lower() != s.upper() else None
 
 
 def _entry(s, idx: frozenset, low: bool = False) -> list:
@@ -348,15 +364,18 @@ class Plan:
             if fold:
                 s = _Guarded(s.needs, k) if isinstance(s, _Guarded) else k
             folded.setdefault((s, fold), set()).update(idx)
-        # ASCII texts: case variants searched for once, in the lower-cased text. Other
-        # texts: every string as written, since str.lower() of a non-ASCII text first
-        # allocates twelve bytes a character (a 10 MB draft would briefly take 140 MB).
+        # ASCII texts: case variants searched for once, in the lower-cased text.
         self._ascii_groups = [g for g in _grouped(folded, ascii_only=False) if g[0].isascii()]
-        groups = _grouped({(s, False): idx for s, idx in wanted.items()}, ascii_only=True)
-        # Other texts: ASCII guards tested on the UTF-8 bytes, the rest against the set
-        # of non-ASCII characters the text holds. (bytes guard, str guard, late?, entries, finder)
-        self._other_groups = [(g.encode() if g.isascii() else None, g, late, entries, finder)
-                              for g, _, late, entries, finder in groups]
+        # Other texts: ASCII guards tested on the UTF-8 bytes (case variants in the bytes
+        # lower-cased: bytes.lower() changes ASCII letters only), the rest against the set
+        # of non-ASCII characters the text holds. (bytes guard, str guard, lower-cased?,
+        # late?, entries, finder)
+        self._other_groups = [(g.encode() if g.isascii() else None, g, low, late, entries, finder)
+                              for g, low, late, entries, finder in _grouped(folded, ascii_only=True)]
+        # A large draft is not copied: every string as written, since str.lower() of a
+        # non-ASCII text first allocates twelve bytes a character (10 MB would take 140).
+        self._large_groups = [(g, late, entries) for g, _, late, entries, _ in
+                              _grouped({(s, False): idx for s, idx in wanted.items()}, ascii_only=True)]
         self.everything = len(self.always) == len(self.rules)
         self._evidence = None  # the indices of the evidence rules, when the plan holds them all
 
@@ -381,7 +400,7 @@ class Plan:
         one of them may fire is known already (the evidence plan need not be asked)."""
         self._evidence_places()
         if -1 not in self._evidence:
-            _MEMO["debris"] = (text, not self._evidence.isdisjoint(hit))
+            _memo()["debris"] = (text, not self._evidence.isdisjoint(hit))
 
     def select(self, texts: Sequence[str], source: str | None = None, debris: bool | None = None) -> list:
         """The rules that may match in any of `texts`, in their order. `source`:
@@ -391,23 +410,24 @@ class Plan:
         if self.everything:
             return self.rules
         hit = set(self.always)
-        _DEPTH[0] += 1
+        memo = _memo()
+        memo.depth += 1
         try:
             if source is not None:
                 for text in texts:
-                    _MEMO[("source", id(text))] = (text, source)
+                    memo[("source", id(text))] = (text, source)
                 if debris is not None:
-                    _MEMO["debris"] = (source, debris)
+                    memo["debris"] = (source, debris)
             for text in texts:
                 if text.isascii():
                     self._select_ascii(text, hit)
                 else:
                     self._select_other(text, hit)
         finally:
-            _DEPTH[0] -= 1
-            if _DEPTH[0] <= 0:  # never keep a text alive past the call
-                _DEPTH[0] = 0
-                _MEMO.clear()
+            memo.depth -= 1
+            if memo.depth <= 0:  # never keep a text alive past the call
+                memo.depth = 0
+                memo.clear()
         rules = self.rules
         return [rules[i] for i in sorted(hit)]
 
@@ -428,28 +448,39 @@ class Plan:
             _entries(entries, finder and finder.found(t), t, t, text, hit)
 
     def _select_other(self, text: str, hit: set) -> None:
-        large = len(text) > _COPY_LIMIT  # a large draft: no copy, every guard searched for in the text
-        if not large:
-            data = text.encode("utf-8", "surrogatepass")
-            rare = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-        late_known = False
-        for bg, g, late, entries, finder in self._other_groups:
+        if len(text) > _COPY_LIMIT:  # a large draft: no copy, every guard searched for in the text
+            self._select_large(text, hit)
+            return
+        data = text.encode("utf-8", "surrogatepass")
+        rare = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+        lowered, late_known = None, False
+        for bg, g, low, late, entries, finder in self._other_groups:
             if late and not late_known:
                 self._debris_known(text, hit)
                 late_known = True
-            if large:
-                if g in text:
-                    _entries(entries, None, text, text, text, hit)
-                continue
-            if bg is not None:
-                if bg not in data:
+            if bg is None:
+                if g not in rare:
                     continue
-                hay = data
-            elif g not in rare:
-                continue
-            else:
                 hay = text
+            else:
+                if low:
+                    if lowered is None:
+                        lowered = data.lower()
+                    hay = lowered
+                else:
+                    hay = data
+                if bg not in hay:
+                    continue
             _entries(entries, finder and finder.found(hay), text, hay, text, hit)
+
+    def _select_large(self, text: str, hit: set) -> None:
+        late_known = False
+        for g, late, entries in self._large_groups:
+            if late and not late_known:
+                self._debris_known(text, hit)
+                late_known = True
+            if g in text:
+                _entries(entries, None, text, text, text, hit)
 
 
 def _entries(entries, found, text: str, data, original: str, hit: set) -> None:

@@ -374,3 +374,54 @@ _UNICODE_EDGES = [
 def test_unicode_edges(text, kind):
     lazy, eager = linters()
     assert key(lazy.lint_text(text, kind)) == key(eager.lint_text(text, kind))
+
+
+# -- `prefilter-patterns` in a user's pack -------------------------------------
+
+def _pack(tmp_path, extra: str):
+    from citelint.packs import load_pack
+    p = tmp_path / "house.toml"
+    p.write_text('[[rule]]\ncode = "HSE101"\nname = "draft-marker"\npattern = \'\'\'DRAFT-\\d+\'\'\'\n'
+                 f'message = "m"\n{extra}\n', encoding="utf-8")
+    return load_pack(p)
+
+
+def test_a_users_prefilter_patterns(tmp_path):
+    rule, = _pack(tmp_path, "prefilter-patterns = ['DRAFT-\\d']")
+    linter = Linter(Settings(), (rule,))
+    assert [f.code for f in linter.lint_text("a DRAFT-12 b")] == ["HSE101"]
+    assert linter.plan_for("-", "text").select(["a DRAFT b"]) == []  # asked before any view is built
+
+
+def test_a_users_prefilter_pattern_that_does_not_compile_is_a_pack_error(tmp_path):
+    from citelint.packs import PackError
+    with pytest.raises(PackError, match=r"HSE101: `prefilter-patterns\[0\]` does not compile"):
+        _pack(tmp_path, "prefilter-patterns = ['(unclosed']")
+    with pytest.raises(PackError, match="`prefilter-patterns` must be a list of non-empty strings"):
+        _pack(tmp_path, "prefilter-patterns = 'DRAFT'")
+
+
+def test_a_users_prefilter_pattern_that_runs_out_of_time_lets_the_rule_run(tmp_path, monkeypatch):
+    """A user's pattern runs under the pattern time limit; out of time, it lets
+    the rule run (which reports its own timeout, naming the pack)."""
+    import citelint.packs as packs
+    rule, = _pack(tmp_path, "prefilter-patterns = ['DRAFT-\\d']")
+    plan = Linter(Settings(), (rule,)).plan_for("-", "text")
+    text = "a DRAFT-x marker, no number " * 5000  # its plain start is there: the pattern is asked
+    assert plan.select([text]) == []
+    monkeypatch.setattr(packs, "time_limit", lambda size: 0.0)  # no time at all: every search runs out
+    assert plan.select([text]) == [rule]
+
+
+def test_threads_sharing_a_linter_get_what_one_thread_gets():
+    """The prefilter's memo is one a thread (the language server and `citelint
+    serve` lint in threads with one Linter)."""
+    from concurrent.futures import ThreadPoolExecutor
+    lazy, _ = linters()
+    docs = [(text, kind) for _, text, kind in DRAFTS[:40]] * 3
+    alone = [key(lazy.lint_text(text, kind)) for text, kind in docs]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda d: key(lazy.lint_text(*d)), docs))
+    assert together == alone
+    from citelint.prefilter import _memo
+    assert not _memo() and _memo().depth == 0  # nothing kept alive after a select
